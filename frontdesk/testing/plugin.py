@@ -1,0 +1,49 @@
+"""pytest plugin: the ``cast`` fixture, query counting and helpers shared by every app's tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdesk.settings_test")
+
+
+@pytest.fixture
+def cast(db):  # noqa: ANN001, ANN201
+    from frontdesk.testing.cast import make_cast
+
+    return make_cast()
+
+
+@contextmanager
+def _count_queries(expected: int | None = None, *, at_most: int | None = None) -> Iterator[list[str]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        queries: list[str] = []
+        yield queries
+    queries.extend(q["sql"] for q in ctx.captured_queries)
+    listing = "\n".join(f"{i + 1}. {sql}" for i, sql in enumerate(queries))
+    if expected is not None:
+        assert len(queries) == expected, f"expected {expected} queries, ran {len(queries)}:\n{listing}"
+    if at_most is not None:
+        assert len(queries) <= at_most, f"expected at most {at_most} queries, ran {len(queries)}:\n{listing}"
+
+
+@pytest.fixture
+def count_queries():  # noqa: ANN201
+    """``with count_queries(3): ...`` fails listing the SQL when a different number of queries runs."""
+    return _count_queries
+
+
+@pytest.fixture
+def is_postgres(db) -> bool:  # noqa: ANN001
+    from django.db import connection
+
+    return connection.vendor == "postgresql"

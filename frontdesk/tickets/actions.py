@@ -1,0 +1,477 @@
+"""Every write on tickets. Views, the API, mail, commands and tasks call these; nothing else saves tickets.
+
+Each action checks the capability, locks the ticket, saves with ``update_fields``, records one event per
+change and defers side effects until commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from frontdesk.brands.models import Brand
+from frontdesk.core.errors import InvalidInput, InvalidTransition, TicketChanged, require
+from frontdesk.tickets.choices import (
+    TRANSITIONS,
+    AuthorKind,
+    CallDirection,
+    Channel,
+    EventKind,
+    MessageKind,
+    Priority,
+    Status,
+)
+from frontdesk.tickets.content import AttachmentIn, Body, make_body, store_attachment
+from frontdesk.tickets.escalation import add_worklog, escalate_ticket, log_time, return_ticket
+from frontdesk.tickets.events import record_event
+from frontdesk.tickets.locks import lock_ticket
+from frontdesk.tickets.models import Attachment, Category, Message, Ticket
+from frontdesk.tickets.numbering import next_ticket_number
+from frontdesk.tickets.permissions import can_create_ticket, can_reply, can_work_on, is_requester
+from frontdesk.users.actors import Actor
+from frontdesk.users.models import Customer, Team, User
+
+__all__ = [
+    "add_note",
+    "add_worklog",
+    "assign_ticket",
+    "change_status",
+    "create_ticket",
+    "escalate_ticket",
+    "log_call",
+    "log_time",
+    "reply_to_ticket",
+    "return_ticket",
+    "update_ticket",
+]
+
+MAX_TAGS = 20
+MAX_SUBJECT = 300
+
+
+def _author_kind(actor: Actor) -> AuthorKind:
+    if actor.is_customer:
+        return AuthorKind.CUSTOMER
+    return AuthorKind.SYSTEM if actor.is_system else AuthorKind.AGENT
+
+
+def _check_version(ticket: Ticket, version: int | None) -> None:
+    if version is not None and version != ticket.version:
+        raise TicketChanged(
+            f"The ticket is at version {ticket.version}, not {version}; reload it.", current=ticket.version
+        )
+
+
+def _clean_subject(subject: str) -> str:
+    subject = " ".join(subject.split())
+    if not subject:
+        raise InvalidInput("A ticket needs a subject.", field="subject")
+    if len(subject) > MAX_SUBJECT:
+        raise InvalidInput(f"The subject is longer than {MAX_SUBJECT} characters.", field="subject")
+    return subject
+
+
+def _clean_tags(tags: Sequence[str]) -> list[str]:
+    clean = list(dict.fromkeys(t.strip().lower() for t in tags if t.strip()))
+    if len(clean) > MAX_TAGS or any(len(t) > 50 for t in clean):
+        raise InvalidInput(f"At most {MAX_TAGS} tags of at most 50 characters.", field="tags")
+    return clean
+
+
+def _check_brand(obj: Category | Team | None, brand_id: int, field: str) -> None:
+    if obj is not None and obj.brand_id not in (None, brand_id):
+        raise InvalidInput(f"The {field} belongs to another brand.", field=field)
+
+
+def _check_assignee(ticket: Ticket, assignee: User | None) -> None:
+    if assignee is None:
+        return
+    from frontdesk.users.actors import actor_for
+
+    if not actor_for(assignee).serves(ticket.brand_id):
+        raise InvalidInput("The assignee does not serve this ticket's brand.", field="assignee")
+
+
+def _add_message(
+    ticket: Ticket,
+    *,
+    actor: Actor,
+    kind: MessageKind,
+    body: Body,
+    channel: str,
+    attachments: Sequence[AttachmentIn] = (),
+    call_direction: str = "",
+    call_duration_seconds: int | None = None,
+) -> Message:
+    stored = [store_attachment(a) for a in attachments]
+    message = Message.objects.create(
+        ticket=ticket,
+        brand_id=ticket.brand_id,
+        kind=kind,
+        author_kind=_author_kind(actor),
+        author_id=actor.user_id,
+        author_label=actor.label[:200],
+        channel=channel,
+        body_html=body.html,
+        body_text=body.text,
+        call_direction=call_direction,
+        call_duration_seconds=call_duration_seconds,
+        created_at=ticket.updated_at,
+    )
+    for item in stored:
+        Attachment.objects.create(
+            message=message,
+            ticket=ticket,
+            brand_id=ticket.brand_id,
+            file=item.file,
+            filename=item.filename,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
+        )
+    return message
+
+
+@transaction.atomic
+def create_ticket(
+    brand: Brand,
+    *,
+    actor: Actor,
+    customer: Customer,
+    subject: str,
+    body: Body,
+    channel: Channel,
+    priority: Priority = Priority.NORMAL,
+    category: Category | None = None,
+    tags: Sequence[str] = (),
+    team: Team | None = None,
+    assignee: User | None = None,
+    language: str = "",
+    kind: MessageKind = MessageKind.REPLY,
+    attachments: Sequence[AttachmentIn] = (),
+    call_direction: str = "",
+    call_duration_seconds: int | None = None,
+) -> Ticket:
+    """Open a ticket with its first message: the customer's words, or the agent's record of a call."""
+    if customer.brand_id != brand.pk:
+        raise InvalidInput("The customer belongs to another brand.", field="customer")
+    require(can_create_ticket(actor, brand.pk, customer.pk))
+    if actor.is_customer and (team or assignee or category is not None and not category.is_active):
+        raise InvalidInput("Customers cannot choose a team or an assignee.", field="team")
+    _check_brand(category, brand.pk, "category")
+    _check_brand(team, brand.pk, "team")
+    now = timezone.now()
+    ticket = Ticket(
+        brand=brand,
+        number=next_ticket_number(brand, now=now),
+        subject=_clean_subject(subject),
+        priority=priority,
+        category=category,
+        tags=_clean_tags(tags),
+        channel=channel,
+        language=language or customer.language or brand.default_language,
+        customer=customer,
+        organization_id=customer.organization_id,
+        team=team,
+        assignee=assignee,
+        line=team.line if team is not None else 1,
+        created_at=now,
+        updated_at=now,
+        last_customer_message_at=now if actor.is_customer else None,
+    )
+    _check_assignee(ticket, assignee)
+    ticket.save(force_insert=True)
+    message = _add_message(
+        ticket,
+        actor=actor,
+        kind=kind,
+        body=body,
+        channel=channel,
+        attachments=attachments,
+        call_direction=call_direction,
+        call_duration_seconds=call_duration_seconds,
+    )
+    record_event(
+        ticket,
+        EventKind.CREATED,
+        actor=actor,
+        data={"message": message.pk, "channel": channel, "status": ticket.status, "priority": priority},
+    )
+    return ticket
+
+
+def _set_status(ticket: Ticket, status: str, *, actor: Actor, fields: set[str], reason: str = "") -> None:
+    """Move to ``status`` if the workflow allows it, stamping solved/closed times and recording the event."""
+    old = ticket.status
+    if status == old:
+        return
+    if status not in TRANSITIONS.get(old, frozenset()):
+        raise InvalidTransition(f"A ticket cannot go from {old} to {status}.", field="status")
+    ticket.status = status
+    fields.add("status")
+    if status == Status.SOLVED:
+        ticket.solved_at = ticket.updated_at
+        fields.add("solved_at")
+    elif status == Status.CLOSED:
+        ticket.closed_at = ticket.updated_at
+        fields.add("closed_at")
+    if old == Status.SOLVED and status == Status.OPEN:
+        kind = EventKind.REOPENED
+    else:
+        kind = {Status.SOLVED: EventKind.SOLVED, Status.CLOSED: EventKind.CLOSED}.get(
+            Status(status), EventKind.STATUS_CHANGED
+        )
+    data: dict[str, Any] = {"before": old, "after": status}
+    if reason:
+        data["reason"] = reason
+    record_event(ticket, kind, actor=actor, data=data)
+
+
+def _save(ticket: Ticket, fields: set[str]) -> None:
+    ticket.version += 1
+    ticket.save(update_fields=sorted(fields | {"updated_at", "version"}))
+
+
+@transaction.atomic
+def change_status(ticket: Ticket, *, actor: Actor, status: str, version: int | None = None) -> Ticket:
+    """Agents move along the workflow; requesters may mark their ticket solved or reopen a solved one."""
+    ticket = lock_ticket(ticket.pk)
+    if not can_work_on(actor, ticket):
+        require(is_requester(actor, ticket) and status in (Status.SOLVED, Status.OPEN, Status.CLOSED))
+        if status == Status.OPEN and ticket.status != Status.SOLVED:
+            raise InvalidTransition("Only a solved ticket can be reopened.", field="status")
+    _check_version(ticket, version)
+    ticket.updated_at = timezone.now()
+    fields: set[str] = set()
+    _set_status(ticket, status, actor=actor, fields=fields)
+    if fields:
+        _save(ticket, fields)
+    return ticket
+
+
+@transaction.atomic
+def reply_to_ticket(
+    ticket: Ticket,
+    *,
+    actor: Actor,
+    body: Body,
+    attachments: Sequence[AttachmentIn] = (),
+    status: str | None = None,
+    version: int | None = None,
+    channel: str | None = None,
+) -> Message:
+    """A public message. From an agent it may set a status in the same step ("send and set pending");
+    from the customer it reopens a solved ticket and ends a wait for them."""
+    ticket = lock_ticket(ticket.pk)
+    require(can_reply(actor, ticket))
+    _check_version(ticket, version)
+    if ticket.status == Status.CLOSED:
+        raise InvalidTransition("The ticket is closed; open a new request instead.", field="status")
+    ticket.updated_at = timezone.now()
+    fields: set[str] = set()
+    customer_side = is_requester(actor, ticket) and not can_work_on(actor, ticket)
+    message = _add_message(
+        ticket,
+        actor=actor,
+        kind=MessageKind.REPLY,
+        body=body,
+        channel=channel or (ticket.channel if customer_side else Channel.WEB),
+        attachments=attachments,
+    )
+    if customer_side:
+        ticket.last_customer_message_at = ticket.updated_at
+        fields.add("last_customer_message_at")
+        record_event(ticket, EventKind.CUSTOMER_MESSAGE, actor=actor, data={"message": message.pk})
+        if ticket.status == Status.SOLVED:
+            _set_status(ticket, Status.OPEN, actor=actor, fields=fields, reason="customer_reply")
+        elif ticket.status in (Status.PENDING_CUSTOMER, Status.ON_HOLD):
+            _set_status(ticket, Status.OPEN, actor=actor, fields=fields, reason="customer_reply")
+    else:
+        if ticket.first_response_at is None:
+            ticket.first_response_at = ticket.updated_at
+            fields.add("first_response_at")
+        ticket.last_agent_message_at = ticket.updated_at
+        fields.add("last_agent_message_at")
+        record_event(ticket, EventKind.REPLIED, actor=actor, data={"message": message.pk})
+        target = status or (Status.OPEN if ticket.status == Status.NEW else None)
+        if target:
+            _set_status(ticket, target, actor=actor, fields=fields)
+    _save(ticket, fields)
+    return message
+
+
+@transaction.atomic
+def add_note(
+    ticket: Ticket,
+    *,
+    actor: Actor,
+    body: Body,
+    attachments: Sequence[AttachmentIn] = (),
+    version: int | None = None,
+) -> Message:
+    """An internal note, visible to agents only."""
+    ticket = lock_ticket(ticket.pk)
+    require(can_work_on(actor, ticket))
+    _check_version(ticket, version)
+    ticket.updated_at = timezone.now()
+    message = _add_message(
+        ticket, actor=actor, kind=MessageKind.NOTE, body=body, channel=Channel.WEB, attachments=attachments
+    )
+    record_event(ticket, EventKind.NOTE_ADDED, actor=actor, data={"message": message.pk})
+    _save(ticket, set())
+    return message
+
+
+@transaction.atomic
+def log_call(
+    ticket: Ticket,
+    *,
+    actor: Actor,
+    direction: str,
+    duration_seconds: int,
+    body: Body,
+) -> Message:
+    """A phone call on an existing ticket: direction, duration and what was said."""
+    ticket = lock_ticket(ticket.pk)
+    require(can_work_on(actor, ticket))
+    if direction not in CallDirection.values:
+        raise InvalidInput("The call direction is inbound or outbound.", field="direction")
+    if not 0 <= duration_seconds <= 24 * 3600:
+        raise InvalidInput("The call duration is between 0 and 86400 seconds.", field="duration_seconds")
+    ticket.updated_at = timezone.now()
+    message = _add_message(
+        ticket,
+        actor=actor,
+        kind=MessageKind.CALL,
+        body=body,
+        channel=Channel.PHONE,
+        call_direction=direction,
+        call_duration_seconds=duration_seconds,
+    )
+    record_event(
+        ticket,
+        EventKind.CALL_LOGGED,
+        actor=actor,
+        data={"message": message.pk, "direction": direction, "duration_seconds": duration_seconds},
+    )
+    _save(ticket, set())
+    return message
+
+
+def _assign(ticket: Ticket, assignee: User | None, *, actor: Actor, fields: set[str]) -> None:
+    if assignee is None and ticket.assignee_id is None or assignee is not None and assignee.pk == ticket.assignee_id:
+        return
+    _check_assignee(ticket, assignee)
+    before = ticket.assignee_id
+    ticket.assignee = assignee
+    fields.add("assignee")
+    record_event(
+        ticket,
+        EventKind.ASSIGNED,
+        actor=actor,
+        data={
+            "before": before,
+            "after": assignee.pk if assignee else None,
+            "after_label": str(assignee) if assignee else "",
+        },
+    )
+
+
+@transaction.atomic
+def assign_ticket(ticket: Ticket, *, actor: Actor, assignee: User | None, version: int | None = None) -> Ticket:
+    ticket = lock_ticket(ticket.pk)
+    require(can_work_on(actor, ticket))
+    _check_version(ticket, version)
+    ticket.updated_at = timezone.now()
+    fields: set[str] = set()
+    _assign(ticket, assignee, actor=actor, fields=fields)
+    if fields:
+        _save(ticket, fields)
+    return ticket
+
+
+_UNSET: Any = object()
+
+
+@transaction.atomic
+def update_ticket(
+    ticket: Ticket,
+    *,
+    actor: Actor,
+    version: int | None = None,
+    subject: str = _UNSET,
+    status: str = _UNSET,
+    priority: str = _UNSET,
+    category: Category | None = _UNSET,
+    tags: Sequence[str] = _UNSET,
+    team: Team | None = _UNSET,
+    assignee: User | None = _UNSET,
+    language: str = _UNSET,
+) -> Ticket:
+    """Change any of the given fields at once, one event per kind of change; omitted fields stay."""
+    ticket = lock_ticket(ticket.pk)
+    require(can_work_on(actor, ticket))
+    _check_version(ticket, version)
+    ticket.updated_at = timezone.now()
+    fields: set[str] = set()
+    changed: dict[str, list[Any]] = {}
+    if subject is not _UNSET and _clean_subject(subject) != ticket.subject:
+        changed["subject"] = [ticket.subject, _clean_subject(subject)]
+        ticket.subject = changed["subject"][1]
+        fields.add("subject")
+    if language is not _UNSET and language != ticket.language:
+        if language not in ("en", "ru", "pl"):
+            raise InvalidInput("The language is en, ru or pl.", field="language")
+        changed["language"] = [ticket.language, language]
+        ticket.language = language
+        fields.add("language")
+    if changed:
+        record_event(ticket, EventKind.FIELDS_CHANGED, actor=actor, data={"changes": changed})
+    if priority is not _UNSET and priority != ticket.priority:
+        if priority not in Priority.values:
+            raise InvalidInput("Unknown priority.", field="priority")
+        record_event(
+            ticket, EventKind.PRIORITY_CHANGED, actor=actor, data={"before": ticket.priority, "after": priority}
+        )
+        ticket.priority = priority
+        fields.add("priority")
+    if category is not _UNSET and (category.pk if category else None) != ticket.category_id:
+        _check_brand(category, ticket.brand_id, "category")
+        record_event(
+            ticket,
+            EventKind.CATEGORIZED,
+            actor=actor,
+            data={
+                "before": ticket.category_id,
+                "after": category.pk if category else None,
+                "after_label": category.path if category else "",
+            },
+        )
+        ticket.category = category
+        fields.add("category")
+    if tags is not _UNSET and _clean_tags(tags) != ticket.tags:
+        record_event(
+            ticket, EventKind.TAGS_CHANGED, actor=actor, data={"before": ticket.tags, "after": _clean_tags(tags)}
+        )
+        ticket.tags = _clean_tags(tags)
+        fields.add("tags")
+    if team is not _UNSET and (team.pk if team else None) != ticket.team_id:
+        _check_brand(team, ticket.brand_id, "team")
+        record_event(
+            ticket,
+            EventKind.TEAM_CHANGED,
+            actor=actor,
+            data={"before": ticket.team_id, "after": team.pk if team else None, "after_label": str(team or "")},
+        )
+        ticket.team = team
+        fields.add("team")
+    if assignee is not _UNSET:
+        _assign(ticket, assignee, actor=actor, fields=fields)
+    if status is not _UNSET:
+        _set_status(ticket, status, actor=actor, fields=fields)
+    if fields:
+        _save(ticket, fields)
+    return ticket

@@ -1,0 +1,199 @@
+"""Escalation to lines 2 and 3 (or another team) with a work log, hand-back to line 1, and time spent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from frontdesk.core.errors import InvalidInput, InvalidTransition, WorklogRequired, require
+from frontdesk.tickets.choices import EventKind, Status, WorkLogKind
+from frontdesk.tickets.events import record_event
+from frontdesk.tickets.locks import lock_ticket
+from frontdesk.tickets.models import Ticket, TimeEntry, WorkLogEntry
+from frontdesk.tickets.permissions import can_work_on
+from frontdesk.users.actors import Actor
+from frontdesk.users.models import Team
+
+MAX_MINUTES = 24 * 60
+MAX_TEXT = 20_000
+
+
+@dataclass(frozen=True)
+class WorkLog:
+    """What the line passing a ticket on diagnosed, did, and asks the next line to do."""
+
+    diagnosis: str
+    steps_taken: str
+    request: str = ""
+    minutes_spent: int = 0
+
+    def validated(self, *, required: bool = True) -> WorkLog:
+        diagnosis, steps = self.diagnosis.strip(), self.steps_taken.strip()
+        if required and not diagnosis:
+            raise WorklogRequired("Say what was diagnosed.", field="worklog.diagnosis")
+        if required and not steps:
+            raise WorklogRequired("Say what was already done.", field="worklog.steps_taken")
+        for name in ("diagnosis", "steps_taken", "request"):
+            if len(getattr(self, name)) > MAX_TEXT:
+                raise InvalidInput(f"The {name} is longer than {MAX_TEXT} characters.", field=f"worklog.{name}")
+        if not 0 <= self.minutes_spent <= MAX_MINUTES:
+            raise InvalidInput(
+                f"Minutes spent are between 0 and {MAX_MINUTES}.", field="worklog.minutes_spent"
+            )
+        return WorkLog(diagnosis, steps, self.request.strip(), self.minutes_spent)
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "diagnosis": self.diagnosis,
+            "steps_taken": self.steps_taken,
+            "request": self.request,
+            "minutes_spent": self.minutes_spent,
+        }
+
+
+def _write_log(
+    ticket: Ticket, *, actor: Actor, kind: WorkLogKind, log: WorkLog, to_line: int, to_team: Team | None
+) -> WorkLogEntry:
+    entry = WorkLogEntry.objects.create(
+        ticket=ticket,
+        brand_id=ticket.brand_id,
+        kind=kind,
+        author_id=actor.user_id,
+        author_label=actor.label[:200],
+        from_line=ticket.line,
+        to_line=to_line,
+        from_team_id=ticket.team_id,
+        to_team=to_team,
+        diagnosis=log.diagnosis,
+        steps_taken=log.steps_taken,
+        request=log.request,
+        minutes_spent=log.minutes_spent,
+        created_at=ticket.updated_at,
+    )
+    if log.minutes_spent:
+        _add_time(ticket, actor=actor, minutes=log.minutes_spent, note=str(kind))
+    return entry
+
+
+def _add_time(ticket: Ticket, *, actor: Actor, minutes: int, note: str = "") -> None:
+    TimeEntry.objects.create(
+        ticket=ticket,
+        brand_id=ticket.brand_id,
+        agent_id=actor.user_id,
+        agent_label=actor.label[:200],
+        line=actor.line_in(ticket.brand_id) or ticket.line,
+        minutes=minutes,
+        note=note[:300],
+        created_at=ticket.updated_at,
+    )
+    ticket.minutes_spent += minutes
+
+
+def _save(ticket: Ticket, fields: list[str]) -> None:
+    ticket.version += 1
+    ticket.save(update_fields=[*fields, "minutes_spent", "updated_at", "version"])
+
+
+@transaction.atomic
+def escalate_ticket(
+    ticket: Ticket,
+    *,
+    actor: Actor,
+    worklog: WorkLog,
+    to_line: int | None = None,
+    to_team: Team | None = None,
+) -> Ticket:
+    """Pass the ticket up a line or to another team; the work log is required and shown to the next line."""
+    ticket = lock_ticket(ticket.pk)
+    require(can_work_on(actor, ticket))
+    log = worklog.validated()
+    if to_team is not None and to_team.brand_id not in (None, ticket.brand_id):
+        raise InvalidInput("The team belongs to another brand.", field="to_team")
+    target_line = to_line if to_line is not None else (to_team.line if to_team is not None else ticket.line + 1)
+    if target_line not in (1, 2, 3):
+        raise InvalidInput("The support line is 1, 2 or 3.", field="to_line")
+    if to_team is None and target_line <= ticket.line:
+        raise InvalidTransition(
+            f"The ticket is on line {ticket.line}; escalate to a higher line or another team.", field="to_line"
+        )
+    if to_team is not None and to_team.pk == ticket.team_id and target_line == ticket.line:
+        raise InvalidTransition("The ticket is already with that team.", field="to_team")
+    if ticket.status in (Status.SOLVED, Status.CLOSED):
+        raise InvalidTransition("Reopen the ticket before escalating it.", field="status")
+    ticket.updated_at = timezone.now()
+    entry = _write_log(ticket, actor=actor, kind=WorkLogKind.ESCALATION, log=log, to_line=target_line, to_team=to_team)
+    data = {
+        **log.as_data(),
+        "worklog": entry.pk,
+        "from_line": ticket.line,
+        "to_line": target_line,
+        "from_team": ticket.team_id,
+        "to_team": to_team.pk if to_team else None,
+        "previous_assignee": ticket.assignee_id,
+    }
+    ticket.line = target_line
+    if to_team is not None:
+        ticket.team = to_team
+    ticket.assignee = None
+    fields = ["line", "team", "assignee"]
+    if ticket.status == Status.NEW:
+        ticket.status = Status.OPEN
+        fields.append("status")
+        data["status"] = [Status.NEW, Status.OPEN]
+    record_event(ticket, EventKind.ESCALATED, actor=actor, data=data)
+    _save(ticket, fields)
+    return ticket
+
+
+@transaction.atomic
+def return_ticket(ticket: Ticket, *, actor: Actor, worklog: WorkLog, to_team: Team | None = None) -> Ticket:
+    """Hand the ticket back to line 1 with what the higher line found and did."""
+    ticket = lock_ticket(ticket.pk)
+    require(can_work_on(actor, ticket))
+    if ticket.line == 1:
+        raise InvalidTransition("The ticket is already on line 1.", field="line")
+    log = WorkLog(worklog.diagnosis or "-", worklog.steps_taken, worklog.request, worklog.minutes_spent).validated()
+    if to_team is not None and (to_team.brand_id not in (None, ticket.brand_id) or to_team.line != 1):
+        raise InvalidInput("Hand back to a line-1 team of this brand.", field="to_team")
+    ticket.updated_at = timezone.now()
+    entry = _write_log(ticket, actor=actor, kind=WorkLogKind.RETURN, log=log, to_line=1, to_team=to_team)
+    record_event(
+        ticket,
+        EventKind.RETURNED,
+        actor=actor,
+        data={**log.as_data(), "worklog": entry.pk, "from_line": ticket.line, "to_line": 1},
+    )
+    ticket.line = 1
+    ticket.team = to_team
+    ticket.assignee = None
+    _save(ticket, ["line", "team", "assignee"])
+    return ticket
+
+
+@transaction.atomic
+def add_worklog(ticket: Ticket, *, actor: Actor, worklog: WorkLog) -> WorkLogEntry:
+    """Record diagnosis and work without moving the ticket."""
+    ticket = lock_ticket(ticket.pk)
+    require(can_work_on(actor, ticket))
+    log = worklog.validated()
+    ticket.updated_at = timezone.now()
+    entry = _write_log(ticket, actor=actor, kind=WorkLogKind.WORK, log=log, to_line=ticket.line, to_team=None)
+    record_event(ticket, EventKind.WORKLOG_ADDED, actor=actor, data={**log.as_data(), "worklog": entry.pk})
+    _save(ticket, [])
+    return entry
+
+
+@transaction.atomic
+def log_time(ticket: Ticket, *, actor: Actor, minutes: int, note: str = "") -> Ticket:
+    ticket = lock_ticket(ticket.pk)
+    require(can_work_on(actor, ticket))
+    if not 1 <= minutes <= MAX_MINUTES:
+        raise InvalidInput(f"Minutes are between 1 and {MAX_MINUTES}.", field="minutes")
+    ticket.updated_at = timezone.now()
+    _add_time(ticket, actor=actor, minutes=minutes, note=note)
+    record_event(ticket, EventKind.WORKLOG_ADDED, actor=actor, data={"minutes_spent": minutes, "note": note[:300]})
+    _save(ticket, [])
+    return ticket

@@ -1,0 +1,18 @@
+"""Row locks for tickets, always taken in one order: the ticket before its children, lower ids first."""
+
+from __future__ import annotations
+
+from frontdesk.core.errors import NotFound
+from frontdesk.tickets.models import Ticket
+
+
+def lock_ticket(ticket_id: int) -> Ticket:
+    """Re-read and lock a ticket for the rest of the transaction (SQLite serialises writers instead)."""
+    try:
+        return Ticket.objects.select_for_update(of=("self",)).select_related("brand").get(pk=ticket_id)
+    except Ticket.DoesNotExist:
+        raise NotFound("ticket") from None
+
+
+def lock_tickets(ticket_ids: list[int]) -> list[Ticket]:
+    return [lock_ticket(pk) for pk in sorted(set(ticket_ids))]

@@ -1,0 +1,253 @@
+"""Tickets and everything that hangs off them. History (``TicketEvent``) is append-only."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from frontdesk.brands.models import Brand
+from frontdesk.core.models import TimestampedModel
+from frontdesk.tickets.choices import (
+    AuthorKind,
+    CallDirection,
+    Channel,
+    EventKind,
+    MessageKind,
+    Priority,
+    Status,
+    WorkLogKind,
+)
+from frontdesk.users.models import Customer, Organization, Team
+
+User = settings.AUTH_USER_MODEL
+
+
+class Category(TimestampedModel):
+    """A node of a brand's typology of requests (e.g. Refunds › Cancelled event)."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    name = models.CharField(_("name"), max_length=120)
+    # "Refunds / Cancelled event": the names from the root, kept by the actions.
+    path = models.CharField(_("path"), max_length=500, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["brand_id", "path"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [models.UniqueConstraint("brand", "path", name="category_brand_path_unique")]
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class TicketCounter(models.Model):
+    """The last sequence number given out per brand and year (year 0 when the format has no year)."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("brand", "year", name="ticket_counter_unique")]
+
+
+class Ticket(models.Model):
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.NEW)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    line = models.PositiveSmallIntegerField(_("support line"), default=1)
+    # Optimistic concurrency: agents' edits carry the version they saw.
+    version = models.PositiveIntegerField(default=1)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    last_customer_message_at = models.DateTimeField(null=True, blank=True)
+    last_agent_message_at = models.DateTimeField(null=True, blank=True)
+    minutes_spent = models.PositiveIntegerField(_("minutes spent"), default=0)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            models.Index(fields=["brand", "status", "-id"], name="ticket_brand_status"),
+            models.Index(fields=["brand", "-id"], name="ticket_brand"),
+            models.Index(fields=["assignee", "status", "-id"], name="ticket_assignee_status"),
+            models.Index(fields=["team", "status", "-id"], name="ticket_team_status"),
+            models.Index(fields=["customer", "-id"], name="ticket_customer"),
+            models.Index(fields=["organization", "-id"], name="ticket_organization"),
+            models.Index(fields=["brand", "line", "status", "-id"], name="ticket_brand_line_status"),
+            models.Index(fields=["updated_at", "id"], name="ticket_updated"),
+            models.Index(fields=["category", "-id"], name="ticket_category"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(line__gte=1, line__lte=3), name="ticket_line_1_to_3"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+
+class Message(models.Model):
+    """A public reply, an internal note or a phone-call record on a ticket."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="messages")
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=8, choices=MessageKind.choices)
+    author_kind = models.CharField(max_length=10, choices=AuthorKind.choices)
+    author = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The author's name at the time, kept when the account is gone.
+    author_label = models.CharField(max_length=200)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    body_html = models.TextField()
+    body_text = models.TextField()
+    call_direction = models.CharField(max_length=10, choices=CallDirection.choices, blank=True)
+    call_duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at", "id"], name="message_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.ticket_id}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind == MessageKind.REPLY
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="+")
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to="attachments/%Y/%m/", max_length=300)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=150)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class TicketEventQuerySet(models.QuerySet["TicketEvent"]):
+    """History is never rewritten: only the dispatch bookkeeping columns may be updated."""
+
+    DISPATCH_FIELDS: ClassVar[frozenset[str]] = frozenset({"dispatched_at", "claimed_until", "attempts"})
+
+    def update(self, **kwargs: Any) -> int:
+        if not set(kwargs) <= self.DISPATCH_FIELDS:
+            raise TypeError("Ticket events are append-only; only dispatch bookkeeping may change.")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Ticket events are append-only and are never deleted.")
+
+
+class TicketEvent(models.Model):
+    """One change of a ticket: history, audit trail and the queue notifications and automation read."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Who acted, copied in so that history outlives deleted accounts.
+    actor_label = models.CharField(max_length=200)
+    actor_kind = models.CharField(max_length=10)
+    at = models.DateTimeField(default=timezone.now)
+    # Before and after values and whatever else describes the change.
+    data = models.JSONField(default=dict)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = TicketEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["ticket", "at", "id"], name="event_ticket"),
+            models.Index(fields=["id"], name="event_undispatched", condition=Q(dispatched_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.ticket_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("Ticket events are append-only; record a new event instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("Ticket events are append-only and are never deleted.")
+
+
+class WorkLogEntry(models.Model):
+    """What was diagnosed and done on a ticket; required to escalate, recorded when handing back."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="worklog")
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=WorkLogKind.choices)
+    author = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author_label = models.CharField(max_length=200)
+    from_line = models.PositiveSmallIntegerField()
+    to_line = models.PositiveSmallIntegerField()
+    from_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    to_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    diagnosis = models.TextField()
+    steps_taken = models.TextField()
+    request = models.TextField(blank=True)
+    minutes_spent = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="worklog_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.from_line}->{self.to_line} on {self.ticket_id}"
+
+
+class TimeEntry(models.Model):
+    """Minutes an agent spent on a ticket, on the line they worked at."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="time_entries")
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    agent = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    agent_label = models.CharField(max_length=200)
+    line = models.PositiveSmallIntegerField()
+    minutes = models.PositiveIntegerField()
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="time_entry_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} min on {self.ticket_id}"

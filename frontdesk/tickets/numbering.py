@@ -1,0 +1,47 @@
+"""Human-readable ticket numbers such as ``BLT-26-000123``, unique under any number of parallel creators.
+
+The sequence comes from one counter row per brand and year, advanced by a single
+``INSERT … ON CONFLICT DO UPDATE … RETURNING`` statement: the row lock it takes serialises creators of one
+brand for the rest of their transaction, and a rollback gives the number back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.utils import timezone
+
+from frontdesk.brands.models import Brand
+from frontdesk.tickets.models import TicketCounter
+
+_COUNTER_TABLE = TicketCounter._meta.db_table
+
+
+def _uses_year(fmt: str) -> bool:
+    return "{yy}" in fmt or "{yyyy}" in fmt
+
+
+def format_number(fmt: str, *, prefix: str, year: int, seq: int) -> str:
+    return fmt.format(prefix=prefix, yy=f"{year % 100:02d}", yyyy=f"{year:04d}", seq=seq)
+
+
+def next_sequence(brand_id: int, year: int) -> int:
+    sql = (
+        f"INSERT INTO {_COUNTER_TABLE} (brand_id, year, value) VALUES (%s, %s, 1) "  # noqa: S608 - constant
+        f"ON CONFLICT (brand_id, year) DO UPDATE SET value = {_COUNTER_TABLE}.value + 1 RETURNING value"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [brand_id, year])
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+def next_ticket_number(brand: Brand, *, now: datetime | None = None) -> str:
+    """The next number of ``brand``; call inside the transaction that creates the ticket."""
+    moment = (now or timezone.now()).astimezone(ZoneInfo(brand.time_zone or "UTC"))
+    fmt = brand.ticket_number_format
+    year = moment.year if _uses_year(fmt) else 0
+    seq = next_sequence(brand.pk, year)
+    return format_number(fmt, prefix=brand.ticket_prefix, year=moment.year, seq=seq)

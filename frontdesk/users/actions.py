@@ -1,0 +1,238 @@
+"""Writes on people: customers and their contacts, organizations, agents, teams and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from frontdesk.brands.models import Brand
+from frontdesk.core.errors import Conflict, InvalidInput, require
+from frontdesk.users.actors import Actor, bump_access_version
+from frontdesk.users.choices import AgentRole, ContactKind, SupportLine
+from frontdesk.users.contacts import normalize_email, normalize_phone
+from frontdesk.users.models import AgentMembership, ApiToken, Customer, CustomerContact, Organization, Team, User
+from frontdesk.users.permissions import can_configure_brand, can_manage_customers
+
+TOKEN_PREFIX = "fd_"
+
+
+def _check_language(brand: Brand, language: str) -> str:
+    if language and language not in {code for code in ("en", "ru", "pl")}:
+        raise InvalidInput(f"Unknown language {language!r}; use en, ru or pl.", field="language")
+    return language
+
+
+@transaction.atomic
+def create_organization(brand: Brand, *, actor: Actor, name: str, domains: Sequence[str] = ()) -> Organization:
+    require(can_manage_customers(actor, brand.pk))
+    name = name.strip()
+    if not name:
+        raise InvalidInput("An organization needs a name.", field="name")
+    try:
+        with transaction.atomic():
+            return Organization.objects.create(
+                brand=brand, name=name, domains=[d.strip().lower() for d in domains if d.strip()]
+            )
+    except IntegrityError:
+        raise Conflict(f"An organization named {name!r} exists in this brand.", field="name") from None
+
+
+def _add_contacts(customer: Customer, kind: ContactKind, values: Sequence[str]) -> None:
+    for value in values:
+        try:
+            with transaction.atomic():
+                CustomerContact.objects.create(brand_id=customer.brand_id, customer=customer, kind=kind, value=value)
+        except IntegrityError:
+            raise Conflict(
+                f"{value} belongs to another customer of this brand.", field=f"{kind}s", value=value
+            ) from None
+
+
+@transaction.atomic
+def create_customer(
+    brand: Brand,
+    *,
+    actor: Actor,
+    name: str = "",
+    emails: Sequence[str] = (),
+    phones: Sequence[str] = (),
+    language: str = "",
+    organization: Organization | None = None,
+    is_organization_manager: bool = False,
+    user: User | None = None,
+) -> Customer:
+    """A new customer of ``brand``; every email and phone must be free in that brand."""
+    require(can_manage_customers(actor, brand.pk))
+    clean_emails = list(dict.fromkeys(normalize_email(e, field="emails") for e in emails))
+    clean_phones = list(dict.fromkeys(normalize_phone(p, field="phones") for p in phones))
+    if organization is not None and organization.brand_id != brand.pk:
+        raise InvalidInput("The organization belongs to another brand.", field="organization")
+    customer = Customer.objects.create(
+        brand=brand,
+        user=user,
+        name=name.strip()[:200],
+        language=_check_language(brand, language),
+        organization=organization,
+        is_organization_manager=is_organization_manager and organization is not None,
+        email=clean_emails[0] if clean_emails else "",
+        phone=clean_phones[0] if clean_phones else "",
+    )
+    _add_contacts(customer, ContactKind.EMAIL, clean_emails)
+    _add_contacts(customer, ContactKind.PHONE, clean_phones)
+    if user is not None:
+        bump_access_version(user.pk)
+    return customer
+
+
+def find_or_create_customer(
+    brand: Brand, *, actor: Actor, email: str = "", phone: str = "", name: str = "", language: str = ""
+) -> Customer:
+    """The brand's customer with this email (or phone), created if new; safe when two callers race."""
+    if not email and not phone:
+        raise InvalidInput("A customer needs an email address or a phone number.", field="customer")
+    kind, value = (
+        (ContactKind.EMAIL, normalize_email(email)) if email else (ContactKind.PHONE, normalize_phone(phone))
+    )
+    existing = (
+        Customer.objects.filter(brand_id=brand.pk, contacts__kind=kind, contacts__value=value)
+        .select_related("organization")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return create_customer(
+                brand,
+                actor=actor,
+                name=name,
+                emails=[value] if kind == ContactKind.EMAIL else [],
+                phones=[value] if kind == ContactKind.PHONE else [],
+                language=language,
+            )
+    except Conflict:
+        # Another process created the same customer in the meantime.
+        return Customer.objects.get(brand_id=brand.pk, contacts__kind=kind, contacts__value=value)
+
+
+@transaction.atomic
+def update_customer(
+    customer: Customer,
+    *,
+    actor: Actor,
+    name: str | None = None,
+    language: str | None = None,
+    organization: Organization | None | bool = False,
+    is_organization_manager: bool | None = None,
+    add_emails: Sequence[str] = (),
+    add_phones: Sequence[str] = (),
+) -> Customer:
+    """Change a customer's details. ``organization=False`` leaves it alone; ``None`` removes it."""
+    require(can_manage_customers(actor, customer.brand_id))
+    fields: list[str] = []
+    if name is not None:
+        customer.name = name.strip()[:200]
+        fields.append("name")
+    if language is not None:
+        customer.language = _check_language(customer.brand, language)
+        fields.append("language")
+    if organization is not False:
+        if isinstance(organization, Organization) and organization.brand_id != customer.brand_id:
+            raise InvalidInput("The organization belongs to another brand.", field="organization")
+        customer.organization = organization if isinstance(organization, Organization) else None
+        fields.append("organization")
+    if is_organization_manager is not None:
+        customer.is_organization_manager = is_organization_manager and customer.organization_id is not None
+        fields.append("is_organization_manager")
+    emails = [normalize_email(e, field="add_emails") for e in add_emails]
+    phones = [normalize_phone(p, field="add_phones") for p in add_phones]
+    _add_contacts(customer, ContactKind.EMAIL, emails)
+    _add_contacts(customer, ContactKind.PHONE, phones)
+    if emails and not customer.email:
+        customer.email = emails[0]
+        fields.append("email")
+    if phones and not customer.phone:
+        customer.phone = phones[0]
+        fields.append("phone")
+    if fields:
+        customer.save(update_fields=[*fields, "updated_at"])
+    if customer.user_id and {"organization", "is_organization_manager"} & set(fields):
+        bump_access_version(customer.user_id)
+    return customer
+
+
+@transaction.atomic
+def create_user(*, email: str, name: str = "", password: str | None = None, language: str = "") -> User:
+    email = normalize_email(email)
+    if User.objects.filter(email__iexact=email).exists():
+        raise Conflict(f"A user with {email} exists.", field="email")
+    return User.objects.create_user(email, password, name=name, language=language)
+
+
+@transaction.atomic
+def add_agent_membership(
+    user: User,
+    *,
+    actor: Actor,
+    brand: Brand,
+    line: int = SupportLine.FIRST,
+    role: str = AgentRole.AGENT,
+) -> AgentMembership:
+    require(can_configure_brand(actor, brand.pk))
+    if line not in SupportLine.values:
+        raise InvalidInput("The support line is 1, 2 or 3.", field="line")
+    membership, _created = AgentMembership.objects.update_or_create(
+        user=user, brand=brand, defaults={"line": line, "role": role}
+    )
+    bump_access_version(user.pk)
+    return membership
+
+
+@transaction.atomic
+def create_team(
+    *, actor: Actor, name: str, brand: Brand | None, line: int = 1, members: Sequence[User] = ()
+) -> Team:
+    require(actor.is_provider_admin or actor.is_system if brand is None else can_configure_brand(actor, brand.pk))
+    try:
+        with transaction.atomic():
+            team = Team.objects.create(brand=brand, name=name.strip(), line=line)
+    except IntegrityError:
+        raise Conflict(f"A team named {name!r} exists.", field="name") from None
+    if members:
+        team.members.add(*members)
+    return team
+
+
+def _hash_key(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_api_token(user: User, *, name: str = "") -> tuple[ApiToken, str]:
+    """A new token; the raw key is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name[:100], prefix=raw[:10], key_hash=_hash_key(raw))
+    return token, raw
+
+
+def revoke_api_token(token: ApiToken, *, actor: Actor) -> ApiToken:
+    require(actor.is_provider_admin or actor.user_id == token.user_id)
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token.refresh_from_db(fields=["revoked_at"])
+    return token
+
+
+def user_for_token(raw: str) -> User | None:
+    """The active user a bearer token belongs to, or None for an unknown or revoked token."""
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash_key(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    return token.user if token is not None else None

@@ -1,0 +1,121 @@
+"""``Actor``: who is acting and what they may reach, resolved once per request or task.
+
+The resolved actor is cached under the user's ``access_version``; every action that changes a person's
+memberships, customer records or admin flag bumps it, so a cached actor is never stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import F
+
+from django.db.models import Q
+
+from frontdesk.users.choices import ActorKind, AgentRole
+from frontdesk.users.models import AgentMembership, Customer, User
+
+ACTOR_CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: ActorKind
+    user_id: int | None = None
+    label: str = ""
+    is_provider_admin: bool = False
+    # brand id -> support line of the agent there
+    agent_lines: dict[int, int] = field(default_factory=dict)
+    # brands where the agent is a brand admin
+    admin_brand_ids: frozenset[int] = frozenset()
+    # customer records of this person, by brand
+    customer_ids: dict[int, int] = field(default_factory=dict)
+    # organizations whose tickets this person sees as a manager
+    managed_organization_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_agent(self) -> bool:
+        return self.kind == ActorKind.AGENT
+
+    @property
+    def is_customer(self) -> bool:
+        return self.kind == ActorKind.CUSTOMER
+
+    @property
+    def is_system(self) -> bool:
+        return self.kind == ActorKind.SYSTEM
+
+    @property
+    def agent_brand_ids(self) -> frozenset[int]:
+        """Brands served through memberships; provider admins serve all brands (see ``brand_scope``)."""
+        return frozenset(self.agent_lines)
+
+    @property
+    def sees_all_brands(self) -> bool:
+        return self.is_system or self.is_provider_admin
+
+    def brand_scope(self, field: str = "brand_id") -> Q:
+        """A filter on ``field`` for the brands this actor serves as an agent (all for provider admins)."""
+        if self.sees_all_brands:
+            return Q()
+        return Q(**{f"{field}__in": sorted(self.agent_lines)})
+
+    def line_in(self, brand_id: int) -> int:
+        """The agent's support line in a brand (provider admins count as line 3)."""
+        if brand_id in self.agent_lines:
+            return self.agent_lines[brand_id]
+        return 3 if self.is_provider_admin else 0
+
+    def serves(self, brand_id: int) -> bool:
+        return self.is_system or self.is_provider_admin or brand_id in self.agent_lines
+
+    def administers(self, brand_id: int) -> bool:
+        return self.is_system or self.is_provider_admin or brand_id in self.admin_brand_ids
+
+
+SYSTEM = Actor(kind=ActorKind.SYSTEM, label="Frontdesk")
+NOBODY = Actor(kind=ActorKind.NOBODY, label="anonymous")
+
+
+def _resolve(user: User) -> Actor:
+    memberships = list(AgentMembership.objects.filter(user_id=user.pk).values_list("brand_id", "line", "role"))
+    customers = list(
+        Customer.objects.filter(user_id=user.pk).values_list(
+            "brand_id", "id", "organization_id", "is_organization_manager"
+        )
+    )
+    agent_lines = {brand_id: line for brand_id, line, _role in memberships}
+    if user.is_provider_admin or agent_lines:
+        kind = ActorKind.AGENT
+    elif customers:
+        kind = ActorKind.CUSTOMER
+    else:
+        kind = ActorKind.NOBODY
+    return Actor(
+        kind=kind,
+        user_id=user.pk,
+        label=user.name or user.email,
+        is_provider_admin=user.is_provider_admin,
+        agent_lines=agent_lines,
+        admin_brand_ids=frozenset(b for b, _line, role in memberships if role == AgentRole.BRAND_ADMIN),
+        customer_ids={brand_id: cid for brand_id, cid, _org, _mgr in customers},
+        managed_organization_ids=frozenset(org for _b, _c, org, mgr in customers if mgr and org),
+    )
+
+
+def actor_for(user: User | None) -> Actor:
+    """The actor for a signed-in user (cached by access version); ``NOBODY`` for anonymous or inactive."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOBODY
+    key = f"actor:{user.pk}:{user.access_version}"
+    actor = cache.get(key)
+    if actor is None:
+        actor = _resolve(user)
+        cache.set(key, actor, ACTOR_CACHE_SECONDS)
+    return actor
+
+
+def bump_access_version(user_id: int) -> None:
+    """Invalidate cached actors of a user after their access changed."""
+    User.objects.filter(pk=user_id).update(access_version=F("access_version") + 1)

@@ -1,0 +1,32 @@
+"""Normal forms of email addresses and phone numbers, so that one person is found however they wrote it."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from frontdesk.core.errors import InvalidInput
+
+_PHONE_JUNK = re.compile(r"[\s().\-/]")
+
+
+def normalize_email(value: str, *, field: str = "email") -> str:
+    email = value.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput(f"{value!r} is not a valid email address.", field=field) from None
+    return email
+
+
+def normalize_phone(value: str, *, field: str = "phone") -> str:
+    """Digits with a leading + (``+48 22 123-45-67`` and ``0048221234567`` become ``+48221234567``)."""
+    phone = _PHONE_JUNK.sub("", value.strip())
+    if phone.startswith("00"):
+        phone = "+" + phone[2:]
+    digits = phone.removeprefix("+")
+    if not digits.isdigit() or not 5 <= len(digits) <= 15:
+        raise InvalidInput(f"{value!r} is not a valid phone number.", field=field)
+    return "+" + digits if phone.startswith("+") else digits

@@ -1,0 +1,104 @@
+"""Scoped reads of people: what an actor may see, 404 for the rest."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from frontdesk.brands.models import Brand
+from frontdesk.core.errors import NotFound
+from frontdesk.users.actors import Actor
+from frontdesk.users.models import Customer, Organization, Team, User
+
+
+def brands_visible_to(actor: Actor) -> QuerySet[Brand]:
+    """Agents: the brands they serve (provider admins: all). Customers: the brands that serve them."""
+    if actor.sees_all_brands:
+        return Brand.objects.all()
+    ids = set(actor.agent_brand_ids) | set(actor.customer_ids)
+    return Brand.objects.filter(pk__in=sorted(ids))
+
+
+def access_brand(actor: Actor, slug: str) -> Brand:
+    try:
+        return brands_visible_to(actor).get(slug=slug)
+    except Brand.DoesNotExist:
+        raise NotFound("brand") from None
+
+
+def access_brand_by_id(actor: Actor, brand_id: int) -> Brand:
+    try:
+        return brands_visible_to(actor).get(pk=brand_id)
+    except Brand.DoesNotExist:
+        raise NotFound("brand") from None
+
+
+def customers_visible_to(actor: Actor) -> QuerySet[Customer]:
+    """Agents: customers of their brands. Customers: themselves and, for managers, their organization."""
+    qs = Customer.objects.select_related("organization", "brand")
+    if actor.is_system:
+        return qs
+    if actor.is_agent:
+        return qs.filter(actor.brand_scope())
+    if actor.is_customer:
+        return qs.filter(
+            Q(pk__in=sorted(actor.customer_ids.values())) | Q(organization_id__in=actor.managed_organization_ids)
+        )
+    return qs.none()
+
+
+def access_customer(actor: Actor, customer_id: int) -> Customer:
+    try:
+        return customers_visible_to(actor).get(pk=customer_id)
+    except Customer.DoesNotExist:
+        raise NotFound("customer") from None
+
+
+def organizations_visible_to(actor: Actor) -> QuerySet[Organization]:
+    qs = Organization.objects.all()
+    if actor.is_system:
+        return qs
+    if actor.is_agent:
+        return qs.filter(actor.brand_scope())
+    if actor.is_customer:
+        return qs.filter(pk__in=sorted(actor.managed_organization_ids))
+    return qs.none()
+
+
+def access_organization(actor: Actor, organization_id: int) -> Organization:
+    try:
+        return organizations_visible_to(actor).get(pk=organization_id)
+    except Organization.DoesNotExist:
+        raise NotFound("organization") from None
+
+
+def teams_visible_to(actor: Actor) -> QuerySet[Team]:
+    """Agents: teams of their brands and the shared teams. Customers see no teams."""
+    if actor.sees_all_brands:
+        return Team.objects.all()
+    if not actor.is_agent:
+        return Team.objects.none()
+    return Team.objects.filter(actor.brand_scope() | Q(brand__isnull=True))
+
+
+def access_team(actor: Actor, team_id: int) -> Team:
+    try:
+        return teams_visible_to(actor).get(pk=team_id)
+    except Team.DoesNotExist:
+        raise NotFound("team") from None
+
+
+def agents_visible_to(actor: Actor) -> QuerySet[User]:
+    """Agents serving any brand the actor serves."""
+    if not (actor.is_agent or actor.is_system):
+        return User.objects.none()
+    qs = User.objects.filter(is_active=True)
+    if actor.sees_all_brands:
+        return qs.filter(Q(memberships__isnull=False) | Q(is_provider_admin=True)).distinct()
+    return qs.filter(Q(memberships__brand_id__in=sorted(actor.agent_brand_ids)) | Q(is_provider_admin=True)).distinct()
+
+
+def access_agent(actor: Actor, user_id: int) -> User:
+    try:
+        return agents_visible_to(actor).get(pk=user_id)
+    except User.DoesNotExist:
+        raise NotFound("agent") from None
