@@ -1,0 +1,153 @@
+"""Django admin for configuration, scoped like every other read: provider admins see everything, brand admins
+their own brands' settings; agents and customers do not get in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
+
+from frontdesk.brands.models import Brand
+from frontdesk.users.admin_site import request_actor
+from frontdesk.users.models import AgentMembership, ApiToken, Customer, Organization, Team, User
+
+__all__ = ["BrandScopedAdmin", "ProviderAdminOnly", "request_actor"]
+
+
+class ProviderAdminOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Objects only provider admins may touch."""
+
+    def _allowed(self, request: HttpRequest) -> bool:
+        return request_actor(request).is_provider_admin
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request)
+
+
+class BrandScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Objects with a ``brand``: brand admins see and edit their brands' rows only; others are invisible."""
+
+    brand_field = "brand_id"
+    # Rows without a brand (shared teams) belong to provider admins.
+    read_only = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        actor = request_actor(request)
+        if actor.is_provider_admin:
+            return qs
+        return qs.filter(**{f"{self.brand_field}__in": sorted(actor.admin_brand_ids)})
+
+    def _may(self, request: HttpRequest, obj: Model | None) -> bool:
+        actor = request_actor(request)
+        if actor.is_provider_admin:
+            return True
+        if not actor.admin_brand_ids:
+            return False
+        return obj is None or getattr(obj, self.brand_field) in actor.admin_brand_ids
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._may(request, None)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._may(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not self.read_only and self._may(request, None)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return not self.read_only and self._may(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # History is kept for years: brand admins deactivate rather than delete.
+        return not self.read_only and request_actor(request).is_provider_admin
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField:  # type: ignore[type-arg]
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        actor = request_actor(request)
+        if field is not None and not actor.is_provider_admin:
+            model = db_field.related_model
+            if model is Brand:
+                field.queryset = Brand.objects.filter(pk__in=sorted(actor.admin_brand_ids))
+            elif any(f.name == "brand" for f in model._meta.fields):
+                field.queryset = field.queryset.filter(brand_id__in=sorted(actor.admin_brand_ids))
+        return field  # type: ignore[return-value]
+
+
+@admin.register(Brand)
+class BrandAdmin(BrandScopedAdmin):
+    brand_field = "pk"
+    list_display = ("name", "slug", "ticket_prefix", "portal_host", "is_active")
+    search_fields = ("name", "slug")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request_actor(request).is_provider_admin
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple[str, ...]:
+        if request_actor(request).is_provider_admin:
+            return ()
+        return ("slug", "ticket_prefix", "is_active")
+
+
+@admin.register(Team)
+class TeamAdmin(BrandScopedAdmin):
+    list_display = ("name", "brand", "line", "lead")
+    list_filter = ("line",)
+    filter_horizontal = ("members",)
+
+
+@admin.register(AgentMembership)
+class AgentMembershipAdmin(BrandScopedAdmin):
+    list_display = ("user", "brand", "line", "role")
+    list_filter = ("line", "role")
+    list_select_related = ("user", "brand")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(BrandScopedAdmin):
+    list_display = ("name", "brand")
+    search_fields = ("name",)
+
+
+@admin.register(Customer)
+class CustomerAdmin(BrandScopedAdmin):
+    list_display = ("name", "email", "phone", "brand", "organization", "is_organization_manager")
+    list_select_related = ("brand", "organization")
+    search_fields = ("name", "email", "phone")
+    readonly_fields = ("email", "phone", "user")
+
+
+@admin.register(User)
+class UserAdmin(ProviderAdminOnly):
+    list_display = ("email", "name", "is_provider_admin", "is_active")
+    search_fields = ("email", "name")
+    exclude = ("password", "groups", "user_permissions", "access_version")
+    readonly_fields = ("last_login", "date_joined")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ProviderAdminOnly):
+    list_display = ("prefix", "name", "user", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("user", "prefix", "key_hash", "created_at", "last_used_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Tokens are created by `frontdesk token create`, which shows the key once.
+        return False
