@@ -8,6 +8,7 @@ PostgreSQL and Redis for production, where several web and worker processes shar
 from __future__ import annotations
 
 import secrets
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -167,6 +168,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Under ASGI, Django reads WhiteNoise's (small, static) files through a thread and says so on every request.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
 FRONTDESK_MAX_ATTACHMENT_BYTES = env.int("FRONTDESK_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)
 FRONTDESK_MAX_BODY_CHARS = env.int("FRONTDESK_MAX_BODY_CHARS", 200_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = FRONTDESK_MAX_ATTACHMENT_BYTES + 1024 * 1024
