@@ -2,16 +2,59 @@
 
 from __future__ import annotations
 
+import re
+import zoneinfo
+from functools import cache
+
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.models import TimestampedModel
 
-number_format_validator = RegexValidator(
-    r"^[^{}]*(\{(prefix|yy|yyyy|seq(:0[1-9])?)\}[^{}]*)*$",
-    _("Use {prefix}, {yy}, {yyyy} and {seq} or {seq:06}; braces for nothing else."),
-)
+# The longest ticket number a format may produce (``Ticket.number`` holds 40 characters).
+MAX_TICKET_NUMBER_LENGTH = 40
+_PLACEHOLDERS = re.compile(r"^[^{}]*(\{(prefix|yy|yyyy|seq(:0[1-9])?)\}[^{}]*)*$")
+_SEQ = re.compile(r"\{seq(:0[1-9])?\}")
+
+
+def validate_ticket_number_format(value: str) -> None:
+    """A format that yields numbers unique across brands and years: it starts with the brand's prefix and a
+    separator (prefixes are letters and digits, so no two brands' numbers can meet), has one sequence and
+    fits the number column even with a ten-character prefix and a ten-digit sequence."""
+    if not _PLACEHOLDERS.match(value):
+        raise ValidationError(
+            _("Use {prefix}, {yy}, {yyyy} and {seq} or {seq:06}; braces for nothing else."),
+            code="placeholders",
+        )
+    rest = value.removeprefix("{prefix}")
+    if rest == value or not rest or rest[0].isalnum() or rest[0] == "{":
+        raise ValidationError(
+            _("Start with {prefix} followed by a separator such as a dash, e.g. {prefix}-{yy}-{seq:06}."),
+            code="prefix",
+        )
+    if len(_SEQ.findall(value)) != 1:
+        raise ValidationError(_("Use {seq} exactly once."), code="seq")
+    longest = value.format(prefix="X" * 10, yy="00", yyyy="0000", seq=10**10 - 1)
+    if len(longest) > MAX_TICKET_NUMBER_LENGTH:
+        raise ValidationError(
+            _("Numbers of this format could be longer than %(max)d characters."),
+            code="length",
+            params={"max": MAX_TICKET_NUMBER_LENGTH},
+        )
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in _time_zones():
+        raise ValidationError(
+            _("%(zone)s is not a known time zone."), code="time_zone", params={"zone": value}
+        )
 
 
 class Brand(TimestampedModel):
@@ -31,9 +74,11 @@ class Brand(TimestampedModel):
         _("ticket number format"),
         max_length=60,
         default="{prefix}-{yy}-{seq:06}",
-        validators=[number_format_validator],
+        validators=[validate_ticket_number_format],
     )
-    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
     logo_url = models.URLField(_("logo"), blank=True)
     primary_color = models.CharField(
         _("primary colour"),
