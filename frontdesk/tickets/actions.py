@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdesk.brands.models import Brand
-from frontdesk.core.errors import InvalidInput, InvalidTransition, TicketChanged, require
+from frontdesk.core.errors import InvalidInput, InvalidTransition, require
 from frontdesk.tickets.choices import (
     TRANSITIONS,
     AuthorKind,
@@ -25,9 +25,9 @@ from frontdesk.tickets.choices import (
     Status,
 )
 from frontdesk.tickets.content import AttachmentIn, Body, make_body, store_attachment
-from frontdesk.tickets.escalation import add_worklog, escalate_ticket, log_time, return_ticket
+from frontdesk.tickets.escalation import WorkLog, add_worklog, escalate_ticket, log_time, return_ticket
 from frontdesk.tickets.events import record_event
-from frontdesk.tickets.locks import lock_ticket
+from frontdesk.tickets.locks import check_version, lock_ticket
 from frontdesk.tickets.models import Attachment, Category, Message, Ticket
 from frontdesk.tickets.numbering import next_ticket_number
 from frontdesk.tickets.permissions import can_create_ticket, can_reply, can_work_on, is_requester
@@ -35,6 +35,9 @@ from frontdesk.users.actors import Actor
 from frontdesk.users.models import Customer, Team, User
 
 __all__ = [
+    "AttachmentIn",
+    "Body",
+    "WorkLog",
     "add_note",
     "add_worklog",
     "assign_ticket",
@@ -43,6 +46,7 @@ __all__ = [
     "escalate_ticket",
     "log_call",
     "log_time",
+    "make_body",
     "reply_to_ticket",
     "return_ticket",
     "update_ticket",
@@ -50,19 +54,13 @@ __all__ = [
 
 MAX_TAGS = 20
 MAX_SUBJECT = 300
+LANGUAGES = ("en", "ru", "pl")
 
 
 def _author_kind(actor: Actor) -> AuthorKind:
     if actor.is_customer:
         return AuthorKind.CUSTOMER
     return AuthorKind.SYSTEM if actor.is_system else AuthorKind.AGENT
-
-
-def _check_version(ticket: Ticket, version: int | None) -> None:
-    if version is not None and version != ticket.version:
-        raise TicketChanged(
-            f"The ticket is at version {ticket.version}, not {version}; reload it.", current=ticket.version
-        )
 
 
 def _clean_subject(subject: str) -> str:
@@ -79,6 +77,11 @@ def _clean_tags(tags: Sequence[str]) -> list[str]:
     if len(clean) > MAX_TAGS or any(len(t) > 50 for t in clean):
         raise InvalidInput(f"At most {MAX_TAGS} tags of at most 50 characters.", field="tags")
     return clean
+
+
+def _check_choice(value: str, choices: Sequence[str], field: str) -> None:
+    if value not in choices:
+        raise InvalidInput(f"{value!r} is not one of {', '.join(choices)}.", field=field)
 
 
 def _check_brand(obj: Category | Team | None, brand_id: int, field: str) -> None:
@@ -159,8 +162,18 @@ def create_ticket(
     if customer.brand_id != brand.pk:
         raise InvalidInput("The customer belongs to another brand.", field="customer")
     require(can_create_ticket(actor, brand.pk, customer.pk))
-    if actor.is_customer and (team or assignee or category is not None and not category.is_active):
-        raise InvalidInput("Customers cannot choose a team or an assignee.", field="team")
+    _check_choice(channel, Channel.values, "channel")
+    _check_choice(priority, Priority.values, "priority")
+    _check_choice(kind, MessageKind.values, "kind")
+    if language:
+        _check_choice(language, LANGUAGES, "language")
+    if actor.is_customer:
+        if team is not None or assignee is not None:
+            raise InvalidInput("Customers cannot choose a team or an assignee.", field="team")
+        if category is not None and not category.is_active:
+            raise InvalidInput("This category is no longer offered.", field="category")
+        if kind != MessageKind.REPLY:
+            raise InvalidInput("Customers write messages, not notes or call records.", field="kind")
     _check_brand(category, brand.pk, "category")
     _check_brand(team, brand.pk, "team")
     now = timezone.now()
@@ -206,6 +219,8 @@ def create_ticket(
 def _set_status(ticket: Ticket, status: str, *, actor: Actor, fields: set[str], reason: str = "") -> None:
     """Move to ``status`` if the workflow allows it, stamping solved/closed times and recording the event."""
     old = ticket.status
+    if status not in Status.values:
+        raise InvalidInput(f"{status!r} is not a ticket status.", field="status")
     if status == old:
         return
     if status not in TRANSITIONS.get(old, frozenset()):
@@ -218,6 +233,10 @@ def _set_status(ticket: Ticket, status: str, *, actor: Actor, fields: set[str], 
     elif status == Status.CLOSED:
         ticket.closed_at = ticket.updated_at
         fields.add("closed_at")
+    elif old == Status.SOLVED:
+        # Reopened: it is no longer solved; when it was is kept in the history.
+        ticket.solved_at = None
+        fields.add("solved_at")
     if old == Status.SOLVED and status == Status.OPEN:
         kind = EventKind.REOPENED
     else:
@@ -243,7 +262,7 @@ def change_status(ticket: Ticket, *, actor: Actor, status: str, version: int | N
         require(is_requester(actor, ticket) and status in (Status.SOLVED, Status.OPEN, Status.CLOSED))
         if status == Status.OPEN and ticket.status != Status.SOLVED:
             raise InvalidTransition("Only a solved ticket can be reopened.", field="status")
-    _check_version(ticket, version)
+    check_version(ticket, version)
     ticket.updated_at = timezone.now()
     fields: set[str] = set()
     _set_status(ticket, status, actor=actor, fields=fields)
@@ -267,9 +286,11 @@ def reply_to_ticket(
     from the customer it reopens a solved ticket and ends a wait for them."""
     ticket = lock_ticket(ticket.pk)
     require(can_reply(actor, ticket))
-    _check_version(ticket, version)
+    check_version(ticket, version)
     if ticket.status == Status.CLOSED:
         raise InvalidTransition("The ticket is closed; open a new request instead.", field="status")
+    if channel is not None:
+        _check_choice(channel, Channel.values, "channel")
     ticket.updated_at = timezone.now()
     fields: set[str] = set()
     customer_side = is_requester(actor, ticket) and not can_work_on(actor, ticket)
@@ -285,9 +306,8 @@ def reply_to_ticket(
         ticket.last_customer_message_at = ticket.updated_at
         fields.add("last_customer_message_at")
         record_event(ticket, EventKind.CUSTOMER_MESSAGE, actor=actor, data={"message": message.pk})
-        if ticket.status == Status.SOLVED:
-            _set_status(ticket, Status.OPEN, actor=actor, fields=fields, reason="customer_reply")
-        elif ticket.status in (Status.PENDING_CUSTOMER, Status.ON_HOLD):
+        # A solved ticket reopens (event ``reopened``); a wait for the customer ends.
+        if ticket.status in (Status.SOLVED, Status.PENDING_CUSTOMER, Status.ON_HOLD):
             _set_status(ticket, Status.OPEN, actor=actor, fields=fields, reason="customer_reply")
     else:
         if ticket.first_response_at is None:
@@ -315,7 +335,7 @@ def add_note(
     """An internal note, visible to agents only."""
     ticket = lock_ticket(ticket.pk)
     require(can_work_on(actor, ticket))
-    _check_version(ticket, version)
+    check_version(ticket, version)
     ticket.updated_at = timezone.now()
     message = _add_message(
         ticket, actor=actor, kind=MessageKind.NOTE, body=body, channel=Channel.WEB, attachments=attachments
@@ -333,10 +353,12 @@ def log_call(
     direction: str,
     duration_seconds: int,
     body: Body,
+    version: int | None = None,
 ) -> Message:
     """A phone call on an existing ticket: direction, duration and what was said."""
     ticket = lock_ticket(ticket.pk)
     require(can_work_on(actor, ticket))
+    check_version(ticket, version)
     if direction not in CallDirection.values:
         raise InvalidInput("The call direction is inbound or outbound.", field="direction")
     if not 0 <= duration_seconds <= 24 * 3600:
@@ -362,7 +384,12 @@ def log_call(
 
 
 def _assign(ticket: Ticket, assignee: User | None, *, actor: Actor, fields: set[str]) -> None:
-    if assignee is None and ticket.assignee_id is None or assignee is not None and assignee.pk == ticket.assignee_id:
+    if (
+        assignee is None
+        and ticket.assignee_id is None
+        or assignee is not None
+        and assignee.pk == ticket.assignee_id
+    ):
         return
     _check_assignee(ticket, assignee)
     before = ticket.assignee_id
@@ -381,10 +408,12 @@ def _assign(ticket: Ticket, assignee: User | None, *, actor: Actor, fields: set[
 
 
 @transaction.atomic
-def assign_ticket(ticket: Ticket, *, actor: Actor, assignee: User | None, version: int | None = None) -> Ticket:
+def assign_ticket(
+    ticket: Ticket, *, actor: Actor, assignee: User | None, version: int | None = None
+) -> Ticket:
     ticket = lock_ticket(ticket.pk)
     require(can_work_on(actor, ticket))
-    _check_version(ticket, version)
+    check_version(ticket, version)
     ticket.updated_at = timezone.now()
     fields: set[str] = set()
     _assign(ticket, assignee, actor=actor, fields=fields)
@@ -414,7 +443,7 @@ def update_ticket(
     """Change any of the given fields at once, one event per kind of change; omitted fields stay."""
     ticket = lock_ticket(ticket.pk)
     require(can_work_on(actor, ticket))
-    _check_version(ticket, version)
+    check_version(ticket, version)
     ticket.updated_at = timezone.now()
     fields: set[str] = set()
     changed: dict[str, list[Any]] = {}
@@ -423,8 +452,7 @@ def update_ticket(
         ticket.subject = changed["subject"][1]
         fields.add("subject")
     if language is not _UNSET and language != ticket.language:
-        if language not in ("en", "ru", "pl"):
-            raise InvalidInput("The language is en, ru or pl.", field="language")
+        _check_choice(language, LANGUAGES, "language")
         changed["language"] = [ticket.language, language]
         ticket.language = language
         fields.add("language")
@@ -434,7 +462,10 @@ def update_ticket(
         if priority not in Priority.values:
             raise InvalidInput("Unknown priority.", field="priority")
         record_event(
-            ticket, EventKind.PRIORITY_CHANGED, actor=actor, data={"before": ticket.priority, "after": priority}
+            ticket,
+            EventKind.PRIORITY_CHANGED,
+            actor=actor,
+            data={"before": ticket.priority, "after": priority},
         )
         ticket.priority = priority
         fields.add("priority")
@@ -454,7 +485,10 @@ def update_ticket(
         fields.add("category")
     if tags is not _UNSET and _clean_tags(tags) != ticket.tags:
         record_event(
-            ticket, EventKind.TAGS_CHANGED, actor=actor, data={"before": ticket.tags, "after": _clean_tags(tags)}
+            ticket,
+            EventKind.TAGS_CHANGED,
+            actor=actor,
+            data={"before": ticket.tags, "after": _clean_tags(tags)},
         )
         ticket.tags = _clean_tags(tags)
         fields.add("tags")
@@ -464,7 +498,11 @@ def update_ticket(
             ticket,
             EventKind.TEAM_CHANGED,
             actor=actor,
-            data={"before": ticket.team_id, "after": team.pk if team else None, "after_label": str(team or "")},
+            data={
+                "before": ticket.team_id,
+                "after": team.pk if team else None,
+                "after_label": str(team or ""),
+            },
         )
         ticket.team = team
         fields.add("team")

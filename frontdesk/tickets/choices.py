@@ -22,7 +22,14 @@ class Status(models.TextChoices):
 # Statuses a ticket may move to from each status (a customer reply reopens solved tickets).
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.NEW: frozenset(
-        {Status.OPEN, Status.PENDING_CUSTOMER, Status.PENDING_THIRD_PARTY, Status.ON_HOLD, Status.SOLVED, Status.CLOSED}
+        {
+            Status.OPEN,
+            Status.PENDING_CUSTOMER,
+            Status.PENDING_THIRD_PARTY,
+            Status.ON_HOLD,
+            Status.SOLVED,
+            Status.CLOSED,
+        }
     ),
     Status.OPEN: frozenset(
         {Status.PENDING_CUSTOMER, Status.PENDING_THIRD_PARTY, Status.ON_HOLD, Status.SOLVED, Status.CLOSED}
@@ -40,7 +47,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.CLOSED: frozenset(),
 }
 
-OPEN_STATUSES = frozenset({Status.NEW, Status.OPEN, Status.PENDING_CUSTOMER, Status.PENDING_THIRD_PARTY, Status.ON_HOLD})
+OPEN_STATUSES = frozenset(
+    {Status.NEW, Status.OPEN, Status.PENDING_CUSTOMER, Status.PENDING_THIRD_PARTY, Status.ON_HOLD}
+)
 
 
 class Priority(models.TextChoices):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from frontdesk.core.errors import InvalidInput, InvalidTransition, WorklogRequired, require
 from frontdesk.tickets.choices import EventKind, Status, WorkLogKind
 from frontdesk.tickets.events import record_event
-from frontdesk.tickets.locks import lock_ticket
+from frontdesk.tickets.locks import check_version, lock_ticket
 from frontdesk.tickets.models import Ticket, TimeEntry, WorkLogEntry
 from frontdesk.tickets.permissions import can_work_on
 from frontdesk.users.actors import Actor
@@ -38,7 +38,9 @@ class WorkLog:
             raise WorklogRequired("Say what was already done.", field="worklog.steps_taken")
         for name in ("diagnosis", "steps_taken", "request"):
             if len(getattr(self, name)) > MAX_TEXT:
-                raise InvalidInput(f"The {name} is longer than {MAX_TEXT} characters.", field=f"worklog.{name}")
+                raise InvalidInput(
+                    f"The {name} is longer than {MAX_TEXT} characters.", field=f"worklog.{name}"
+                )
         if not 0 <= self.minutes_spent <= MAX_MINUTES:
             raise InvalidInput(
                 f"Minutes spent are between 0 and {MAX_MINUTES}.", field="worklog.minutes_spent"
@@ -105,26 +107,33 @@ def escalate_ticket(
     worklog: WorkLog,
     to_line: int | None = None,
     to_team: Team | None = None,
+    version: int | None = None,
 ) -> Ticket:
     """Pass the ticket up a line or to another team; the work log is required and shown to the next line."""
     ticket = lock_ticket(ticket.pk)
     require(can_work_on(actor, ticket))
+    check_version(ticket, version)
     log = worklog.validated()
     if to_team is not None and to_team.brand_id not in (None, ticket.brand_id):
         raise InvalidInput("The team belongs to another brand.", field="to_team")
-    target_line = to_line if to_line is not None else (to_team.line if to_team is not None else ticket.line + 1)
+    target_line = (
+        to_line if to_line is not None else (to_team.line if to_team is not None else ticket.line + 1)
+    )
     if target_line not in (1, 2, 3):
         raise InvalidInput("The support line is 1, 2 or 3.", field="to_line")
     if to_team is None and target_line <= ticket.line:
         raise InvalidTransition(
-            f"The ticket is on line {ticket.line}; escalate to a higher line or another team.", field="to_line"
+            f"The ticket is on line {ticket.line}; escalate to a higher line or another team.",
+            field="to_line",
         )
     if to_team is not None and to_team.pk == ticket.team_id and target_line == ticket.line:
         raise InvalidTransition("The ticket is already with that team.", field="to_team")
     if ticket.status in (Status.SOLVED, Status.CLOSED):
         raise InvalidTransition("Reopen the ticket before escalating it.", field="status")
     ticket.updated_at = timezone.now()
-    entry = _write_log(ticket, actor=actor, kind=WorkLogKind.ESCALATION, log=log, to_line=target_line, to_team=to_team)
+    entry = _write_log(
+        ticket, actor=actor, kind=WorkLogKind.ESCALATION, log=log, to_line=target_line, to_team=to_team
+    )
     data = {
         **log.as_data(),
         "worklog": entry.pk,
@@ -149,13 +158,18 @@ def escalate_ticket(
 
 
 @transaction.atomic
-def return_ticket(ticket: Ticket, *, actor: Actor, worklog: WorkLog, to_team: Team | None = None) -> Ticket:
+def return_ticket(
+    ticket: Ticket, *, actor: Actor, worklog: WorkLog, to_team: Team | None = None, version: int | None = None
+) -> Ticket:
     """Hand the ticket back to line 1 with what the higher line found and did."""
     ticket = lock_ticket(ticket.pk)
     require(can_work_on(actor, ticket))
+    check_version(ticket, version)
     if ticket.line == 1:
         raise InvalidTransition("The ticket is already on line 1.", field="line")
-    log = WorkLog(worklog.diagnosis or "-", worklog.steps_taken, worklog.request, worklog.minutes_spent).validated()
+    log = WorkLog(
+        worklog.diagnosis or "-", worklog.steps_taken, worklog.request, worklog.minutes_spent
+    ).validated()
     if to_team is not None and (to_team.brand_id not in (None, ticket.brand_id) or to_team.line != 1):
         raise InvalidInput("Hand back to a line-1 team of this brand.", field="to_team")
     ticket.updated_at = timezone.now()
@@ -174,10 +188,13 @@ def return_ticket(ticket: Ticket, *, actor: Actor, worklog: WorkLog, to_team: Te
 
 
 @transaction.atomic
-def add_worklog(ticket: Ticket, *, actor: Actor, worklog: WorkLog) -> WorkLogEntry:
+def add_worklog(
+    ticket: Ticket, *, actor: Actor, worklog: WorkLog, version: int | None = None
+) -> WorkLogEntry:
     """Record diagnosis and work without moving the ticket."""
     ticket = lock_ticket(ticket.pk)
     require(can_work_on(actor, ticket))
+    check_version(ticket, version)
     log = worklog.validated()
     ticket.updated_at = timezone.now()
     entry = _write_log(ticket, actor=actor, kind=WorkLogKind.WORK, log=log, to_line=ticket.line, to_team=None)
@@ -187,13 +204,19 @@ def add_worklog(ticket: Ticket, *, actor: Actor, worklog: WorkLog) -> WorkLogEnt
 
 
 @transaction.atomic
-def log_time(ticket: Ticket, *, actor: Actor, minutes: int, note: str = "") -> Ticket:
+def log_time(
+    ticket: Ticket, *, actor: Actor, minutes: int, note: str = "", version: int | None = None
+) -> Ticket:
+    """Minutes spent on the ticket by the acting agent, on the line they work at."""
     ticket = lock_ticket(ticket.pk)
     require(can_work_on(actor, ticket))
+    check_version(ticket, version)
     if not 1 <= minutes <= MAX_MINUTES:
         raise InvalidInput(f"Minutes are between 1 and {MAX_MINUTES}.", field="minutes")
     ticket.updated_at = timezone.now()
     _add_time(ticket, actor=actor, minutes=minutes, note=note)
-    record_event(ticket, EventKind.WORKLOG_ADDED, actor=actor, data={"minutes_spent": minutes, "note": note[:300]})
+    record_event(
+        ticket, EventKind.WORKLOG_ADDED, actor=actor, data={"minutes_spent": minutes, "note": note[:300]}
+    )
     _save(ticket, [])
     return ticket

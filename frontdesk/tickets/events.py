@@ -10,7 +10,9 @@ from frontdesk.tickets.models import Ticket, TicketEvent
 from frontdesk.users.actors import Actor
 
 
-def record_event(ticket: Ticket, kind: EventKind, *, actor: Actor, data: dict[str, Any] | None = None) -> TicketEvent:
+def record_event(
+    ticket: Ticket, kind: EventKind, *, actor: Actor, data: dict[str, Any] | None = None
+) -> TicketEvent:
     """Append an event to the ticket's history and queue its consumers after commit."""
     from frontdesk.tickets.tasks import dispatch_ticket_event
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from frontdesk.core.errors import NotFound
+from frontdesk.core.errors import NotFound, TicketChanged
 from frontdesk.tickets.models import Ticket
 
 
@@ -16,3 +16,11 @@ def lock_ticket(ticket_id: int) -> Ticket:
 
 def lock_tickets(ticket_ids: list[int]) -> list[Ticket]:
     return [lock_ticket(pk) for pk in sorted(set(ticket_ids))]
+
+
+def check_version(ticket: Ticket, version: int | None) -> None:
+    """Refuse an edit made on a stale copy: agents send the ``version`` they saw (None skips the check)."""
+    if version is not None and version != ticket.version:
+        raise TicketChanged(
+            f"The ticket is at version {ticket.version}, not {version}; reload it.", current=ticket.version
+        )

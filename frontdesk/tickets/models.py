@@ -31,7 +31,9 @@ class Category(TimestampedModel):
     """A node of a brand's typology of requests (e.g. Refunds › Cancelled event)."""
 
     brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     name = models.CharField(_("name"), max_length=120)
     # "Refunds / Cancelled event": the names from the root, kept by the actions.
     path = models.CharField(_("path"), max_length=500, editable=False)
@@ -57,19 +59,26 @@ class TicketCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint("brand", "year", name="ticket_counter_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.brand_id}/{self.year}: {self.value}"
+
 
 class Ticket(models.Model):
     brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
     number = models.CharField(_("number"), max_length=40, unique=True)
     subject = models.CharField(_("subject"), max_length=300)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.NEW)
-    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     tags = models.JSONField(_("tags"), default=list, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     language = models.CharField(_("language"), max_length=8, blank=True)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     assignee = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     line = models.PositiveSmallIntegerField(_("support line"), default=1)

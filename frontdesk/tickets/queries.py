@@ -101,23 +101,45 @@ def filter_tickets(actor: Actor, filters: TicketFilters) -> QuerySet[Ticket]:
     return with_details(qs)
 
 
+def can_see_ticket(actor: Actor, ticket: Ticket) -> bool:
+    """The check of ``tickets_visible_to`` for one loaded ticket, without a query. Children of a ticket are
+    scoped through it, so a ticket object from elsewhere never opens another brand's or person's data."""
+    if actor.is_agent or actor.is_system:
+        return actor.serves(ticket.brand_id)
+    if actor.is_customer:
+        return ticket.customer_id in actor.customer_ids.values() or (
+            ticket.organization_id is not None and ticket.organization_id in actor.managed_organization_ids
+        )
+    return False
+
+
+def _works_on(actor: Actor, ticket: Ticket) -> bool:
+    return (actor.is_agent or actor.is_system) and can_see_ticket(actor, ticket)
+
+
 def messages_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[Message]:
     """A visible ticket's messages; customers see public replies only, never notes or call records."""
+    if not can_see_ticket(actor, ticket):
+        return Message.objects.none()
     qs = Message.objects.filter(ticket_id=ticket.pk).prefetch_related("attachments")
-    if not (actor.is_agent or actor.is_system):
+    if not _works_on(actor, ticket):
         qs = qs.filter(kind=MessageKind.REPLY)
     return qs.order_by("created_at", "id")
 
 
 def events_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[TicketEvent]:
+    """A visible ticket's history; customers see only the kinds in ``CUSTOMER_EVENT_KINDS``."""
+    if not can_see_ticket(actor, ticket):
+        return TicketEvent.objects.none()
     qs = TicketEvent.objects.filter(ticket_id=ticket.pk)
-    if not (actor.is_agent or actor.is_system):
+    if not _works_on(actor, ticket):
         qs = qs.filter(kind__in=sorted(CUSTOMER_EVENT_KINDS))
     return qs.order_by("at", "id")
 
 
 def worklog_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[WorkLogEntry]:
-    if not (actor.is_agent or actor.is_system):
+    """The work log of a ticket, for the agents who work on it only."""
+    if not _works_on(actor, ticket):
         return WorkLogEntry.objects.none()
     return WorkLogEntry.objects.filter(ticket_id=ticket.pk).select_related("from_team", "to_team")
 
