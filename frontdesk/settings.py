@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "huey.contrib.djhuey",
     "channels",
+    "ninja",  # serves the API docs (Swagger UI) from our static files, not a CDN
     "allauth",
     "allauth.account",
     "allauth.mfa",
