@@ -1,5 +1,50 @@
-"""The REST API v1: one NinjaAPI, a router per domain."""
+"""The REST API v1: one NinjaAPI, a router per domain, problem+json errors, token or session auth."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Frontdesk API", version="1.0.0", urls_namespace="api-v1")
+from frontdesk.api import errors
+from frontdesk.api.auth import BearerToken, BrowserSession
+from frontdesk.api.routers import catalog, messages, people, ticket_work, tickets
+
+if TYPE_CHECKING:
+    from ninja.operation import Operation
+
+DESCRIPTION = """\
+Frontdesk's help desk over HTTP. Authenticate with `Authorization: Bearer <token>` (`frontdesk token create EMAIL`)
+or a signed-in browser session (unsafe methods then need the CSRF token).
+
+* Errors are `application/problem+json` with a stable `code`; 422 answers list each invalid field in `errors`.
+* Another brand's objects answer 404, exactly like missing ones.
+* Lists are pages: `{items, next_cursor}`; pass `cursor=<next_cursor>` for the next page, `limit` up to 100.
+* Creating requests honour `Idempotency-Key`: a retry with the same key gets the first response.
+"""
+
+
+class FrontdeskAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        # Stable, readable ids (``create_ticket``) that clients and the isolation tests refer to.
+        return operation.view_func.__name__
+
+
+api = FrontdeskAPI(
+    title="Frontdesk API",
+    version="1.0.0",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    auth=[BearerToken(), BrowserSession()],
+)
+errors.install(api)
+
+api.add_router("/tickets", tickets.router)
+api.add_router("/tickets", messages.router)
+api.add_router("/tickets", ticket_work.router)
+api.add_router("/customers", people.customers)
+api.add_router("/organizations", people.organizations)
+api.add_router("/brands", catalog.brands)
+api.add_router("/teams", catalog.teams)
+api.add_router("/categories", catalog.categories)
+api.add_router("/me", catalog.me)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from frontdesk.brands.models import Brand
@@ -18,6 +20,8 @@ from frontdesk.users.models import AgentMembership, ApiToken, Customer, Customer
 from frontdesk.users.permissions import can_configure_brand, can_manage_customers
 
 TOKEN_PREFIX = "fd_"
+# How stale ``ApiToken.last_used_at`` may get: the hot path writes it at most once a minute.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 def _check_language(brand: Brand, language: str) -> str:
@@ -235,4 +239,12 @@ def user_for_token(raw: str) -> User | None:
         .filter(key_hash=_hash_key(raw), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    return token.user if token is not None else None
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or token.last_used_at < now - TOKEN_TOUCH_INTERVAL:
+        # At most one write a minute per token, and none when another request already wrote it.
+        ApiToken.objects.filter(pk=token.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOKEN_TOUCH_INTERVAL)
+        ).update(last_used_at=now)
+    return token.user
