@@ -2,15 +2,18 @@
 
 import os
 import tempfile
+import uuid
 
 os.environ.setdefault("SECRET_KEY", "frontdesk-tests-only-" + "x" * 40)
 os.environ.setdefault("FRONTDESK_DATA", tempfile.mkdtemp(prefix="frontdesk-test-"))
 os.environ.setdefault("FRONTDESK_SECURE", "false")
 
-from frontdesk.settings import *  # noqa: E402, F403
-from frontdesk.settings import HUEY  # noqa: E402
+from frontdesk.settings import *
+from frontdesk.settings import CACHES, HUEY
 
 HUEY = {**HUEY, "immediate": True}
+# Parallel test processes (pytest-xdist) may share one Redis while their databases reuse the same ids.
+CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
