@@ -16,22 +16,40 @@ from frontdesk.core.errors import Conflict, InvalidInput, require
 from frontdesk.users.actors import Actor, bump_access_version
 from frontdesk.users.choices import AgentRole, ContactKind, SupportLine
 from frontdesk.users.contacts import normalize_email, normalize_phone
-from frontdesk.users.models import AgentMembership, ApiToken, Customer, CustomerContact, Organization, Team, User
+from frontdesk.users.models import (
+    AgentMembership,
+    ApiToken,
+    Customer,
+    CustomerContact,
+    Organization,
+    Team,
+    User,
+)
 from frontdesk.users.permissions import can_configure_brand, can_manage_customers
 
-TOKEN_PREFIX = "fd_"
+TOKEN_PREFIX = "fd_"  # noqa: S105 - a marker that tells tokens apart, not a secret
+LANGUAGES = ("en", "ru", "pl")
 # How stale ``ApiToken.last_used_at`` may get: the hot path writes it at most once a minute.
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
-def _check_language(brand: Brand, language: str) -> str:
-    if language and language not in {code for code in ("en", "ru", "pl")}:
+def _check_language(language: str) -> str:
+    if language and language not in LANGUAGES:
         raise InvalidInput(f"Unknown language {language!r}; use en, ru or pl.", field="language")
     return language
 
 
+def _access_changed(user: User) -> None:
+    """Invalidate cached actors of ``user`` and keep the caller's instance current, so that an actor
+    resolved from it right away already sees the change."""
+    bump_access_version(user.pk)
+    user.refresh_from_db(fields=["access_version"])
+
+
 @transaction.atomic
-def create_organization(brand: Brand, *, actor: Actor, name: str, domains: Sequence[str] = ()) -> Organization:
+def create_organization(
+    brand: Brand, *, actor: Actor, name: str, domains: Sequence[str] = ()
+) -> Organization:
     require(can_manage_customers(actor, brand.pk))
     name = name.strip()
     if not name:
@@ -49,7 +67,9 @@ def _add_contacts(customer: Customer, kind: ContactKind, values: Sequence[str]) 
     for value in values:
         try:
             with transaction.atomic():
-                CustomerContact.objects.create(brand_id=customer.brand_id, customer=customer, kind=kind, value=value)
+                CustomerContact.objects.create(
+                    brand_id=customer.brand_id, customer=customer, kind=kind, value=value
+                )
         except IntegrityError:
             raise Conflict(
                 f"{value} belongs to another customer of this brand.", field=f"{kind}s", value=value
@@ -75,20 +95,25 @@ def create_customer(
     clean_phones = list(dict.fromkeys(normalize_phone(p, field="phones") for p in phones))
     if organization is not None and organization.brand_id != brand.pk:
         raise InvalidInput("The organization belongs to another brand.", field="organization")
-    customer = Customer.objects.create(
-        brand=brand,
-        user=user,
-        name=name.strip()[:200],
-        language=_check_language(brand, language),
-        organization=organization,
-        is_organization_manager=is_organization_manager and organization is not None,
-        email=clean_emails[0] if clean_emails else "",
-        phone=clean_phones[0] if clean_phones else "",
-    )
+    language = _check_language(language)
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(
+                brand=brand,
+                user=user,
+                name=name.strip()[:200],
+                language=language,
+                organization=organization,
+                is_organization_manager=is_organization_manager and organization is not None,
+                email=clean_emails[0] if clean_emails else "",
+                phone=clean_phones[0] if clean_phones else "",
+            )
+    except IntegrityError:
+        raise Conflict("This account is already a customer of this brand.", field="user") from None
     _add_contacts(customer, ContactKind.EMAIL, clean_emails)
     _add_contacts(customer, ContactKind.PHONE, clean_phones)
     if user is not None:
-        bump_access_version(user.pk)
+        _access_changed(user)
     return customer
 
 
@@ -142,7 +167,7 @@ def update_customer(
         customer.name = name.strip()[:200]
         fields.append("name")
     if language is not None:
-        customer.language = _check_language(customer.brand, language)
+        customer.language = _check_language(language)
         fields.append("language")
     if organization is not False:
         if isinstance(organization, Organization) and organization.brand_id != customer.brand_id:
@@ -165,16 +190,25 @@ def update_customer(
     if fields:
         customer.save(update_fields=[*fields, "updated_at"])
     if customer.user_id and {"organization", "is_organization_manager"} & set(fields):
-        bump_access_version(customer.user_id)
+        if Customer.user.is_cached(customer):
+            _access_changed(customer.user)
+        else:
+            bump_access_version(customer.user_id)
     return customer
 
 
 @transaction.atomic
 def create_user(*, email: str, name: str = "", password: str | None = None, language: str = "") -> User:
     email = normalize_email(email)
+    language = _check_language(language)
     if User.objects.filter(email__iexact=email).exists():
         raise Conflict(f"A user with {email} exists.", field="email")
-    return User.objects.create_user(email, password, name=name, language=language)
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(email, password, name=name.strip()[:200], language=language)
+    except IntegrityError:
+        # Created by someone else between the check and the insert.
+        raise Conflict(f"A user with {email} exists.", field="email") from None
 
 
 @transaction.atomic
@@ -189,10 +223,12 @@ def add_agent_membership(
     require(can_configure_brand(actor, brand.pk))
     if line not in SupportLine.values:
         raise InvalidInput("The support line is 1, 2 or 3.", field="line")
+    if role not in AgentRole.values:
+        raise InvalidInput("The role is agent or brand_admin.", field="role")
     membership, _created = AgentMembership.objects.update_or_create(
         user=user, brand=brand, defaults={"line": line, "role": role}
     )
-    bump_access_version(user.pk)
+    _access_changed(user)
     return membership
 
 
@@ -200,10 +236,17 @@ def add_agent_membership(
 def create_team(
     *, actor: Actor, name: str, brand: Brand | None, line: int = 1, members: Sequence[User] = ()
 ) -> Team:
-    require(actor.is_provider_admin or actor.is_system if brand is None else can_configure_brand(actor, brand.pk))
+    require(
+        actor.is_provider_admin or actor.is_system if brand is None else can_configure_brand(actor, brand.pk)
+    )
+    name = " ".join(name.split())
+    if not name or len(name) > 200:
+        raise InvalidInput("A team needs a name of at most 200 characters.", field="name")
+    if line not in SupportLine.values:
+        raise InvalidInput("The support line is 1, 2 or 3.", field="line")
     try:
         with transaction.atomic():
-            team = Team.objects.create(brand=brand, name=name.strip(), line=line)
+            team = Team.objects.create(brand=brand, name=name, line=line)
     except IntegrityError:
         raise Conflict(f"A team named {name!r} exists.", field="name") from None
     if members:

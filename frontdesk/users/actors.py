@@ -9,9 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import F
-
-from django.db.models import Q
+from django.db.models import F, Q
 
 from frontdesk.users.choices import ActorKind, AgentRole
 from frontdesk.users.models import AgentMembership, Customer, User
@@ -79,7 +77,9 @@ NOBODY = Actor(kind=ActorKind.NOBODY, label="anonymous")
 
 
 def _resolve(user: User) -> Actor:
-    memberships = list(AgentMembership.objects.filter(user_id=user.pk).values_list("brand_id", "line", "role"))
+    memberships = list(
+        AgentMembership.objects.filter(user_id=user.pk).values_list("brand_id", "line", "role")
+    )
     customers = list(
         Customer.objects.filter(user_id=user.pk).values_list(
             "brand_id", "id", "organization_id", "is_organization_manager"

@@ -1,0 +1,61 @@
+"""actor_for: who a signed-in person is, cached, and current the moment their access changes."""
+
+from __future__ import annotations
+
+from frontdesk.users.actions import add_agent_membership, create_customer, update_customer
+from frontdesk.users.actors import NOBODY, SYSTEM, actor_for
+from frontdesk.users.choices import ActorKind, AgentRole
+from frontdesk.users.models import User
+
+
+def test_agents_customers_and_outsiders_resolve_to_their_kind(cast):
+    agent = actor_for(cast.opera.line2)
+    customer = actor_for(cast.opera.customer_user)
+
+    assert (agent.kind, agent.agent_lines, agent.admin_brand_ids) == (
+        ActorKind.AGENT,
+        {cast.opera.brand.pk: 2},
+        frozenset(),
+    )
+    assert actor_for(cast.opera.admin).admin_brand_ids == {cast.opera.brand.pk}
+    assert (customer.kind, customer.customer_ids) == (
+        ActorKind.CUSTOMER,
+        {cast.opera.brand.pk: cast.opera.customer.pk},
+    )
+    assert actor_for(cast.outsider).kind == ActorKind.NOBODY
+    assert actor_for(cast.provider_admin).sees_all_brands
+    assert actor_for(None) is NOBODY
+
+
+def test_an_inactive_user_is_nobody(cast):
+    user = cast.opera.line1
+    user.is_active = False
+
+    assert actor_for(user) is NOBODY
+
+
+def test_the_actor_is_cached_and_a_new_membership_is_seen_at_once(cast, django_assert_num_queries):
+    user = cast.outsider
+    actor_for(user)
+    with django_assert_num_queries(0):
+        assert actor_for(user).kind == ActorKind.NOBODY
+
+    add_agent_membership(user, actor=SYSTEM, brand=cast.tours.brand, line=1, role=AgentRole.BRAND_ADMIN)
+
+    for current in (user, User.objects.get(pk=user.pk)):
+        actor = actor_for(current)
+        assert (actor.kind, actor.agent_lines) == (ActorKind.AGENT, {cast.tours.brand.pk: 1})
+        assert actor.administers(cast.tours.brand.pk)
+
+
+def test_becoming_a_customer_or_a_manager_is_seen_at_once(cast):
+    user = cast.outsider
+    assert actor_for(user).customer_ids == {}
+
+    customer = create_customer(cast.opera.brand, actor=SYSTEM, emails=[user.email], user=user)
+    assert actor_for(user).customer_ids == {cast.opera.brand.pk: customer.pk}
+
+    update_customer(
+        customer, actor=SYSTEM, organization=cast.opera.organization, is_organization_manager=True
+    )
+    assert actor_for(User.objects.get(pk=user.pk)).managed_organization_ids == {cast.opera.organization.pk}
