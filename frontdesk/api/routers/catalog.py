@@ -11,7 +11,7 @@ from frontdesk.api.auth import current_actor
 from frontdesk.api.idempotency import idempotent, json_response, to_json
 from frontdesk.api.pagination import PageIn, page_schema, paginate
 from frontdesk.api.presenters import brands_json
-from frontdesk.api.routers.common import lookup, payload_json
+from frontdesk.api.routers.common import lookup, payload_json, refuse_unknown_params
 from frontdesk.api.schemas.people import (
     BrandForCustomerOut,
     BrandOut,
@@ -46,6 +46,7 @@ CategoryPage = page_schema(CategoryOut, "CategoryPage")
 )
 def list_brands(request: HttpRequest, page: Query[PageIn]) -> HttpResponse:
     actor = current_actor(request)
+    refuse_unknown_params(request, PageIn)
     qs = brands_visible_to(actor)
     return json_response(
         200, paginate(qs, page, newest_first=False, serialize=lambda rows: brands_json(actor, rows))
@@ -65,6 +66,7 @@ def get_brand(
 )
 def list_teams(request: HttpRequest, filters: Query[CategoryFilterIn]) -> HttpResponse:
     actor = current_actor(request)
+    refuse_unknown_params(request, CategoryFilterIn)
     qs = teams_visible_to(actor).select_related("brand")
     if filters.brand:
         qs = qs.filter(brand__slug=filters.brand)
@@ -91,6 +93,7 @@ def _category_json(category: Any) -> dict[str, Any]:
 )
 def list_categories(request: HttpRequest, filters: Query[CategoryFilterIn]) -> HttpResponse:
     actor = current_actor(request)
+    refuse_unknown_params(request, CategoryFilterIn)
     qs = categories_visible_to(actor).select_related("brand")
     if filters.brand:
         qs = qs.filter(brand__slug=filters.brand)

@@ -6,7 +6,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from ninja import Path
+from ninja.errors import ValidationError
+from pydantic import BaseModel
 
 from frontdesk.api.schemas.common import MAX_ID
 from frontdesk.core.errors import NotFound
@@ -36,6 +39,18 @@ def one_or_404(qs: QuerySet[M], what: str) -> M:
     if obj is None:
         raise NotFound(what)
     return obj
+
+
+def refuse_unknown_params(request: HttpRequest, schema: type[BaseModel]) -> None:
+    """A misspelt filter (``stauts=open``) must not silently widen a list: unknown query parameters are 422."""
+    unknown = sorted(set(request.GET) - set(schema.model_fields))
+    if unknown:
+        raise ValidationError(
+            [
+                {"loc": ("query", name), "type": "extra_forbidden", "msg": "Unknown query parameter"}
+                for name in unknown
+            ]
+        )
 
 
 def payload_json(payload: Any) -> Any:

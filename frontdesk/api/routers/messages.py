@@ -18,7 +18,7 @@ from frontdesk.api.errors import FieldNotAllowed, problem
 from frontdesk.api.idempotency import idempotent, json_response
 from frontdesk.api.pagination import PageIn, page_schema, paginate
 from frontdesk.api.presenters import message_json, messages_json, sees_internals
-from frontdesk.api.routers.common import NumberPath, id_path
+from frontdesk.api.routers.common import NumberPath, id_path, refuse_unknown_params
 from frontdesk.api.schemas.tickets import MessageForCustomerOut, MessageIn, MessageOut
 from frontdesk.core.errors import InvalidInput, NotFound
 from frontdesk.tickets import actions as ticket_actions
@@ -185,6 +185,7 @@ def create_message(request: HttpRequest, number: str = NumberPath) -> HttpRespon
 )
 def list_messages(request: HttpRequest, page: Query[PageIn], number: str = NumberPath) -> HttpResponse:
     actor = current_actor(request)
+    refuse_unknown_params(request, PageIn)
     ticket = access_ticket(actor, number)
     qs = messages_visible_to(actor, ticket)
     return json_response(

@@ -11,7 +11,7 @@ from frontdesk.api.auth import current_actor
 from frontdesk.api.idempotency import idempotent, json_response, to_json
 from frontdesk.api.pagination import page_schema, paginate
 from frontdesk.api.presenters import customers_json
-from frontdesk.api.routers.common import id_path, lookup, one_or_404, payload_json
+from frontdesk.api.routers.common import id_path, lookup, one_or_404, payload_json, refuse_unknown_params
 from frontdesk.api.schemas.people import (
     CustomerCreateIn,
     CustomerFilterIn,
@@ -60,6 +60,7 @@ def _customer_json(actor: Actor, customer_id: int) -> dict[str, Any]:
 @customers.get("", response={200: CustomerPage}, summary="List customers", description="Newest first.")
 def list_customers(request: HttpRequest, filters: Query[CustomerFilterIn]) -> HttpResponse:
     actor = current_actor(request)
+    refuse_unknown_params(request, CustomerFilterIn)
     qs = _customers(actor) if actor.is_agent or actor.is_system else _customers(actor).none()
     if filters.brand:
         qs = qs.filter(brand__slug=filters.brand)
@@ -154,6 +155,7 @@ def _organization_json(organization: Any) -> dict[str, Any]:
 )
 def list_organizations(request: HttpRequest, filters: Query[OrganizationFilterIn]) -> HttpResponse:
     actor = current_actor(request)
+    refuse_unknown_params(request, OrganizationFilterIn)
     qs = _organizations(actor)
     if filters.brand:
         qs = qs.filter(brand__slug=filters.brand)

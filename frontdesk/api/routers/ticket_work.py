@@ -11,7 +11,7 @@ from frontdesk.api.auth import current_actor
 from frontdesk.api.idempotency import idempotent, json_response
 from frontdesk.api.pagination import PageIn, page_schema, paginate
 from frontdesk.api.presenters import events_json, ticket_json, worklog_json
-from frontdesk.api.routers.common import NumberPath, lookup, payload_json
+from frontdesk.api.routers.common import NumberPath, lookup, payload_json, refuse_unknown_params
 from frontdesk.api.schemas.tickets import (
     EscalateIn,
     EventOut,
@@ -53,6 +53,7 @@ def _fresh(actor: Actor, number: str) -> tuple[int, Any]:
 )
 def list_events(request: HttpRequest, page: Query[PageIn], number: str = NumberPath) -> HttpResponse:
     actor = current_actor(request)
+    refuse_unknown_params(request, PageIn)
     ticket = access_ticket(actor, number)
     qs = events_visible_to(actor, ticket)
     return json_response(
@@ -68,6 +69,7 @@ def list_events(request: HttpRequest, page: Query[PageIn], number: str = NumberP
 )
 def list_worklog(request: HttpRequest, page: Query[PageIn], number: str = NumberPath) -> HttpResponse:
     actor = current_actor(request)
+    refuse_unknown_params(request, PageIn)
     ticket = access_ticket(actor, number)
     qs = worklog_visible_to(actor, ticket)
     return json_response(200, paginate(qs, page, newest_first=False, serialize=worklog_json))

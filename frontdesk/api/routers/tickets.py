@@ -13,7 +13,7 @@ from frontdesk.api.errors import FieldNotAllowed
 from frontdesk.api.idempotency import idempotent, json_response
 from frontdesk.api.pagination import page_schema, paginate
 from frontdesk.api.presenters import ticket_json, tickets_json
-from frontdesk.api.routers.common import NumberPath, lookup, payload_json
+from frontdesk.api.routers.common import NumberPath, lookup, payload_json, refuse_unknown_params
 from frontdesk.api.schemas.tickets import (
     TicketCreateIn,
     TicketFilterIn,
@@ -66,16 +66,16 @@ def _refuse(payload: Any, names: tuple[str, ...]) -> None:
 def _customer_for_agent(actor: Actor, payload: TicketCreateIn) -> tuple[Brand, Customer]:
     if payload.customer_id is not None and payload.customer is not None:
         raise InvalidInput(_("Give either customer_id or customer, not both."), field="customer")
+    brand = lookup("brand", access_brand, actor, payload.brand) if payload.brand is not None else None
     if payload.customer_id is not None:
         customer = lookup("customer_id", access_customer, actor, payload.customer_id)
-        if payload.brand is not None and payload.brand != customer.brand.slug:
+        if brand is not None and brand.pk != customer.brand_id:
             raise InvalidInput(_("The customer belongs to another brand."), field="brand")
         return customer.brand, customer
     if payload.customer is None:
         raise InvalidInput(_("Name the customer by customer_id or by email or phone."), field="customer_id")
-    if payload.brand is None:
+    if brand is None:
         raise InvalidInput(_("Name the brand of the new customer."), field="brand")
-    brand = lookup("brand", access_brand, actor, payload.brand)
     found = payload.customer
     customer = user_actions.find_or_create_customer(
         brand, actor=actor, email=found.email, phone=found.phone, name=found.name, language=found.language
@@ -156,6 +156,7 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> HttpResponse
 )
 def list_tickets(request: HttpRequest, filters: Query[TicketFilterIn]) -> HttpResponse:
     actor = current_actor(request)
+    refuse_unknown_params(request, TicketFilterIn)
     if not actor.is_agent and not actor.is_system:
         _refuse(filters, AGENT_ONLY_FILTERS)
     assignee = filters.assignee

@@ -104,3 +104,54 @@ def assert_problem(response: Response, status: int, code: str, field: str | None
         fields = [e["field"] for e in body.get("errors", [])] + [body.get("field")]
         assert field in fields, body
     return body
+
+
+@dataclass
+class World:
+    """The cast plus an opera ticket with a history: a reply with an attachment, an internal note, an
+    escalation to line 2, and an opera team and category."""
+
+    cast: Any
+    ticket: Any
+    reply: Any
+    attachment: Any
+    note: Any
+    team: Any
+    category: Any
+
+    @property
+    def number(self) -> str:
+        return self.ticket.number
+
+
+PDF = b"%PDF-1.4\n% seats for row 7\n"
+
+
+@pytest.fixture
+def world(cast) -> World:
+    from frontdesk.tickets import actions
+    from frontdesk.tickets.categories import create_category
+    from frontdesk.tickets.content import AttachmentIn, make_body
+    from frontdesk.tickets.escalation import WorkLog
+    from frontdesk.users.actions import create_team
+    from frontdesk.users.actors import SYSTEM, actor_for
+
+    opera = cast.opera
+    team = create_team(actor=SYSTEM, name="Opera Box Office Desk", brand=opera.brand, line=1)
+    category = create_category(opera.brand, actor=SYSTEM, name="Refunds at the opera")
+    ticket = opera.ticket("E-tickets for Tosca never arrived")
+    agent = actor_for(opera.line1)
+    reply = actions.reply_to_ticket(
+        ticket,
+        actor=agent,
+        body=make_body(text="We resent your seats."),
+        attachments=[AttachmentIn("seats.pdf", "application/pdf", PDF)],
+    )
+    note = actions.add_note(
+        ticket, actor=agent, body=make_body(text="Internal: the mail server bounced twice.")
+    )
+    actions.escalate_ticket(
+        ticket, actor=agent, worklog=WorkLog("mail bounced", "resent twice", "check the relay")
+    )
+    ticket.refresh_from_db()
+    return World(cast, ticket, reply, reply.attachments.get(), note, team, category)
