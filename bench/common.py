@@ -12,12 +12,14 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +29,7 @@ HOST = "127.0.0.1"
 BENCH_SECRET_KEY = "bench-only-secret-key-never-used-outside-benchmarks-0123456789abcdef"  # noqa: S105 - loopback benchmarks only
 # The bench-only table the bare baseline view writes to and reads from.
 BARE_TABLE = "bench_bare_row"
+STATIC_ROOT = Path(tempfile.gettempdir()) / "frontdesk-bench-static"
 
 
 def database_url() -> str:
@@ -44,7 +47,10 @@ def production_env(db_url: str | None = None) -> dict[str, str]:
         "FRONTDESK_SECURE": "false",
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "LOG_LEVEL": "WARNING",
+        # An empty collected-static folder, so that WhiteNoise does not warn in every server process.
+        "STATIC_ROOT": str(STATIC_ROOT),
     }
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
     return env
 
 
@@ -128,30 +134,15 @@ def free_port() -> int:
 
 @contextmanager
 def production_server(*, workers: int = 2, db_url: str | None = None) -> Iterator[int]:
-    """Uvicorn serving ``frontdesk.asgi`` with the bench settings on 127.0.0.1; yields the port.
+    """``frontdesk serve`` (uvicorn, ``workers`` processes) with the bench settings on 127.0.0.1; yields the port.
 
-    The same ASGI application and middleware as ``frontdesk serve``; the bench settings only add the bare
+    The same command, ASGI application and middleware as a deployment; the bench settings only add the bare
     baseline view to the URLconf and keep the bench's Redis keys apart.
     """
     port = free_port()
     env = {**os.environ, **production_env(db_url), "PYTHONPATH": str(REPO_ROOT)}
-    cmd = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "frontdesk.asgi:application",
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--no-access-log",
-        "--lifespan",
-        "off",
-        "--log-level",
-        "warning",
-    ]
+    cmd = [sys.executable, "-m", "frontdesk.cli", "serve", "--host", HOST, "--port", str(port)]
+    cmd += ["--workers", str(workers)]
     proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, start_new_session=True)
     try:
         _wait_until_up(port, proc)
@@ -160,7 +151,7 @@ def production_server(*, workers: int = 2, db_url: str | None = None) -> Iterato
         # The server's own process group, started above: its workers go with it.
         os.killpg(proc.pid, signal.SIGTERM)
         try:
-            proc.wait(timeout=20)
+            proc.wait(timeout=40)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
@@ -319,3 +310,26 @@ def _fmt(value: object) -> str:
 
 def ms(seconds: float) -> float:
     return seconds * 1000
+
+
+# --- The generated desk -----------------------------------------------------------------------------------------
+
+
+def bench_agent_token() -> tuple[Any, Any, str]:
+    """The generated line-1 agent (serving two brands), a new API token of theirs and its raw key."""
+    from bench.world import BENCH_AGENT_EMAIL
+    from frontdesk.users.actions import create_api_token
+    from frontdesk.users.models import User
+
+    agent = User.objects.filter(email=BENCH_AGENT_EMAIL).first()
+    if agent is None:
+        raise SystemExit(f"{database_url()} has no generated data: run `python -m bench.generate` first.")
+    token, raw = create_api_token(agent, name="bench")
+    return agent, token, raw
+
+
+def revoke(agent: Any, token: Any) -> None:
+    from frontdesk.users.actions import revoke_api_token
+    from frontdesk.users.actors import actor_for
+
+    revoke_api_token(token, actor=actor_for(agent))
