@@ -21,7 +21,7 @@ LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 10
 
 
-@db_task(retries=3, retry_delay=10)
+@db_task(retries=3, retry_delay=10)  # type: ignore[untyped-decorator]  # huey ships no type hints
 def dispatch_ticket_event(event_id: int) -> None:
     """Run every configured consumer for one event, once; a second worker or a re-run does nothing."""
     pending = TicketEvent.objects.filter(dispatched_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
@@ -38,7 +38,7 @@ def dispatch_ticket_event(event_id: int) -> None:
     TicketEvent.objects.filter(pk=event_id).update(dispatched_at=timezone.now(), claimed_until=None)
 
 
-@db_periodic_task(crontab(minute="*"))
+@db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]  # huey ships no type hints
 def sweep_undispatched_events() -> None:
     """Queue again the events whose dispatch was lost (a crashed worker, a lost enqueue)."""
     cutoff = timezone.now() - timedelta(minutes=1)

@@ -190,8 +190,10 @@ def update_customer(
     if fields:
         customer.save(update_fields=[*fields, "updated_at"])
     if customer.user_id and {"organization", "is_organization_manager"} & set(fields):
-        if Customer.user.is_cached(customer):
-            _access_changed(customer.user)
+        # Refresh the account object the caller may hold; otherwise a bump in the database is enough.
+        account = customer.user if Customer.user.is_cached(customer) else None
+        if account is not None:
+            _access_changed(account)
         else:
             bump_access_version(customer.user_id)
     return customer

@@ -46,7 +46,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Bumped whenever what this person may reach changes; keys the cached ``Actor``.
     access_version = models.PositiveIntegerField(default=0, editable=False)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
