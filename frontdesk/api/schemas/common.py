@@ -23,7 +23,9 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Ids in JSON bodies must be JSON integers (not `true` or "7"); query strings are parsed.
+Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
 NoNul = AfterValidator(_no_nul)
 Name = Annotated[str, StringConstraints(max_length=200), NoNul]

@@ -18,6 +18,7 @@ from frontdesk.api.schemas.common import (
     Name,
     NoNul,
     Phone,
+    QueryId,
     Ref,
     Slug,
 )
@@ -71,7 +72,7 @@ class CustomerUpdateIn(InputSchema):
 
 class CustomerFilterIn(PageIn):
     brand: Slug | None = None
-    organization: Id | None = None
+    organization: QueryId | None = None
     email: Email | None = Field(None, description="Exact address, any of the customer's emails.")
 
 

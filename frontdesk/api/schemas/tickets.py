@@ -24,6 +24,7 @@ from frontdesk.api.schemas.common import (
     Name,
     NoNul,
     Phone,
+    QueryId,
     Ref,
     ShortText,
     Slug,
@@ -184,13 +185,13 @@ class TicketUpdateIn(InputSchema):
 class TicketFilterIn(PageIn):
     status: list[Status] | None = Field(None, description="Repeat or separate with commas for several.")
     brand: Slug | None = None
-    team: Id | None = None
+    team: QueryId | None = None
     assignee: (
         Annotated[str, StringConstraints(max_length=20, pattern=r"^(none|[1-9][0-9]{0,17})$")] | None
     ) = Field(None, description="An agent id, or `none` for unassigned tickets.")
-    customer: Id | None = None
-    organization: Id | None = None
-    category: Id | None = None
+    customer: QueryId | None = None
+    organization: QueryId | None = None
+    category: QueryId | None = None
     channel: Channel | None = None
     line: int | None = Field(None, ge=1, le=3)
     priority: Priority | None = None

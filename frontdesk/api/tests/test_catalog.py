@@ -11,7 +11,11 @@ ISOLATION = [
     Case("get_brand", "GET", lambda w: "/brands/opera"),
     Case("list_teams", "GET", lambda w: "/teams", is_list=True, marker=lambda w: "Opera Box Office Desk"),
     Case(
-        "list_categories", "GET", lambda w: "/categories", is_list=True, marker=lambda w: "Refunds at the opera"
+        "list_categories",
+        "GET",
+        lambda w: "/categories",
+        is_list=True,
+        marker=lambda w: "Refunds at the opera",
     ),
     Case(
         "create_category",

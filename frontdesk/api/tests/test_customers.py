@@ -19,7 +19,12 @@ ISOLATION = [
         lambda w: {"brand": "opera", "name": "Ivan", "emails": ["ivan@example.org"]},
     ),
     Case("get_customer", "GET", lambda w: f"/customers/{w.cast.opera.customer.pk}"),
-    Case("update_customer", "PATCH", lambda w: f"/customers/{w.cast.opera.customer.pk}", lambda w: {"name": "Renamed"}),
+    Case(
+        "update_customer",
+        "PATCH",
+        lambda w: f"/customers/{w.cast.opera.customer.pk}",
+        lambda w: {"name": "Renamed"},
+    ),
 ]
 
 test_isolation = isolation_test(ISOLATION)
@@ -47,7 +52,9 @@ def test_agent_creates_a_customer_with_contacts_in_an_organization(api, cast):
 
 
 def test_a_taken_email_is_409_conflict_naming_the_field(api, cast):
-    response = api.post("/customers", cast.opera.line1, {"brand": "opera", "emails": ["customer@opera-mail.example"]})
+    response = api.post(
+        "/customers", cast.opera.line1, {"brand": "opera", "emails": ["customer@opera-mail.example"]}
+    )
     assert_problem(response, 409, "conflict", "emails")
 
 
@@ -74,7 +81,9 @@ def test_agent_updates_a_customer_and_can_take_them_out_of_the_organization(api,
 
 
 def test_customers_cannot_read_customer_records_even_their_own(api, cast):
-    assert_problem(api.get(f"/customers/{cast.opera.customer.pk}", cast.opera.customer_user), 404, "not_found")
+    assert_problem(
+        api.get(f"/customers/{cast.opera.customer.pk}", cast.opera.customer_user), 404, "not_found"
+    )
     assert api.get("/customers", cast.opera.customer_user).body["items"] == []
 
 

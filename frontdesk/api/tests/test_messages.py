@@ -77,7 +77,10 @@ def test_agent_uploads_attachments_as_multipart(api, world):
 
 def test_multipart_with_an_unknown_field_is_422(api, world):
     response = api.call(
-        "POST", f"/tickets/{world.number}/messages", world.cast.opera.line2, data={"body": "x", "colour": "red"}
+        "POST",
+        f"/tickets/{world.number}/messages",
+        world.cast.opera.line2,
+        data={"body": "x", "colour": "red"},
     )
     assert_problem(response, 422, "validation_error", "colour")
 
@@ -93,7 +96,9 @@ def test_agent_logs_a_call(api, world):
 
 
 def test_a_call_without_direction_is_422(api, world):
-    response = api.post(f"/tickets/{world.number}/messages", world.cast.opera.line1, {"kind": "call", "body": "x"})
+    response = api.post(
+        f"/tickets/{world.number}/messages", world.cast.opera.line1, {"kind": "call", "body": "x"}
+    )
     assert_problem(response, 422, "invalid_input", "call_direction")
 
 
@@ -102,7 +107,9 @@ def test_customer_replies_but_cannot_add_internal_notes_or_set_status(api, world
     path = f"/tickets/{world.number}/messages"
     assert api.post(path, customer, {"body": "Still nothing."}).status == 201
     assert_problem(api.post(path, customer, {"kind": "note", "body": "sneaky"}), 403, "permission_denied")
-    assert_problem(api.post(path, customer, {"body": "x", "status": "closed"}), 422, "field_not_allowed", "status")
+    assert_problem(
+        api.post(path, customer, {"body": "x", "status": "closed"}), 422, "field_not_allowed", "status"
+    )
 
 
 def test_customers_never_see_internal_notes_or_call_records(api, world):
@@ -174,7 +181,8 @@ def test_html_and_svg_attachments_are_never_served_inline(api, world):
     )
     for attachment in Attachment.objects.filter(message=message):
         response = api.get(
-            f"/tickets/{world.number}/messages/{message.pk}/attachments/{attachment.pk}", world.cast.opera.line1
+            f"/tickets/{world.number}/messages/{message.pk}/attachments/{attachment.pk}",
+            world.cast.opera.line1,
         )
         assert response.status == 200
         assert response.headers["Content-Type"] == "application/octet-stream"
@@ -183,7 +191,8 @@ def test_html_and_svg_attachments_are_never_served_inline(api, world):
 
 def test_an_attachment_under_another_message_id_is_404(api, world):
     response = api.get(
-        f"/tickets/{world.number}/messages/{world.note.pk}/attachments/{world.attachment.pk}", world.cast.opera.line1
+        f"/tickets/{world.number}/messages/{world.note.pk}/attachments/{world.attachment.pk}",
+        world.cast.opera.line1,
     )
     assert_problem(response, 404, "not_found")
 
@@ -207,7 +216,10 @@ def test_bad_message_input_names_the_field(api, world):
     malformed = api.call("POST", path, agent, raw_body="{oops")
     assert_problem(malformed, 400, "malformed_body")
     assert_problem(
-        api.call("POST", path, agent, raw_body="x", content_type="application/xml"), 422, "invalid_input", "body"
+        api.call("POST", path, agent, raw_body="x", content_type="application/xml"),
+        422,
+        "invalid_input",
+        "body",
     )
 
 

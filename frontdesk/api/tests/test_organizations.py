@@ -25,7 +25,9 @@ test_isolation = isolation_test(ISOLATION)
 
 def test_agent_creates_an_organization(api, cast):
     response = api.post(
-        "/organizations", cast.opera.line1, {"brand": "opera", "name": "Friends", "domains": ["Friends.Example"]}
+        "/organizations",
+        cast.opera.line1,
+        {"brand": "opera", "name": "Friends", "domains": ["Friends.Example"]},
     )
     assert response.status == 201, response.raw
     assert response.body["domains"] == ["friends.example"]
@@ -33,10 +35,15 @@ def test_agent_creates_an_organization(api, cast):
 
 
 def test_a_duplicate_name_is_409_and_an_empty_one_422(api, cast):
-    duplicate = api.post("/organizations", cast.opera.line1, {"brand": "opera", "name": "Opera Box Office Partners"})
+    duplicate = api.post(
+        "/organizations", cast.opera.line1, {"brand": "opera", "name": "Opera Box Office Partners"}
+    )
     assert_problem(duplicate, 409, "conflict", "name")
     assert_problem(
-        api.post("/organizations", cast.opera.line1, {"brand": "opera", "name": ""}), 422, "validation_error", "name"
+        api.post("/organizations", cast.opera.line1, {"brand": "opera", "name": ""}),
+        422,
+        "validation_error",
+        "name",
     )
 
 

@@ -9,7 +9,9 @@ WORKLOG = {"diagnosis": "Seat map out of sync", "steps_taken": "Re-issued twice"
 ISOLATION = [
     Case("list_events", "GET", lambda w: f"/tickets/{w.number}/events"),
     Case("list_worklog", "GET", lambda w: f"/tickets/{w.number}/worklog"),
-    Case("escalate_ticket", "POST", lambda w: f"/tickets/{w.number}/escalate", lambda w: {"worklog": WORKLOG}),
+    Case(
+        "escalate_ticket", "POST", lambda w: f"/tickets/{w.number}/escalate", lambda w: {"worklog": WORKLOG}
+    ),
     Case(
         "return_ticket",
         "POST",
@@ -17,7 +19,9 @@ ISOLATION = [
         lambda w: {"worklog": {"steps_taken": "Fixed the sync"}},
         owner="line2",
     ),
-    Case("log_time", "POST", lambda w: f"/tickets/{w.number}/time", lambda w: {"minutes": 15, "note": "call"}),
+    Case(
+        "log_time", "POST", lambda w: f"/tickets/{w.number}/time", lambda w: {"minutes": 15, "note": "call"}
+    ),
 ]
 
 test_isolation = isolation_test(ISOLATION)
@@ -32,7 +36,9 @@ def test_escalation_without_a_worklog_is_422_worklog_required(api, world):
 
 def test_escalation_with_an_empty_steps_taken_names_that_field(api, world):
     response = api.post(
-        f"/tickets/{world.number}/escalate", world.cast.opera.line2, {"worklog": {"diagnosis": "x", "steps_taken": " "}}
+        f"/tickets/{world.number}/escalate",
+        world.cast.opera.line2,
+        {"worklog": {"diagnosis": "x", "steps_taken": " "}},
     )
     assert_problem(response, 422, "worklog_required", "worklog.steps_taken")
 
@@ -69,7 +75,9 @@ def test_escalation_to_another_brands_team_is_404(api, world, cast):
 
 
 def test_customer_cannot_escalate_their_own_ticket(api, world):
-    response = api.post(f"/tickets/{world.number}/escalate", world.cast.opera.customer_user, {"worklog": WORKLOG})
+    response = api.post(
+        f"/tickets/{world.number}/escalate", world.cast.opera.customer_user, {"worklog": WORKLOG}
+    )
     assert_problem(response, 403, "permission_denied")
 
 
@@ -79,13 +87,17 @@ def test_handing_back_returns_the_ticket_to_line_1(api, world):
     )
     assert response.status == 200, response.raw
     assert response.body["line"] == 1
-    again = api.post(f"/tickets/{world.number}/return", world.cast.opera.line2, {"worklog": {"steps_taken": "x"}})
+    again = api.post(
+        f"/tickets/{world.number}/return", world.cast.opera.line2, {"worklog": {"steps_taken": "x"}}
+    )
     assert_problem(again, 409, "invalid_transition")
 
 
 def test_worklog_lists_each_escalation_for_agents_and_nothing_for_customers(api, world):
     agent_view = api.get(f"/tickets/{world.number}/worklog", world.cast.opera.line2)
-    assert [(e["kind"], e["from_line"], e["to_line"]) for e in agent_view.body["items"]] == [("escalation", 1, 2)]
+    assert [(e["kind"], e["from_line"], e["to_line"]) for e in agent_view.body["items"]] == [
+        ("escalation", 1, 2)
+    ]
     assert agent_view.body["items"][0]["request"] == "check the relay"
     customer_view = api.get(f"/tickets/{world.number}/worklog", world.cast.opera.customer_user)
     assert customer_view.status == 200
@@ -93,7 +105,9 @@ def test_worklog_lists_each_escalation_for_agents_and_nothing_for_customers(api,
 
 
 def test_events_show_the_full_history_to_agents_and_only_their_part_to_customers(api, world):
-    agent_kinds = [e["kind"] for e in api.get(f"/tickets/{world.number}/events", world.cast.opera.line1).body["items"]]
+    agent_kinds = [
+        e["kind"] for e in api.get(f"/tickets/{world.number}/events", world.cast.opera.line1).body["items"]
+    ]
     assert agent_kinds[0] == "created"
     assert {"replied", "note_added", "escalated"} <= set(agent_kinds)
     customer = api.get(f"/tickets/{world.number}/events", world.cast.opera.customer_user)

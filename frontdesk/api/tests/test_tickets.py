@@ -155,7 +155,7 @@ def test_wrong_types_unknown_fields_and_oversized_text_name_each_field(api, cast
     body = assert_problem(response, 422, "validation_error")
     codes = {e["field"]: e["code"] for e in body["errors"]}
     assert codes == {
-        "customer_id": "int_parsing",
+        "customer_id": "int_type",
         "subject": "string_too_long",
         "priority": "enum",
         "colour": "extra_forbidden",
