@@ -14,19 +14,19 @@ from frontdesk.tickets.models import TicketEvent
 from frontdesk.tickets.tasks import LEASE, dispatch_ticket_event, sweep_undispatched_events
 from frontdesk.users.actors import actor_for
 
-CALLS: list[tuple[str, int, str]] = []
+received: list[tuple[str, int, str]] = []
 
 
 def record_consumer(event: TicketEvent) -> None:
-    CALLS.append(("record", event.pk, event.kind))
+    received.append(("record", event.pk, event.kind))
 
 
 def second_consumer(event: TicketEvent) -> None:
-    CALLS.append(("second", event.pk, event.ticket.number))
+    received.append(("second", event.pk, event.ticket.number))
 
 
 def failing_consumer(event: TicketEvent) -> None:
-    CALLS.append(("failing", event.pk, event.kind))
+    received.append(("failing", event.pk, event.kind))
     raise RuntimeError("mail server down")
 
 
@@ -36,9 +36,9 @@ CONSUMERS = [f"{HERE}.record_consumer", f"{HERE}.second_consumer"]
 
 @pytest.fixture(autouse=True)
 def _empty_calls():
-    CALLS.clear()
+    received.clear()
     yield
-    CALLS.clear()
+    received.clear()
 
 
 def _run(event_id: int) -> None:
@@ -53,7 +53,7 @@ def test_every_configured_consumer_runs_once_and_the_event_is_marked_dispatched(
 
     _run(event.pk)
 
-    assert CALLS == [("record", event.pk, EventKind.CREATED), ("second", event.pk, ticket.number)]
+    assert received == [("record", event.pk, EventKind.CREATED), ("second", event.pk, ticket.number)]
     done = TicketEvent.objects.get(pk=event.pk)
     assert done.dispatched_at is not None
     assert (done.claimed_until, done.attempts) == (None, 0)
@@ -67,7 +67,7 @@ def test_a_second_run_of_a_dispatched_event_does_nothing(cast):
 
     _run(event.pk)
 
-    assert len(CALLS) == 2
+    assert len(received) == 2
     assert TicketEvent.objects.get(pk=event.pk).dispatched_at == dispatched_at
 
 
@@ -78,7 +78,7 @@ def test_an_event_claimed_by_another_worker_is_left_to_it(cast):
 
     _run(event.pk)
 
-    assert CALLS == []
+    assert received == []
     assert TicketEvent.objects.get(pk=event.pk).dispatched_at is None
 
 
@@ -93,7 +93,7 @@ def test_a_failing_consumer_leaves_the_event_undispatched_with_one_more_attempt(
 
     failed = TicketEvent.objects.get(pk=event.pk)
     assert (failed.dispatched_at, failed.claimed_until, failed.attempts) == (None, None, 2)
-    assert len(CALLS) == 2
+    assert len(received) == 2
 
 
 @override_settings(FRONTDESK_EVENT_CONSUMERS=CONSUMERS)
@@ -105,7 +105,7 @@ def test_the_sweeper_requeues_events_whose_dispatch_was_lost(cast, time_machine)
 
     sweep_undispatched_events.call_local()
 
-    assert [pk for _name, pk, _value in CALLS] == [old.pk, old.pk]
+    assert [pk for _name, pk, _value in received] == [old.pk, old.pk]
     assert TicketEvent.objects.get(pk=old.pk).dispatched_at is not None
     assert TicketEvent.objects.get(pk=fresh.pk).dispatched_at is None
 
@@ -117,25 +117,25 @@ def test_the_sweeper_takes_back_an_event_whose_worker_died_once_the_lease_expire
     TicketEvent.objects.filter(pk=event.pk).update(claimed_until=timezone.now() + LEASE)
     time_machine.shift(timedelta(minutes=2))
     sweep_undispatched_events.call_local()
-    assert CALLS == []
+    assert received == []
 
     time_machine.shift(LEASE)
     sweep_undispatched_events.call_local()
 
-    assert [pk for _name, pk, _value in CALLS] == [event.pk, event.pk]
+    assert [pk for _name, pk, _value in received] == [event.pk, event.pk]
 
 
 @override_settings(FRONTDESK_EVENT_CONSUMERS=CONSUMERS)
 def test_actions_queue_the_dispatch_of_their_events_after_commit(cast, django_capture_on_commit_callbacks):
     ticket = cast.opera.ticket()
-    CALLS.clear()
+    received.clear()
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         actions.change_status(ticket, actor=actor_for(cast.opera.line1), status=Status.SOLVED)
-    assert CALLS == []  # nothing runs before the commit
+    assert received == []  # nothing runs before the commit
     for callback in callbacks:
         callback()
 
     event = TicketEvent.objects.get(ticket=ticket, kind=EventKind.SOLVED)
-    assert CALLS == [("record", event.pk, EventKind.SOLVED), ("second", event.pk, ticket.number)]
+    assert received == [("record", event.pk, EventKind.SOLVED), ("second", event.pk, ticket.number)]
     assert TicketEvent.objects.get(pk=event.pk).dispatched_at is not None
