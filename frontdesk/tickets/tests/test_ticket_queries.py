@@ -181,3 +181,36 @@ def test_an_agent_of_both_brands_sees_both(cast):
     add_agent_membership(cast.opera.line1, actor=SYSTEM, brand=cast.tours.brand, role=AgentRole.AGENT)
 
     assert set(tickets_visible_to(actor_for(cast.opera.line1))) == tickets
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_a_ticket_list_with_its_details_costs_one_query_however_long(cast, count_queries, count):
+    for n in range(count):
+        cast.opera.ticket(f"Request {n}")
+    agent = actor_for(cast.opera.line1)
+
+    with count_queries(1):
+        rows = [
+            (t.brand.name, t.customer.name, t.organization, t.team, t.assignee, t.category)
+            for t in filter_tickets(agent, TicketFilters())
+        ]
+
+    assert len(rows) == count
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_messages_with_attachments_cost_two_queries_however_many(cast, count_queries, count):
+    ticket = cast.opera.ticket()
+    agent = actor_for(cast.opera.line1)
+    for n in range(count):
+        actions.add_note(
+            ticket,
+            actor=agent,
+            body=make_body(text=f"note {n}"),
+            attachments=[AttachmentIn(f"n{n}.txt", "text/plain", b"x")],
+        )
+
+    with count_queries(2):
+        names = [[a.filename for a in m.attachments.all()] for m in messages_visible_to(agent, ticket)]
+
+    assert len(names) == count + 1
