@@ -16,6 +16,7 @@ import itertools
 import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import F
@@ -162,6 +163,15 @@ def _channel(rng: random.Random, world: BrandWorld, index: int, customer: Custom
     return Channel(rng.choices(channels, weights)[0])
 
 
+def _daytime(moment: datetime, world: BrandWorld, now: datetime) -> datetime:
+    """Most requests arrive while the brand's customers are awake: move night hours to the next morning."""
+    local = moment.astimezone(ZoneInfo(world.brand.time_zone))
+    if local.hour >= 7:
+        return moment
+    morning = moment + timedelta(hours=8 - local.hour)
+    return morning if morning < now - timedelta(minutes=30) else moment
+
+
 def _plan_brand(
     world: BrandWorld, rng: random.Random, now: datetime
 ) -> list[tuple[TicketRun, list[tuple[datetime, Step]]]]:
@@ -174,7 +184,7 @@ def _plan_brand(
         template = rng.choice(world.spec.templates)
         lang = customer.language or world.brand.default_language
         low, high = AGE_DAYS[status]
-        created = now - timedelta(days=rng.uniform(low, high))
+        created = _daytime(now - timedelta(days=rng.uniform(low, high)), world, now)
         facts = world.spec.facts(rng, lang, created)
         facts.update(first=customer.name.split(" ")[0] if customer.name else "", brand=world.spec.name)
         run = TicketRun(world, template, customer, channel, lang, facts, random.Random(rng.random()))

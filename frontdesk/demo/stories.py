@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from frontdesk.demo.content import common
+from frontdesk.demo.names import ascii_name
 from frontdesk.demo.people import BrandWorld
 from frontdesk.demo.spec import Texts, TicketTemplate, pick
 from frontdesk.tickets import actions
@@ -71,7 +72,10 @@ class TicketRun:
         return text
 
     def agent_text(self, agent: User, core: str) -> str:
-        facts = {**self.facts, "agent": agent.get_short_name()}
+        first = agent.get_short_name()
+        if self.lang != "ru" and not first.isascii():  # Russian agents sign English mail in Latin letters
+            first = ascii_name(first).title()
+        facts = {**self.facts, "agent": first}
         greeting = pick(self.rng, common.GREETING, self.lang, facts)
         signoff = pick(self.rng, self.world.spec.replies["signoff"], self.lang, facts)
         if self.channel == Channel.CHAT:
