@@ -108,7 +108,8 @@ def actor_for(user: User | None) -> Actor:
     """The actor for a signed-in user (cached by access version); ``NOBODY`` for anonymous or inactive."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NOBODY
-    key = f"actor:{user.pk}:{user.access_version}"
+    # The join time tells apart accounts that got the same id in a recreated or restored database.
+    key = f"actor:{user.pk}:{user.access_version}:{user.date_joined.timestamp():.6f}"
     actor = cache.get(key)
     if actor is None:
         actor = _resolve(user)

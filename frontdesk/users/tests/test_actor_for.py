@@ -59,3 +59,17 @@ def test_becoming_a_customer_or_a_manager_is_seen_at_once(cast):
         customer, actor=SYSTEM, organization=cast.opera.organization, is_organization_manager=True
     )
     assert actor_for(User.objects.get(pk=user.pk)).managed_organization_ids == {cast.opera.organization.pk}
+
+
+def test_an_account_that_gets_an_old_id_again_does_not_inherit_the_cached_actor(cast):
+    old = cast.opera.line1
+    assert actor_for(old).serves(cast.opera.brand.pk)
+    pk = old.pk
+    User.objects.filter(pk=pk).delete()
+
+    # A recreated or restored database may hand out the same id, with the same access version, again.
+    newcomer = User.objects.create_user(
+        "newcomer@example.com", "x", pk=pk, name="Newcomer", access_version=old.access_version
+    )
+
+    assert actor_for(newcomer).kind == ActorKind.NOBODY
