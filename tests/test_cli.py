@@ -126,15 +126,17 @@ def test_production_without_a_secret_key_refuses_to_start(tmp_path: Path) -> Non
 def test_serve_answers_with_several_worker_processes_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     data = tmp_path / "desk-data"
     frontdesk("migrate", "--verbosity", "0", env=clean_env(data))
-    with running_frontdesk(data, args=("serve", "--workers", "2"), ready="Started parent process") as web:
-        status = 0
-        for _attempt in range(50):  # the parent is up before its workers accept connections
+    with running_frontdesk(data, args=("serve", "--workers", "2"), ready="Started server process") as web:
+        status, deadline = 0, time.monotonic() + 30
+        while not status and time.monotonic() < deadline:  # the second worker may still be starting
             try:
                 status = web.get("/")[0]
-                break
             except OSError:
-                time.sleep(0.1)
+                time.sleep(0.2)
         assert status == 200
+        while web.output.count("Started server process") < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert web.output.count("Started server process") == 2
         assert web.stop(signal.SIGINT, timeout=15) == 0
 
 
