@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, re_path
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import ValidationError, ValidationErrorContext
 
@@ -25,16 +29,28 @@ or a signed-in browser session (unsafe methods then need the CSRF token).
 """
 
 
+def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    return errors.problem(404, "not_found", str(_("There is no such API path.")))
+
+
 class FrontdeskAPI(NinjaAPI):
+    def _get_urls(self) -> list[URLPattern | URLResolver]:
+        # Paths the API does not know answer problem+json too, not Django's HTML page.
+        return [
+            *super()._get_urls(),
+            re_path(r"^(?P<rest>.*)$", csrf_exempt(unknown_path), name="unknown-path"),
+        ]
+
     def validation_error_from_error_contexts(
-        self, error_contexts: list[ValidationErrorContext]
+        self, error_contexts: list[ValidationErrorContext[Any]]
     ) -> ValidationError:
         """Like ninja's, but items of list parameters (``status.0``) also lose the schema's parameter name."""
         errors: list[dict[str, Any]] = []
         for context in error_contexts:
             model = context.model
             flatten = getattr(model, "__ninja_flatten_map_reverse__", {})
-            for error in context.pydantic_validation_error.errors(include_url=False):
+            for details in context.pydantic_validation_error.errors(include_url=False):
+                error: dict[str, Any] = dict(details)
                 loc = tuple(error["loc"])
                 for cut in range(len(loc), 0, -1):
                     if loc[:cut] in flatten:

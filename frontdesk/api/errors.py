@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -180,12 +180,18 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(500, "server_error", str(_("The error was logged; try again later.")))
 
 
+HANDLERS: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
+    (ValidationError, on_validation_error),
+    (DomainError, on_domain_error),
+    (AuthenticationError, on_authentication_error),
+    (HttpError, on_http_error),
+    (Http404, on_not_found),
+    (RequestDataTooBig, on_too_large),
+    (TooManyFieldsSent, on_too_large),
+    (Exception, on_unexpected),
+]
+
+
 def install(api: NinjaAPI) -> None:
-    api.add_exception_handler(ValidationError, on_validation_error)
-    api.add_exception_handler(DomainError, on_domain_error)
-    api.add_exception_handler(AuthenticationError, on_authentication_error)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(RequestDataTooBig, on_too_large)
-    api.add_exception_handler(TooManyFieldsSent, on_too_large)
-    api.add_exception_handler(Exception, on_unexpected)
+    for exc_class, handler in HANDLERS:
+        api.add_exception_handler(exc_class, handler)

@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
@@ -25,17 +25,20 @@ from frontdesk.core.errors import InvalidInput
 if TYPE_CHECKING:
     from frontdesk.users.actors import Actor
 
+T = TypeVar("T")
+
 HEADER = "Idempotency-Key"
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
-def to_json(data: Any) -> Any:
+def to_json(data: T) -> T:
     """What ninja would send for ``data``: JSON types only, dates formatted the same way."""
-    return json.loads(json.dumps(data, cls=NinjaJSONEncoder))
+    return cast(T, json.loads(json.dumps(data, cls=NinjaJSONEncoder)))
 
 
 def json_response(status: int, body: Any, *, replayed: bool = False) -> HttpResponse:
-    response = HttpResponse(json.dumps(body), status=status, content_type="application/json; charset=utf-8")
+    text = body if isinstance(body, str) else json.dumps(body)
+    response = HttpResponse(text, status=status, content_type="application/json; charset=utf-8")
     if replayed:
         response["Idempotent-Replayed"] = "true"
     return response
@@ -76,6 +79,7 @@ def idempotent(
     try:
         with transaction.atomic():
             status, body = create()
+            body = json.dumps(body)
             IdempotencyRecord.objects.create(
                 user_id=actor.user_id, key=key, fingerprint=fingerprint, status_code=status, response=body
             )

@@ -20,7 +20,8 @@ class IdempotencyRecord(models.Model):
     # SHA-256 of the operation, its path and its parsed body: the same key with another request is refused.
     fingerprint = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField()
-    response = models.JSONField()
+    # The JSON body as sent, kept as text so that a replay is byte for byte the same (jsonb reorders keys).
+    response = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Path, Query, Router
+from ninja import Query, Router
+from ninja.params.functions import Path
 
 from frontdesk.api.auth import current_actor
 from frontdesk.api.idempotency import idempotent, json_response, to_json

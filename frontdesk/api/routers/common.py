@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from ninja import Path
 from ninja.errors import ValidationError
+from ninja.params.functions import Path
 from pydantic import BaseModel
 
 from frontdesk.api.schemas.common import MAX_ID

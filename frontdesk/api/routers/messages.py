@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pydantic
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import HttpError, ValidationError
@@ -214,7 +215,7 @@ def download_attachment(
     number: str = NumberPath,
     message_id: int = id_path("The message id."),
     attachment_id: int = id_path("The attachment id."),
-) -> HttpResponse:
+) -> HttpResponseBase:
     actor = current_actor(request)
     ticket = access_ticket(actor, number)
     attachment = access_attachment(actor, ticket, attachment_id)

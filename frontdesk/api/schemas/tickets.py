@@ -45,7 +45,7 @@ class AgentRef(Schema):
 
     @staticmethod
     def resolve_name(obj: Any) -> str:
-        return obj.name or obj.email
+        return str(obj.name or obj.email)
 
 
 class CustomerRef(Schema):

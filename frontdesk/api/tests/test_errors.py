@@ -62,6 +62,17 @@ def test_a_customer_id_that_does_not_exist_is_404(api, cast):
     assert_problem(response, 404, "not_found", "customer_id")
 
 
+def test_an_unknown_path_is_a_problem_404(api, cast):
+    assert_problem(api.get("/tickets/OPR-1/nonsense", cast.opera.line1), 404, "not_found")
+    assert_problem(api.get("/nowhere"), 404, "not_found")
+
+
+def test_a_body_over_the_size_limit_is_413(api, cast, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = {"subject": "x", "body": "y" * 5000, "customer_id": cast.opera.customer.pk}
+    assert_problem(api.post("/tickets", cast.opera.line1, body), 413, "request_too_large")
+
+
 def test_an_unknown_method_is_a_4xx(api, cast):
     response = api.call("PUT", "/tickets", cast.opera.line1, json_body={})
     assert response.status == 405

@@ -50,7 +50,10 @@ def test_keys_belong_to_one_user(api, cast):
 def test_a_failed_request_stores_nothing_and_may_be_retried(api, cast):
     headers = {"Idempotency-Key": "retry-me"}
     bad = api.post(
-        "/tickets", cast.opera.line1, {**NEW_TICKET, "body": " ", "customer_id": 1}, headers=headers
+        "/tickets",
+        cast.opera.line1,
+        {**NEW_TICKET, "body": " ", "customer_id": cast.opera.customer.pk},
+        headers=headers,
     )
     assert bad.status == 422
     assert not IdempotencyRecord.objects.exists()

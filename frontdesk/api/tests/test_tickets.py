@@ -163,7 +163,9 @@ def test_wrong_types_unknown_fields_and_oversized_text_name_each_field(api, cast
 
 
 def test_an_empty_body_text_is_refused_with_the_field(api, cast):
-    response = api.post("/tickets", cast.opera.line1, {"subject": "Hi", "body": "  ", "customer_id": 1})
+    response = api.post(
+        "/tickets", cast.opera.line1, {"subject": "Hi", "body": "  ", "customer_id": cast.opera.customer.pk}
+    )
     assert_problem(response, 422, "invalid_input", "body")
 
 
