@@ -100,7 +100,15 @@ def demo_logins() -> list[tuple[str, str, str]]:
 
 
 def load_demo(*, seed: int = 7) -> list[tuple[str, str, str]]:
-    """Load the demo brands that are not there yet and return the demo logins."""
+    """Load the demo brands that are not there yet and return the demo logins (role, email, password).
+
+    A second call finds the brands by slug, loads nothing and returns the same logins. Brands, people and
+    categories are created at the real time; then every ticket's story is played in time order while
+    ``django.utils.timezone.now`` is patched to a simulated clock walking forward from ninety days ago (see
+    ``frontdesk.demo.clock``), so the actions stamp each message, event and work log at its moment in the past.
+    Call it before web or worker threads start in this process: the patch is process-wide while it lasts.
+    ``seed`` makes the content reproducible; times are relative to now.
+    """
     missing = [spec for spec in BRANDS if not Brand.objects.filter(slug=spec.slug).exists()]
     if missing:
         try:

@@ -17,6 +17,7 @@ from frontdesk.tickets.models import Category
 from frontdesk.users import actions as user_actions
 from frontdesk.users.actors import SYSTEM
 from frontdesk.users.choices import AgentRole
+from frontdesk.users.contacts import normalize_phone
 from frontdesk.users.models import Customer, Organization, Team, User
 
 PASSWORD = "demo12345"  # noqa: S105 - the published demo password
@@ -149,6 +150,16 @@ def _language(rng: random.Random, spec: BrandSpec) -> str:
     return rng.choices(languages, weights)[0]
 
 
+def _new_phone(rng: random.Random, spec: BrandSpec, language: str, taken: set[str]) -> str:
+    """A phone number no other customer of the brand has (numbers are unique per brand)."""
+    while True:
+        phone = phone_number(rng, spec.people, language)
+        key = normalize_phone(phone)
+        if key not in taken:
+            taken.add(key)
+            return phone
+
+
 def _unique(email: str, taken: set[str]) -> str:
     local, domain = email.split("@")
     candidate, n = email, 1
@@ -167,6 +178,7 @@ def _login_customer(
     *,
     organization: Organization | None,
     manager: bool,
+    phones: set[str],
 ) -> Customer:
     user = ensure_user(email, name, language)
     customer = user_actions.create_customer(
@@ -174,7 +186,7 @@ def _login_customer(
         actor=SYSTEM,
         name=name,
         emails=[email],
-        phones=[phone_number(random.Random(email), world.spec.people, language)],
+        phones=[_new_phone(random.Random(email), world.spec, language, phones)],
         language=language,
         organization=organization,
         is_organization_manager=manager,
@@ -188,6 +200,7 @@ def create_customers(world: BrandWorld, rng: random.Random) -> None:
     """About forty customers: organizations with a manager and members first, then private persons."""
     spec, brand = world.spec, world.brand
     taken: set[str] = set()
+    phones: set[str] = set()
     for org_spec in spec.organizations:
         organization = user_actions.create_organization(
             brand, actor=SYSTEM, name=org_spec.name, domains=[org_spec.domain]
@@ -196,7 +209,9 @@ def create_customers(world: BrandWorld, rng: random.Random) -> None:
             name, email, language = org_spec.manager
             taken.add(email)
             world.customers.append(
-                _login_customer(world, name, email, language, organization=organization, manager=True)
+                _login_customer(
+                    world, name, email, language, organization=organization, manager=True, phones=phones
+                )
             )
             world.manager_login = world.customer_users[world.customers[-1].pk]
         members = rng.randint(2, 4) if org_spec.manager else rng.randint(3, 4)
@@ -210,7 +225,7 @@ def create_customers(world: BrandWorld, rng: random.Random) -> None:
                     actor=SYSTEM,
                     name=person.name,
                     emails=[email],
-                    phones=[phone_number(rng, spec.people, language)],
+                    phones=[_new_phone(rng, spec, language, phones)],
                     language=language,
                     organization=organization,
                     is_organization_manager=index == 0 and org_spec.manager is None,
@@ -220,7 +235,7 @@ def create_customers(world: BrandWorld, rng: random.Random) -> None:
         name, email, language = spec.plain_customer
         taken.add(email)
         world.customers.append(
-            _login_customer(world, name, email, language, organization=None, manager=False)
+            _login_customer(world, name, email, language, organization=None, manager=False, phones=phones)
         )
         world.plain_login = world.customer_users[world.customers[-1].pk]
     while len(world.customers) < CUSTOMERS_PER_BRAND:
@@ -234,9 +249,15 @@ def create_customers(world: BrandWorld, rng: random.Random) -> None:
             emails.append(
                 _unique(f"{person.email_local}.work@{mail_domain(rng, spec.people, language)}", taken)
             )
-        phones = [phone_number(rng, spec.people, language)] if roll < 0.1 or rng.random() < 0.65 else []
+        has_phone = roll < 0.1 or rng.random() < 0.65
+        customer_phones = [_new_phone(rng, spec, language, phones)] if has_phone else []
         world.customers.append(
             user_actions.create_customer(
-                brand, actor=SYSTEM, name=person.name, emails=emails, phones=phones, language=language
+                brand,
+                actor=SYSTEM,
+                name=person.name,
+                emails=emails,
+                phones=customer_phones,
+                language=language,
             )
         )
