@@ -36,11 +36,22 @@ def database_url() -> str:
     return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
+def bench_redis_url() -> str:
+    """``BENCH_REDIS_URL``, else the server of ``REDIS_URL`` with a database of its own (13).
+
+    Test suites clear their Redis database; a cached actor vanishing mid-run would add queries at random.
+    """
+    if os.environ.get("BENCH_REDIS_URL"):
+        return os.environ["BENCH_REDIS_URL"]
+    parts = urlsplit(os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL)
+    return urlunsplit(parts._replace(path="/13"))
+
+
 def production_env(db_url: str | None = None) -> dict[str, str]:
     """The environment of a production deployment (PostgreSQL, Redis), plain HTTP on the loopback."""
     env = {
         "DATABASE_URL": db_url or database_url(),
-        "REDIS_URL": os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL,
+        "REDIS_URL": bench_redis_url(),
         "SECRET_KEY": os.environ.get("SECRET_KEY") or BENCH_SECRET_KEY,
         "ALLOWED_HOSTS": f"{HOST},localhost,testserver",
         # No TLS on the loopback: without this the production settings redirect every request to https.
@@ -290,13 +301,16 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     lines = []
     for n, row in enumerate(cells):
-        lines.append(
-            "| "
-            + " | ".join(c.rjust(w) if n else c.ljust(w) for c, w in zip(row, widths, strict=True))
-            + " |"
-        )
+        # Labels (the first column) to the left, numbers to the right.
+        padded = [
+            c.ljust(w) if i == 0 or n == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("| " + " | ".join(padded) + " |")
         if n == 0:
-            lines.append("|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|")
+            lines.append(
+                "|:" + "-" * widths[0] + "|" + "|".join("-" * (w + 1) + ":" for w in widths[1:]) + "|"
+            )
     print("\n".join(lines), flush=True)
 
 

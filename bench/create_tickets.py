@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=3, help="alternating batches per target and client count"
     )
-    parser.add_argument("--requests", type=int, default=600, help="requests per batch")
+    parser.add_argument("--requests", type=int, default=400, help="requests per batch")
     parser.add_argument("--time-limit", type=float, default=30.0, help="seconds per batch at most")
     parser.add_argument("--workers", type=int, default=2, help="server processes (default 2, one per core)")
     parser.add_argument("--show-sql", action="store_true", help="print the SQL of one creation")
