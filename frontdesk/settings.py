@@ -149,6 +149,9 @@ else:
         "huey_class": "huey.SqliteHuey",
         "name": "frontdesk",
         "filename": str(DATA_DIR / "tasks.sqlite3"),
+        # The queue is only a doorbell: work lives in database rows and a sweeper re-queues lost rings, so a
+        # task need not wait for the disk (4 ms each with fsync, 0.2 ms without).
+        "fsync": False,
         "immediate": False,
         "utc": True,
         "consumer": {"workers": 2, "worker_type": "thread"},
