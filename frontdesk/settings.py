@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import warnings
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ env = Env()
 env.read_env(override=False)
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env.path("FRONTDESK_DATA", "frontdesk-data")).resolve()
+DATA_DIR = env.path("FRONTDESK_DATA", Path("frontdesk-data")).resolve()
 DATABASE_URL = env.str("DATABASE_URL", "")
 REDIS_URL = env.str("REDIS_URL", "")
 EMBEDDED = not DATABASE_URL
@@ -44,7 +45,7 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env.str("FRONTDESK_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -107,7 +108,7 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------------
 if EMBEDDED:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
+    DATABASES: dict[str, dict[str, Any]] = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env.str("FRONTDESK_SQLITE", str(DATA_DIR / "frontdesk.sqlite3")),
@@ -122,8 +123,12 @@ if EMBEDDED:
         }
     }
 else:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env.int("DB_CONN_MAX_AGE", 60))}
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES = {
+        "default": {
+            **dj_database_url.parse(DATABASE_URL, conn_max_age=env.int("DB_CONN_MAX_AGE", 60)),
+            "CONN_HEALTH_CHECKS": True,
+        }
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, background work, live updates -------------------------------------------------------------------
@@ -162,10 +167,10 @@ else:
 FRONTDESK_EVENT_CONSUMERS: list[str] = env.list("FRONTDESK_EVENT_CONSUMERS", [])
 
 # --- Files ------------------------------------------------------------------------------------------------
-MEDIA_ROOT = Path(env.path("MEDIA_ROOT", str(DATA_DIR / "files")))
+MEDIA_ROOT = env.path("MEDIA_ROOT", DATA_DIR / "files")
 MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env.path("STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT = env.path("STATIC_ROOT", DATA_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]  # the layout's own files; apps keep theirs in <app>/static
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

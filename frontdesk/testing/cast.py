@@ -63,7 +63,9 @@ def _user(email: str, name: str) -> User:
 
 def _brand_cast(slug: str, name: str, prefix: str) -> BrandCast:
     brand = create_brand(name=name, slug=slug, ticket_prefix=prefix, languages=["ru", "en"])
-    line1, line2, admin = (_user(f"{r}@{slug}.example", f"{r.title()} {name}") for r in ("line1", "line2", "admin"))
+    line1, line2, admin = (
+        _user(f"{r}@{slug}.example", f"{r.title()} {name}") for r in ("line1", "line2", "admin")
+    )
     user_actions.add_agent_membership(line1, actor=SYSTEM, brand=brand, line=1)
     user_actions.add_agent_membership(line2, actor=SYSTEM, brand=brand, line=2)
     user_actions.add_agent_membership(admin, actor=SYSTEM, brand=brand, line=1, role=AgentRole.BRAND_ADMIN)
@@ -86,7 +88,9 @@ def _brand_cast(slug: str, name: str, prefix: str) -> BrandCast:
         user=colleague_user,
         organization=organization,
     )
-    return BrandCast(brand, line1, line2, admin, customer_user, customer, colleague_user, colleague, organization)
+    return BrandCast(
+        brand, line1, line2, admin, customer_user, customer, colleague_user, colleague, organization
+    )
 
 
 def make_cast() -> Cast:

@@ -14,7 +14,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture
-def cast(db):  # noqa: ANN001, ANN201
+def cast(db):
     from frontdesk.testing.cast import make_cast
 
     return make_cast()
@@ -37,13 +37,13 @@ def _count_queries(expected: int | None = None, *, at_most: int | None = None) -
 
 
 @pytest.fixture
-def count_queries():  # noqa: ANN201
+def count_queries():
     """``with count_queries(3): ...`` fails listing the SQL when a different number of queries runs."""
     return _count_queries
 
 
 @pytest.fixture
-def is_postgres(db) -> bool:  # noqa: ANN001
+def is_postgres(db) -> bool:
     from django.db import connection
 
     return connection.vendor == "postgresql"

@@ -86,7 +86,7 @@ class BrandScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             model = db_field.related_model
             if model is Brand:
                 field.queryset = Brand.objects.filter(pk__in=sorted(actor.admin_brand_ids))
-            elif any(f.name == "brand" for f in model._meta.fields):
+            elif field.queryset is not None and any(f.name == "brand" for f in model._meta.fields):
                 field.queryset = field.queryset.filter(brand_id__in=sorted(actor.admin_brand_ids))
         return field  # type: ignore[return-value]
 

@@ -41,7 +41,8 @@ def customers_visible_to(actor: Actor) -> QuerySet[Customer]:
         return qs.filter(actor.brand_scope())
     if actor.is_customer:
         return qs.filter(
-            Q(pk__in=sorted(actor.customer_ids.values())) | Q(organization_id__in=actor.managed_organization_ids)
+            Q(pk__in=sorted(actor.customer_ids.values()))
+            | Q(organization_id__in=actor.managed_organization_ids)
         )
     return qs.none()
 
@@ -94,7 +95,9 @@ def agents_visible_to(actor: Actor) -> QuerySet[User]:
     qs = User.objects.filter(is_active=True)
     if actor.sees_all_brands:
         return qs.filter(Q(memberships__isnull=False) | Q(is_provider_admin=True)).distinct()
-    return qs.filter(Q(memberships__brand_id__in=sorted(actor.agent_brand_ids)) | Q(is_provider_admin=True)).distinct()
+    return qs.filter(
+        Q(memberships__brand_id__in=sorted(actor.agent_brand_ids)) | Q(is_provider_admin=True)
+    ).distinct()
 
 
 def access_agent(actor: Actor, user_id: int) -> User:

@@ -58,7 +58,8 @@ def test_brand_admin_adds_a_category_to_their_own_brand_only(cast, login):
     )
     assert response.status_code == 200  # the form is shown again with an error
     response = client.post(
-        "/admin/tickets/category/add/", {"brand": cast.opera.brand.pk, "name": "Seat change", "is_active": "on"}
+        "/admin/tickets/category/add/",
+        {"brand": cast.opera.brand.pk, "name": "Seat change", "is_active": "on"},
     )
     assert response.status_code == 302
     from frontdesk.tickets.models import Category
@@ -70,7 +71,8 @@ def test_brand_admin_adds_a_category_to_their_own_brand_only(cast, login):
 def test_provider_admin_sees_every_brand_and_the_users(cast, login):
     client = login(cast.provider_admin)
     brands = client.get("/admin/brands/brand/")
-    assert b"Opera Box Office" in brands.content and b"Opera Tours" in brands.content
+    assert b"Opera Box Office" in brands.content
+    assert b"Opera Tours" in brands.content
     assert client.get("/admin/users/user/").status_code == 200
 
 
