@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from frontdesk.brands.models import Brand
 from frontdesk.core.errors import Conflict, InvalidInput
@@ -16,7 +17,7 @@ def _validated(brand: Brand) -> Brand:
         brand.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        raise InvalidInput(" ".join(messages), field=field) from None
+        raise InvalidInput(_(" ").join(messages), field=field) from None
     return brand
 
 
@@ -36,7 +37,7 @@ def create_brand(
     """A new client company. Callers check that the actor is a provider admin (``can_manage_brands``)."""
     unknown = set(languages) - {"en", "ru", "pl"}
     if unknown or not languages:
-        raise InvalidInput("Languages are chosen from en, ru and pl.", field="languages")
+        raise InvalidInput(_("Languages are chosen from en, ru and pl."), field="languages")
     brand = _validated(
         Brand(
             name=name,
@@ -54,5 +55,5 @@ def create_brand(
         with transaction.atomic():
             brand.save(force_insert=True)
     except IntegrityError:
-        raise Conflict("A brand with this slug or ticket prefix exists.", field="slug") from None
+        raise Conflict(_("A brand with this slug or ticket prefix exists."), field="slug") from None
     return brand

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 
 class DomainError(Exception):
     """A refusal the caller can show to a person. ``code`` is stable; ``status`` is the HTTP answer."""
@@ -27,7 +29,8 @@ class NotFound(DomainError):
     title = "Not found"
 
     def __init__(self, what: str = "object") -> None:
-        super().__init__(f"No such {what}.")
+        # ``what`` is a model's name ("ticket"); the catalogues translate it too.
+        super().__init__(gettext("No such %(what)s.") % {"what": gettext(what)})
         self.what = what
 
 

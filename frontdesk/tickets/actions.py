@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from frontdesk.brands.models import Brand
 from frontdesk.core.errors import InvalidInput, InvalidTransition, require
@@ -66,27 +67,34 @@ def _author_kind(actor: Actor) -> AuthorKind:
 def _clean_subject(subject: str) -> str:
     subject = " ".join(subject.split())
     if not subject:
-        raise InvalidInput("A ticket needs a subject.", field="subject")
+        raise InvalidInput(_("A ticket needs a subject."), field="subject")
     if len(subject) > MAX_SUBJECT:
-        raise InvalidInput(f"The subject is longer than {MAX_SUBJECT} characters.", field="subject")
+        raise InvalidInput(
+            _("The subject is longer than %(limit)d characters.") % {"limit": MAX_SUBJECT}, field="subject"
+        )
     return subject
 
 
 def _clean_tags(tags: Sequence[str]) -> list[str]:
     clean = list(dict.fromkeys(t.strip().lower() for t in tags if t.strip()))
     if len(clean) > MAX_TAGS or any(len(t) > 50 for t in clean):
-        raise InvalidInput(f"At most {MAX_TAGS} tags of at most 50 characters.", field="tags")
+        raise InvalidInput(
+            _("At most %(limit)d tags of at most 50 characters.") % {"limit": MAX_TAGS}, field="tags"
+        )
     return clean
 
 
 def _check_choice(value: str, choices: Sequence[str], field: str) -> None:
     if value not in choices:
-        raise InvalidInput(f"{value!r} is not one of {', '.join(choices)}.", field=field)
+        raise InvalidInput(
+            _("%(value)s is not one of %(choices)s.") % {"value": value, "choices": ", ".join(choices)},
+            field=field,
+        )
 
 
 def _check_brand(obj: Category | Team | None, brand_id: int, field: str) -> None:
     if obj is not None and obj.brand_id not in (None, brand_id):
-        raise InvalidInput(f"The {field} belongs to another brand.", field=field)
+        raise InvalidInput(_("The %(field)s belongs to another brand.") % {"field": field}, field=field)
 
 
 def _check_assignee(ticket: Ticket, assignee: User | None) -> None:
@@ -95,7 +103,7 @@ def _check_assignee(ticket: Ticket, assignee: User | None) -> None:
     from frontdesk.users.actors import actor_for
 
     if not actor_for(assignee).serves(ticket.brand_id):
-        raise InvalidInput("The assignee does not serve this ticket's brand.", field="assignee")
+        raise InvalidInput(_("The assignee does not serve this ticket's brand."), field="assignee")
 
 
 def _add_message(
@@ -160,7 +168,7 @@ def create_ticket(
 ) -> Ticket:
     """Open a ticket with its first message: the customer's words, or the agent's record of a call."""
     if customer.brand_id != brand.pk:
-        raise InvalidInput("The customer belongs to another brand.", field="customer")
+        raise InvalidInput(_("The customer belongs to another brand."), field="customer")
     require(can_create_ticket(actor, brand.pk, customer.pk))
     _check_choice(channel, Channel.values, "channel")
     _check_choice(priority, Priority.values, "priority")
@@ -169,11 +177,11 @@ def create_ticket(
         _check_choice(language, LANGUAGES, "language")
     if actor.is_customer:
         if team is not None or assignee is not None:
-            raise InvalidInput("Customers cannot choose a team or an assignee.", field="team")
+            raise InvalidInput(_("Customers cannot choose a team or an assignee."), field="team")
         if category is not None and not category.is_active:
-            raise InvalidInput("This category is no longer offered.", field="category")
+            raise InvalidInput(_("This category is no longer offered."), field="category")
         if kind != MessageKind.REPLY:
-            raise InvalidInput("Customers write messages, not notes or call records.", field="kind")
+            raise InvalidInput(_("Customers write messages, not notes or call records."), field="kind")
     _check_brand(category, brand.pk, "category")
     _check_brand(team, brand.pk, "team")
     now = timezone.now()
@@ -220,11 +228,13 @@ def _set_status(ticket: Ticket, status: str, *, actor: Actor, fields: set[str], 
     """Move to ``status`` if the workflow allows it, stamping solved/closed times and recording the event."""
     old = ticket.status
     if status not in Status.values:
-        raise InvalidInput(f"{status!r} is not a ticket status.", field="status")
+        raise InvalidInput(_("%(status)s is not a ticket status.") % {"status": status}, field="status")
     if status == old:
         return
     if status not in TRANSITIONS.get(old, frozenset()):
-        raise InvalidTransition(f"A ticket cannot go from {old} to {status}.", field="status")
+        raise InvalidTransition(
+            _("A ticket cannot go from %(old)s to %(new)s.") % {"old": old, "new": status}, field="status"
+        )
     ticket.status = status
     fields.add("status")
     if status == Status.SOLVED:
@@ -261,7 +271,7 @@ def change_status(ticket: Ticket, *, actor: Actor, status: str, version: int | N
     if not can_work_on(actor, ticket):
         require(is_requester(actor, ticket) and status in (Status.SOLVED, Status.OPEN, Status.CLOSED))
         if status == Status.OPEN and ticket.status != Status.SOLVED:
-            raise InvalidTransition("Only a solved ticket can be reopened.", field="status")
+            raise InvalidTransition(_("Only a solved ticket can be reopened."), field="status")
     check_version(ticket, version)
     ticket.updated_at = timezone.now()
     fields: set[str] = set()
@@ -288,7 +298,7 @@ def reply_to_ticket(
     require(can_reply(actor, ticket))
     check_version(ticket, version)
     if ticket.status == Status.CLOSED:
-        raise InvalidTransition("The ticket is closed; open a new request instead.", field="status")
+        raise InvalidTransition(_("The ticket is closed; open a new request instead."), field="status")
     if channel is not None:
         _check_choice(channel, Channel.values, "channel")
     ticket.updated_at = timezone.now()
@@ -360,9 +370,9 @@ def log_call(
     require(can_work_on(actor, ticket))
     check_version(ticket, version)
     if direction not in CallDirection.values:
-        raise InvalidInput("The call direction is inbound or outbound.", field="direction")
+        raise InvalidInput(_("The call direction is inbound or outbound."), field="direction")
     if not 0 <= duration_seconds <= 24 * 3600:
-        raise InvalidInput("The call duration is between 0 and 86400 seconds.", field="duration_seconds")
+        raise InvalidInput(_("The call duration is between 0 and 86400 seconds."), field="duration_seconds")
     ticket.updated_at = timezone.now()
     message = _add_message(
         ticket,
@@ -460,7 +470,7 @@ def update_ticket(
         record_event(ticket, EventKind.FIELDS_CHANGED, actor=actor, data={"changes": changed})
     if priority is not _UNSET and priority != ticket.priority:
         if priority not in Priority.values:
-            raise InvalidInput("Unknown priority.", field="priority")
+            raise InvalidInput(_("Unknown priority."), field="priority")
         record_event(
             ticket,
             EventKind.PRIORITY_CHANGED,

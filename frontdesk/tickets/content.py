@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 
 from frontdesk.core.errors import InvalidInput
 from frontdesk.core.html import html_to_text, sanitize_html, text_to_html
@@ -43,14 +44,16 @@ def make_body(*, text: str = "", html: str = "", field: str = "body") -> Body:
     """A body from plain text or from HTML (sanitized with nh3); one of them must say something."""
     limit = settings.FRONTDESK_MAX_BODY_CHARS
     if len(text) > limit or len(html) > limit * 2:
-        raise InvalidInput(f"The message is longer than {limit} characters.", field=field)
+        raise InvalidInput(
+            _("The message is longer than %(limit)d characters.") % {"limit": limit}, field=field
+        )
     if html.strip():
         clean = sanitize_html(html)
         body = Body(html=clean, text=html_to_text(clean))
     else:
         body = Body(html=text_to_html(text), text=text.strip())
     if not body.text.strip() and "<img" not in body.html:
-        raise InvalidInput("The message is empty.", field=field)
+        raise InvalidInput(_("The message is empty."), field=field)
     return body
 
 
@@ -63,7 +66,10 @@ def safe_filename(name: str) -> str:
 def store_attachment(item: AttachmentIn, *, field: str = "attachments") -> StoredFile:
     limit = settings.FRONTDESK_MAX_ATTACHMENT_BYTES
     if len(item.data) > limit:
-        raise InvalidInput(f"{item.filename} is larger than {limit} bytes.", field=field)
+        raise InvalidInput(
+            _("%(name)s is larger than %(limit)d bytes.") % {"name": item.filename, "limit": limit},
+            field=field,
+        )
     filename = safe_filename(item.filename)
     content_type = (item.content_type or "").split(";")[0].strip().lower()
     if not re.fullmatch(r"[a-z0-9.+-]+/[a-z0-9.+-]+", content_type):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from frontdesk.core.errors import InvalidInput, InvalidTransition, WorklogRequired, require
 from frontdesk.tickets.choices import EventKind, Status, WorkLogKind
@@ -33,17 +34,20 @@ class WorkLog:
     def validated(self, *, required: bool = True) -> WorkLog:
         diagnosis, steps = self.diagnosis.strip(), self.steps_taken.strip()
         if required and not diagnosis:
-            raise WorklogRequired("Say what was diagnosed.", field="worklog.diagnosis")
+            raise WorklogRequired(_("Say what was diagnosed."), field="worklog.diagnosis")
         if required and not steps:
-            raise WorklogRequired("Say what was already done.", field="worklog.steps_taken")
+            raise WorklogRequired(_("Say what was already done."), field="worklog.steps_taken")
         for name in ("diagnosis", "steps_taken", "request"):
             if len(getattr(self, name)) > MAX_TEXT:
                 raise InvalidInput(
-                    f"The {name} is longer than {MAX_TEXT} characters.", field=f"worklog.{name}"
+                    _("The %(field)s is longer than %(limit)d characters.")
+                    % {"field": name, "limit": MAX_TEXT},
+                    field=f"worklog.{name}",
                 )
         if not 0 <= self.minutes_spent <= MAX_MINUTES:
             raise InvalidInput(
-                f"Minutes spent are between 0 and {MAX_MINUTES}.", field="worklog.minutes_spent"
+                _("Minutes spent are between 0 and %(limit)d.") % {"limit": MAX_MINUTES},
+                field="worklog.minutes_spent",
             )
         return WorkLog(diagnosis, steps, self.request.strip(), self.minutes_spent)
 
@@ -115,21 +119,22 @@ def escalate_ticket(
     check_version(ticket, version)
     log = worklog.validated()
     if to_team is not None and to_team.brand_id not in (None, ticket.brand_id):
-        raise InvalidInput("The team belongs to another brand.", field="to_team")
+        raise InvalidInput(_("The team belongs to another brand."), field="to_team")
     target_line = (
         to_line if to_line is not None else (to_team.line if to_team is not None else ticket.line + 1)
     )
     if target_line not in (1, 2, 3):
-        raise InvalidInput("The support line is 1, 2 or 3.", field="to_line")
+        raise InvalidInput(_("The support line is 1, 2 or 3."), field="to_line")
     if to_team is None and target_line <= ticket.line:
         raise InvalidTransition(
-            f"The ticket is on line {ticket.line}; escalate to a higher line or another team.",
+            _("The ticket is on line %(line)d; escalate to a higher line or another team.")
+            % {"line": ticket.line},
             field="to_line",
         )
     if to_team is not None and to_team.pk == ticket.team_id and target_line == ticket.line:
-        raise InvalidTransition("The ticket is already with that team.", field="to_team")
+        raise InvalidTransition(_("The ticket is already with that team."), field="to_team")
     if ticket.status in (Status.SOLVED, Status.CLOSED):
-        raise InvalidTransition("Reopen the ticket before escalating it.", field="status")
+        raise InvalidTransition(_("Reopen the ticket before escalating it."), field="status")
     ticket.updated_at = timezone.now()
     entry = _write_log(
         ticket, actor=actor, kind=WorkLogKind.ESCALATION, log=log, to_line=target_line, to_team=to_team
@@ -166,12 +171,12 @@ def return_ticket(
     require(can_work_on(actor, ticket))
     check_version(ticket, version)
     if ticket.line == 1:
-        raise InvalidTransition("The ticket is already on line 1.", field="line")
+        raise InvalidTransition(_("The ticket is already on line 1."), field="line")
     log = WorkLog(
         worklog.diagnosis or "-", worklog.steps_taken, worklog.request, worklog.minutes_spent
     ).validated()
     if to_team is not None and (to_team.brand_id not in (None, ticket.brand_id) or to_team.line != 1):
-        raise InvalidInput("Hand back to a line-1 team of this brand.", field="to_team")
+        raise InvalidInput(_("Hand back to a line-1 team of this brand."), field="to_team")
     ticket.updated_at = timezone.now()
     entry = _write_log(ticket, actor=actor, kind=WorkLogKind.RETURN, log=log, to_line=1, to_team=to_team)
     record_event(
@@ -212,7 +217,9 @@ def log_time(
     require(can_work_on(actor, ticket))
     check_version(ticket, version)
     if not 1 <= minutes <= MAX_MINUTES:
-        raise InvalidInput(f"Minutes are between 1 and {MAX_MINUTES}.", field="minutes")
+        raise InvalidInput(
+            _("Minutes are between 1 and %(limit)d.") % {"limit": MAX_MINUTES}, field="minutes"
+        )
     ticket.updated_at = timezone.now()
     _add_time(ticket, actor=actor, minutes=minutes, note=note)
     record_event(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from frontdesk.core.errors import NotFound, TicketChanged
 from frontdesk.tickets.models import Ticket
 
@@ -22,5 +24,7 @@ def check_version(ticket: Ticket, version: int | None) -> None:
     """Refuse an edit made on a stale copy: agents send the ``version`` they saw (None skips the check)."""
     if version is not None and version != ticket.version:
         raise TicketChanged(
-            f"The ticket is at version {ticket.version}, not {version}; reload it.", current=ticket.version
+            _("The ticket is at version %(current)d, not %(sent)d; reload it.")
+            % {"current": ticket.version, "sent": version},
+            current=ticket.version,
         )

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from frontdesk.brands.models import Brand
 from frontdesk.core.errors import Conflict, InvalidInput, require
@@ -35,7 +36,9 @@ TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 def _check_language(language: str) -> str:
     if language and language not in LANGUAGES:
-        raise InvalidInput(f"Unknown language {language!r}; use en, ru or pl.", field="language")
+        raise InvalidInput(
+            _("Unknown language %(language)s; use en, ru or pl.") % {"language": language}, field="language"
+        )
     return language
 
 
@@ -53,14 +56,16 @@ def create_organization(
     require(can_manage_customers(actor, brand.pk))
     name = name.strip()
     if not name:
-        raise InvalidInput("An organization needs a name.", field="name")
+        raise InvalidInput(_("An organization needs a name."), field="name")
     try:
         with transaction.atomic():
             return Organization.objects.create(
                 brand=brand, name=name, domains=[d.strip().lower() for d in domains if d.strip()]
             )
     except IntegrityError:
-        raise Conflict(f"An organization named {name!r} exists in this brand.", field="name") from None
+        raise Conflict(
+            _("An organization named %(name)s exists in this brand.") % {"name": name}, field="name"
+        ) from None
 
 
 def _add_contacts(customer: Customer, kind: ContactKind, values: Sequence[str]) -> None:
@@ -72,7 +77,9 @@ def _add_contacts(customer: Customer, kind: ContactKind, values: Sequence[str]) 
                 )
         except IntegrityError:
             raise Conflict(
-                f"{value} belongs to another customer of this brand.", field=f"{kind}s", value=value
+                _("%(value)s belongs to another customer of this brand.") % {"value": value},
+                field=f"{kind}s",
+                value=value,
             ) from None
 
 
@@ -94,7 +101,7 @@ def create_customer(
     clean_emails = list(dict.fromkeys(normalize_email(e, field="emails") for e in emails))
     clean_phones = list(dict.fromkeys(normalize_phone(p, field="phones") for p in phones))
     if organization is not None and organization.brand_id != brand.pk:
-        raise InvalidInput("The organization belongs to another brand.", field="organization")
+        raise InvalidInput(_("The organization belongs to another brand."), field="organization")
     language = _check_language(language)
     try:
         with transaction.atomic():
@@ -109,7 +116,7 @@ def create_customer(
                 phone=clean_phones[0] if clean_phones else "",
             )
     except IntegrityError:
-        raise Conflict("This account is already a customer of this brand.", field="user") from None
+        raise Conflict(_("This account is already a customer of this brand."), field="user") from None
     _add_contacts(customer, ContactKind.EMAIL, clean_emails)
     _add_contacts(customer, ContactKind.PHONE, clean_phones)
     if user is not None:
@@ -122,7 +129,7 @@ def find_or_create_customer(
 ) -> Customer:
     """The brand's customer with this email (or phone), created if new; safe when two callers race."""
     if not email and not phone:
-        raise InvalidInput("A customer needs an email address or a phone number.", field="customer")
+        raise InvalidInput(_("A customer needs an email address or a phone number."), field="customer")
     kind, value = (
         (ContactKind.EMAIL, normalize_email(email)) if email else (ContactKind.PHONE, normalize_phone(phone))
     )
@@ -171,7 +178,7 @@ def update_customer(
         fields.append("language")
     if organization is not False:
         if isinstance(organization, Organization) and organization.brand_id != customer.brand_id:
-            raise InvalidInput("The organization belongs to another brand.", field="organization")
+            raise InvalidInput(_("The organization belongs to another brand."), field="organization")
         customer.organization = organization if isinstance(organization, Organization) else None
         fields.append("organization")
     if is_organization_manager is not None:
@@ -204,13 +211,13 @@ def create_user(*, email: str, name: str = "", password: str | None = None, lang
     email = normalize_email(email)
     language = _check_language(language)
     if User.objects.filter(email__iexact=email).exists():
-        raise Conflict(f"A user with {email} exists.", field="email")
+        raise Conflict(_("A user with %(email)s exists.") % {"email": email}, field="email")
     try:
         with transaction.atomic():
             return User.objects.create_user(email, password, name=name.strip()[:200], language=language)
     except IntegrityError:
         # Created by someone else between the check and the insert.
-        raise Conflict(f"A user with {email} exists.", field="email") from None
+        raise Conflict(_("A user with %(email)s exists.") % {"email": email}, field="email") from None
 
 
 @transaction.atomic
@@ -224,9 +231,9 @@ def add_agent_membership(
 ) -> AgentMembership:
     require(can_configure_brand(actor, brand.pk))
     if line not in SupportLine.values:
-        raise InvalidInput("The support line is 1, 2 or 3.", field="line")
+        raise InvalidInput(_("The support line is 1, 2 or 3."), field="line")
     if role not in AgentRole.values:
-        raise InvalidInput("The role is agent or brand_admin.", field="role")
+        raise InvalidInput(_("The role is agent or brand_admin."), field="role")
     membership, _created = AgentMembership.objects.update_or_create(
         user=user, brand=brand, defaults={"line": line, "role": role}
     )
@@ -243,14 +250,14 @@ def create_team(
     )
     name = " ".join(name.split())
     if not name or len(name) > 200:
-        raise InvalidInput("A team needs a name of at most 200 characters.", field="name")
+        raise InvalidInput(_("A team needs a name of at most 200 characters."), field="name")
     if line not in SupportLine.values:
-        raise InvalidInput("The support line is 1, 2 or 3.", field="line")
+        raise InvalidInput(_("The support line is 1, 2 or 3."), field="line")
     try:
         with transaction.atomic():
             team = Team.objects.create(brand=brand, name=name, line=line)
     except IntegrityError:
-        raise Conflict(f"A team named {name!r} exists.", field="name") from None
+        raise Conflict(_("A team named %(name)s exists.") % {"name": name}, field="name") from None
     if members:
         team.members.add(*members)
     return team

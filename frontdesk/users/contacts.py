@@ -6,6 +6,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from frontdesk.core.errors import InvalidInput
 
@@ -17,7 +18,9 @@ def normalize_email(value: str, *, field: str = "email") -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise InvalidInput(f"{value!r} is not a valid email address.", field=field) from None
+        raise InvalidInput(
+            _("%(value)s is not a valid email address.") % {"value": value}, field=field
+        ) from None
     return email
 
 
@@ -28,5 +31,5 @@ def normalize_phone(value: str, *, field: str = "phone") -> str:
         phone = "+" + phone[2:]
     digits = phone.removeprefix("+")
     if not digits.isdigit() or not 5 <= len(digits) <= 15:
-        raise InvalidInput(f"{value!r} is not a valid phone number.", field=field)
+        raise InvalidInput(_("%(value)s is not a valid phone number.") % {"value": value}, field=field)
     return "+" + digits if phone.startswith("+") else digits
