@@ -22,8 +22,7 @@ from frontdesk.tickets.choices import CallDirection, Channel, MessageKind, Prior
 from frontdesk.tickets.content import make_body
 from frontdesk.tickets.escalation import WorkLog
 from frontdesk.tickets.models import Ticket
-from frontdesk.users.actors import SYSTEM, Actor, actor_for
-from frontdesk.users.choices import ActorKind
+from frontdesk.users.actors import SYSTEM, Actor, actor_for, actor_for_customer
 from frontdesk.users.models import Customer, User
 
 
@@ -33,15 +32,7 @@ def customer_actor(world: BrandWorld, customer: Customer) -> Actor:
     user = world.customer_users.get(customer.pk)
     if user is not None:
         return actor_for(user)
-    managed = (
-        {customer.organization_id} if customer.is_organization_manager and customer.organization_id else set()
-    )
-    return Actor(
-        kind=ActorKind.CUSTOMER,
-        label=customer.name or customer.email or customer.phone,
-        customer_ids={customer.brand_id: customer.pk},
-        managed_organization_ids=frozenset(managed),
-    )
+    return actor_for_customer(customer)
 
 
 @dataclass

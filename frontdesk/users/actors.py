@@ -117,6 +117,22 @@ def actor_for(user: User | None) -> Actor:
     return actor
 
 
+def actor_for_customer(customer: Customer) -> Actor:
+    """A known customer acting where no one signs in: a mail from their address, a call, a social message.
+
+    With an account, that account's actor; otherwise a customer actor for this one brand.
+    """
+    if customer.user_id is not None and customer.user is not None and customer.user.is_active:
+        return actor_for(customer.user)
+    managed = customer.organization_id if customer.is_organization_manager else None
+    return Actor(
+        kind=ActorKind.CUSTOMER,
+        label=customer.name or customer.email or customer.phone or f"#{customer.pk}",
+        customer_ids={customer.brand_id: customer.pk},
+        managed_organization_ids=frozenset({managed} if managed else ()),
+    )
+
+
 def bump_access_version(user_id: int) -> None:
     """Invalidate cached actors of a user after their access changed."""
     User.objects.filter(pk=user_id).update(access_version=F("access_version") + 1)
