@@ -54,6 +54,7 @@ __all__ = [
 ]
 
 MAX_TAGS = 20
+MAX_ATTACHMENTS = 20
 MAX_SUBJECT = 300
 LANGUAGES = ("en", "ru", "pl")
 
@@ -117,6 +118,10 @@ def _add_message(
     call_direction: str = "",
     call_duration_seconds: int | None = None,
 ) -> Message:
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise InvalidInput(
+            _("At most %(limit)d attachments per message.") % {"limit": MAX_ATTACHMENTS}, field="attachments"
+        )
     stored = [store_attachment(a) for a in attachments]
     message = Message.objects.create(
         ticket=ticket,
@@ -450,10 +455,15 @@ def update_ticket(
     assignee: User | None = _UNSET,
     language: str = _UNSET,
 ) -> Ticket:
-    """Change any of the given fields at once, one event per kind of change; omitted fields stay."""
+    """Change any of the given fields at once, one event per kind of change; omitted fields stay.
+
+    A closed ticket is final: its history is the record, and a change would rewrite what was reported.
+    """
     ticket = lock_ticket(ticket.pk)
     require(can_work_on(actor, ticket))
     check_version(ticket, version)
+    if ticket.status == Status.CLOSED:
+        raise InvalidTransition(_("The ticket is closed and can no longer be changed."), field="status")
     ticket.updated_at = timezone.now()
     fields: set[str] = set()
     changed: dict[str, list[Any]] = {}

@@ -153,11 +153,17 @@ def escalate_ticket(
         ticket.team = to_team
     ticket.assignee = None
     fields = ["line", "team", "assignee"]
+    record_event(ticket, EventKind.ESCALATED, actor=actor, data=data)
     if ticket.status == Status.NEW:
+        # Somebody has worked on it now: the history shows the status change as its own event.
         ticket.status = Status.OPEN
         fields.append("status")
-        data["status"] = [Status.NEW, Status.OPEN]
-    record_event(ticket, EventKind.ESCALATED, actor=actor, data=data)
+        record_event(
+            ticket,
+            EventKind.STATUS_CHANGED,
+            actor=actor,
+            data={"before": Status.NEW, "after": Status.OPEN, "reason": "escalated"},
+        )
     _save(ticket, fields)
     return ticket
 

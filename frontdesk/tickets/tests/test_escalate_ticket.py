@@ -73,8 +73,10 @@ def test_escalating_moves_the_line_and_team_clears_the_assignee_and_writes_the_l
     assert entry.author_label == cast.opera.line1.name
     time = TimeEntry.objects.get(ticket=assigned_ticket)
     assert (time.minutes, time.line, time.agent_id) == (12, 1, cast.opera.line1.pk)
-    [event] = TicketEvent.objects.filter(ticket=assigned_ticket, pk__gt=since)
+    event, status_event = TicketEvent.objects.filter(ticket=assigned_ticket, pk__gt=since)
     assert event.kind == EventKind.ESCALATED
+    assert status_event.kind == EventKind.STATUS_CHANGED
+    assert status_event.data == {"before": "new", "after": "open", "reason": "escalated"}
     assert event.data == {
         **LOG.as_data(),
         "worklog": entry.pk,
@@ -83,7 +85,6 @@ def test_escalating_moves_the_line_and_team_clears_the_assignee_and_writes_the_l
         "from_team": None,
         "to_team": team.pk,
         "previous_assignee": cast.opera.line1.pk,
-        "status": ["new", "open"],
     }
 
 
