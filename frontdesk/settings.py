@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "frontdesk.brands",
     "frontdesk.users",
     "frontdesk.tickets",
+    "frontdesk.mail",
     "frontdesk.api",
     "frontdesk.desk",
 ]
