@@ -203,7 +203,7 @@ def list_messages(request: HttpRequest, page: Query[PageIn], number: str = Numbe
     "types are sent as `application/octet-stream`.",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The file",
                 "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
             }

@@ -41,6 +41,18 @@ def test_the_served_schema_matches_the_committed_snapshot(client, db):
     assert live == snapshot, "The API changed: review it, then run `frontdesk openapi --write`."
 
 
+def test_the_served_schema_has_no_duplicate_keys_which_swagger_ui_would_refuse(client, db):
+    duplicates: list[str] = []
+
+    def refuse_duplicates(pairs: list[tuple[str, object]]) -> dict:
+        keys = [key for key, _value in pairs]
+        duplicates.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=refuse_duplicates)
+    assert duplicates == []
+
+
 def test_the_command_prints_the_snapshot_text(db):
     out = StringIO()
     call_command("openapi", stdout=out)
