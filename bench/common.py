@@ -58,6 +58,10 @@ def production_env(db_url: str | None = None) -> dict[str, str]:
         "FRONTDESK_SECURE": "false",
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "LOG_LEVEL": "WARNING",
+        # Under ASGI every request runs in a thread of its own, so persistent connections are never reused and
+        # pile up until PostgreSQL refuses more ("too many clients" at 16 clients with the default of 60 s).
+        # Django's advice for ASGI: no persistent connections (or a pool, which needs psycopg_pool).
+        "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "0"),
         # An empty collected-static folder, so that WhiteNoise does not warn in every server process.
         "STATIC_ROOT": str(STATIC_ROOT),
     }
@@ -67,6 +71,8 @@ def production_env(db_url: str | None = None) -> dict[str, str]:
 
 def setup_django(db_url: str | None = None) -> None:
     """Configure Django in this process with the bench settings (production settings plus the bare view)."""
+    # A terminated benchmark still runs its ``finally`` blocks: the server it started stops with it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.environ.update(production_env(db_url))
     if str(REPO_ROOT) not in sys.path:
         sys.path.insert(0, str(REPO_ROOT))
@@ -309,7 +315,7 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
         lines.append("| " + " | ".join(padded) + " |")
         if n == 0:
             lines.append(
-                "|:" + "-" * widths[0] + "|" + "|".join("-" * (w + 1) + ":" for w in widths[1:]) + "|"
+                "|:" + "-" * (widths[0] + 1) + "|" + "|".join("-" * (w + 1) + ":" for w in widths[1:]) + "|"
             )
     print("\n".join(lines), flush=True)
 
