@@ -170,8 +170,11 @@ def create_ticket(
     attachments: Sequence[AttachmentIn] = (),
     call_direction: str = "",
     call_duration_seconds: int | None = None,
+    follow_up_of: Ticket | None = None,
 ) -> Ticket:
-    """Open a ticket with its first message: the customer's words, or the agent's record of a call."""
+    """Open a ticket with its first message: the customer's words, or the agent's record of a call.
+
+    ``follow_up_of`` links a ticket opened by an answer to a closed ticket of the same brand."""
     if customer.brand_id != brand.pk:
         raise InvalidInput(_("The customer belongs to another brand."), field="customer")
     require(can_create_ticket(actor, brand.pk, customer.pk))
@@ -189,6 +192,8 @@ def create_ticket(
             raise InvalidInput(_("Customers write messages, not notes or call records."), field="kind")
     _check_brand(category, brand.pk, "category")
     _check_brand(team, brand.pk, "team")
+    if follow_up_of is not None and follow_up_of.brand_id != brand.pk:
+        raise InvalidInput(_("The earlier ticket belongs to another brand."), field="follow_up_of")
     now = timezone.now()
     ticket = Ticket(
         brand=brand,
@@ -207,6 +212,7 @@ def create_ticket(
         created_at=now,
         updated_at=now,
         last_customer_message_at=now if actor.is_customer else None,
+        follow_up_of=follow_up_of,
     )
     _check_assignee(ticket, assignee)
     ticket.save(force_insert=True)
@@ -224,7 +230,8 @@ def create_ticket(
         ticket,
         EventKind.CREATED,
         actor=actor,
-        data={"message": message.pk, "channel": channel, "status": ticket.status, "priority": priority},
+        data={"message": message.pk, "channel": channel, "status": ticket.status, "priority": priority}
+        | ({"follow_up_of": follow_up_of.number} if follow_up_of is not None else {}),
     )
     return ticket
 

@@ -85,6 +85,10 @@ class Ticket(models.Model):
     # Optimistic concurrency: agents' edits carry the version they saw.
     version = models.PositiveIntegerField(default=1)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # A customer's answer to a closed ticket opens a new one that points back here.
+    follow_up_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)

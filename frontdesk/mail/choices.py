@@ -1,0 +1,64 @@
+"""Enumerations of the mail app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MailboxKind(models.TextChoices):
+    # Polled over IMAP by UID.
+    IMAP = "imap", _("IMAP")
+    # A local mail server pipes each message to ``frontdesk mail ingest``.
+    PIPE = "pipe", _("Pipe")
+    # A mail server forwards to the built-in SMTP receiver.
+    SMTP = "smtp", _("SMTP receiver")
+
+
+class ProcessedAction(models.TextChoices):
+    # Mark the message \Seen on the server.
+    FLAG = "flag", _("Mark as read")
+    # Move the message to another folder.
+    MOVE = "move", _("Move to folder")
+    # Leave the message as it is.
+    NOTHING = "nothing", _("Leave as is")
+
+
+class NonParticipantPolicy(models.TextChoices):
+    # A reply from someone outside the ticket is added as an internal note for an agent to review.
+    NOTE = "note", _("Add as an internal note")
+    # It opens a new ticket of its own.
+    NEW_TICKET = "new_ticket", _("Open a new ticket")
+
+
+class InboundStatus(models.TextChoices):
+    # Stored, not processed yet.
+    RECEIVED = "received", _("Received")
+    # Became a ticket or a message on one.
+    INGESTED = "ingested", _("Ingested")
+    # Could not be processed; waits for an agent with a reason.
+    QUARANTINED = "quarantined", _("Quarantined")
+    # Deliberately not added anywhere (a loop, our own mail, an unmatched bounce).
+    IGNORED = "ignored", _("Ignored")
+
+
+class OutboundKind(models.TextChoices):
+    # Confirmation of a new request with its number and portal link.
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+    # An agent's public reply.
+    REPLY = "reply", _("Reply")
+
+
+class OutboundStatus(models.TextChoices):
+    # Waiting to be sent (first try or a retry).
+    PENDING = "pending", _("Pending")
+    # Handed to the mail server right now.
+    SENDING = "sending", _("Sending")
+    # Accepted by the mail server.
+    SENT = "sent", _("Sent")
+    # Will not be sent: a permanent error or retries exhausted.
+    FAILED = "failed", _("Failed")
+    # Not sent on purpose: suppressed address, automatic sender, rate cap.
+    SKIPPED = "skipped", _("Skipped")
+    # The worker stopped while sending: it may or may not have left, so it is not sent again by itself.
+    UNCERTAIN = "uncertain", _("Interrupted while sending")
+    # Came back as undeliverable.
+    BOUNCED = "bounced", _("Bounced")

@@ -1,0 +1,192 @@
+"""Mailboxes, the raw store of inbound mail, the outbound queue and suppressed addresses."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from frontdesk.brands.models import Brand
+from frontdesk.core.models import TimestampedModel
+from frontdesk.mail.choices import (
+    InboundStatus,
+    MailboxKind,
+    NonParticipantPolicy,
+    OutboundKind,
+    OutboundStatus,
+    ProcessedAction,
+)
+from frontdesk.tickets.models import Message, Ticket, TicketEvent
+
+
+class Mailbox(TimestampedModel):
+    """Where a brand's mail comes from: an IMAP account, a pipe from a local mail server or the SMTP receiver."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    name = models.SlugField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=MailboxKind.choices, default=MailboxKind.IMAP)
+    # The addresses this mailbox receives for, e.g. ["support@opera.example"].
+    addresses = models.JSONField(_("addresses"), default=list, blank=True)
+    imap_host = models.CharField(_("IMAP host"), max_length=200, blank=True)
+    imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
+    imap_tls = models.BooleanField(_("TLS"), default=True)
+    imap_user = models.CharField(_("IMAP user"), max_length=200, blank=True)
+    imap_password = models.CharField(_("IMAP password"), max_length=500, blank=True)
+    # With a token, the login is XOAUTH2 instead of a password.
+    oauth2_token = models.TextField(_("OAuth2 access token"), blank=True)
+    folder = models.CharField(_("folder"), max_length=200, default="INBOX")
+    processed_action = models.CharField(
+        _("after processing"), max_length=8, choices=ProcessedAction.choices, default=ProcessedAction.FLAG
+    )
+    move_to = models.CharField(_("move to folder"), max_length=200, blank=True)
+    poll_interval_seconds = models.PositiveIntegerField(_("poll interval (seconds)"), default=60)
+    non_participant_replies = models.CharField(
+        _("replies from non-participants"),
+        max_length=12,
+        choices=NonParticipantPolicy.choices,
+        default=NonParticipantPolicy.NOTE,
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    # IMAP progress: the folder's UIDVALIDITY and the highest UID stored under it.
+    uidvalidity = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    last_uid = models.PositiveBigIntegerField(default=0, editable=False)
+    last_polled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InboundMessage(models.Model):
+    """One received message, stored byte for byte before anything reads it, and what became of it."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    mailbox = models.ForeignKey(Mailbox, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    raw = models.BinaryField()
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    # Where it came from on the server: the folder's UIDVALIDITY and the message's UID (IMAP only).
+    source_uidvalidity = models.PositiveBigIntegerField(null=True, blank=True)
+    source_uid = models.PositiveBigIntegerField(null=True, blank=True)
+    # The Message-ID header without angle brackets, read before parsing for de-duplication.
+    message_id = models.CharField(max_length=500, blank=True)
+    envelope_from = models.CharField(max_length=254, blank=True)
+    envelope_to = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=12, choices=InboundStatus.choices, default=InboundStatus.RECEIVED)
+    # A stable code for quarantined and ignored messages (``parse_timeout``, ``own_address``, ...).
+    reason = models.CharField(max_length=50, blank=True)
+    error = models.TextField(blank=True)
+    parser_version = models.CharField(max_length=20, blank=True)
+    # Read from the parsed mail, for routing later mail and for outbound decisions.
+    sender = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    is_automatic = models.BooleanField(default=False)
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ticket_message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("inbound message")
+        verbose_name_plural = _("inbound messages")
+        constraints = [
+            models.UniqueConstraint(
+                "mailbox",
+                "source_uidvalidity",
+                "source_uid",
+                name="inbound_source_key_unique",
+                condition=Q(source_uid__isnull=False),
+            ),
+            models.UniqueConstraint("brand", "sha256", name="inbound_brand_sha256_unique"),
+            models.UniqueConstraint(
+                "brand", "message_id", name="inbound_brand_message_id_unique", condition=~Q(message_id="")
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "id"], name="inbound_status"),
+            models.Index(fields=["brand", "message_id"], name="inbound_brand_message_id"),
+            models.Index(fields=["ticket", "id"], name="inbound_ticket"),
+            models.Index(fields=["brand", "sender", "received_at"], name="inbound_brand_sender"),
+            models.Index(fields=["ticket_message"], name="inbound_ticket_message"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id or self.sha256[:12]} ({self.status})"
+
+
+class OutboundMessage(models.Model):
+    """A mail to send, one per (event, recipient); the worker sends it after commit and retries."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="+")
+    event = models.ForeignKey(TicketEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The ticket message it carries (its attachments go out with it).
+    source_message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=OutboundKind.choices)
+    recipient = models.CharField(max_length=254)
+    from_address = models.CharField(max_length=254)
+    language = models.CharField(max_length=8, blank=True)
+    subject = models.CharField(max_length=400)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    # Our Message-ID, also the send key: generated once, never reused, so a retry is the same mail.
+    message_id = models.CharField(max_length=300, unique=True)
+    in_reply_to = models.CharField(max_length=500, blank=True)
+    references = models.TextField(blank=True)
+    is_automatic = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=OutboundStatus.choices, default=OutboundStatus.PENDING)
+    reason = models.CharField(max_length=50, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("outbound message")
+        verbose_name_plural = _("outbound messages")
+        constraints = [
+            models.UniqueConstraint("event", "recipient", name="outbound_event_recipient_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbound_due"),
+            models.Index(fields=["ticket", "id"], name="outbound_ticket"),
+            models.Index(fields=["brand", "recipient", "created_at"], name="outbound_brand_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient} ({self.status})"
+
+
+class Suppression(models.Model):
+    """An address no automatic mail goes to until ``until`` (after a permanent bounce)."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    address = models.CharField(max_length=254)
+    until = models.DateTimeField()
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+        constraints = [models.UniqueConstraint("brand", "address", name="suppression_brand_address_unique")]
+
+    def __str__(self) -> str:
+        return self.address
