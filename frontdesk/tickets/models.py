@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from frontdesk.brands.models import Brand
 from frontdesk.core.models import TimestampedModel
 from frontdesk.tickets.choices import (
+    OPEN_STATUSES,
     AuthorKind,
     CallDirection,
     Channel,
@@ -63,24 +64,36 @@ class TicketCounter(models.Model):
         return f"{self.brand_id}/{self.year}: {self.value}"
 
 
+# Tickets somebody still has to act on (a partial-index condition).
+OPEN_Q = Q(status__in=sorted(OPEN_STATUSES))
+
+
 class Ticket(models.Model):
-    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    # Foreign keys whose lookups the composite indexes below already lead with carry no index of their own:
+    # every index costs each of the many inserts, and a million-row table keeps them all.
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+", db_index=False)
     number = models.CharField(_("number"), max_length=40, unique=True)
     subject = models.CharField(_("subject"), max_length=300)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.NEW)
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
-    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     tags = models.JSONField(_("tags"), default=list, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     language = models.CharField(_("language"), max_length=8, blank=True)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+", db_index=False)
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    assignee = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    assignee = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     line = models.PositiveSmallIntegerField(_("support line"), default=1)
     # Optimistic concurrency: agents' edits carry the version they saw.
     version = models.PositiveIntegerField(default=1)
@@ -112,6 +125,10 @@ class Ticket(models.Model):
             models.Index(fields=["brand", "line", "status", "-id"], name="ticket_brand_line_status"),
             models.Index(fields=["updated_at", "id"], name="ticket_updated"),
             models.Index(fields=["category", "-id"], name="ticket_category"),
+            # Work queues list the open tickets of an agent, a team or a brand across several statuses.
+            models.Index(fields=["assignee", "-id"], name="ticket_assignee_open", condition=OPEN_Q),
+            models.Index(fields=["team", "-id"], name="ticket_team_open", condition=OPEN_Q),
+            models.Index(fields=["brand", "-id"], name="ticket_brand_open", condition=OPEN_Q),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(line__gte=1, line__lte=3), name="ticket_line_1_to_3"),

@@ -32,6 +32,7 @@ from frontdesk.users.queries import (
     access_brand,
     access_customer,
     access_team,
+    brands_visible_to,
     customers_visible_to,
 )
 
@@ -160,6 +161,12 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilterIn]) -> HttpRe
     if not actor.is_agent and not actor.is_system:
         _refuse(filters, AGENT_ONLY_FILTERS)
     assignee = filters.assignee
+    # The brand as an id, so that the database walks the (brand, status, id) index instead of sorting a join.
+    brand_id = (
+        brands_visible_to(actor).filter(slug=filters.brand).values_list("pk", flat=True).first()
+        if filters.brand
+        else None
+    )
     qs = filter_tickets(
         actor,
         TicketFilters(
@@ -174,10 +181,11 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilterIn]) -> HttpRe
             line=filters.line,
             priority=filters.priority,
             updated_since=filters.updated_since,
+            brand_id=brand_id,
         ),
     )
-    if filters.brand:
-        qs = qs.filter(brand__slug=filters.brand)
+    if filters.brand and brand_id is None:
+        qs = qs.none()
     page = paginate(qs, filters, serialize=lambda rows: tickets_json(actor, rows))
     return json_response(200, page)
 
