@@ -165,7 +165,9 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # Consumers of ticket events (dotted paths), run after commit by the worker: notifications, automation, pushes.
-FRONTDESK_EVENT_CONSUMERS: list[str] = env.list("FRONTDESK_EVENT_CONSUMERS", [])
+FRONTDESK_EVENT_CONSUMERS: list[str] = env.list(
+    "FRONTDESK_EVENT_CONSUMERS", ["frontdesk.mail.consumers.send_ticket_mail"]
+)
 
 # --- Files ------------------------------------------------------------------------------------------------
 MEDIA_ROOT = env.path("MEDIA_ROOT", DATA_DIR / "files")
@@ -218,6 +220,16 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "frontdesk@localhost")
+# Inbound mail larger than this is quarantined (kept, not parsed).
+FRONTDESK_MAIL_MAX_BYTES = env.int("FRONTDESK_MAIL_MAX_BYTES", 25 * 1024 * 1024)
+# Days without automatic mail to an address after a permanent bounce.
+FRONTDESK_MAIL_SUPPRESSION_DAYS = env.int("FRONTDESK_MAIL_SUPPRESSION_DAYS", 30)
+# At most this many acknowledgements per sender and brand in an hour.
+FRONTDESK_MAIL_ACKS_PER_HOUR = env.int("FRONTDESK_MAIL_ACKS_PER_HOUR", 5)
+# Automatic mail (auto-submitted, bulk) from one sender beyond this many an hour is ignored as a loop.
+FRONTDESK_MAIL_AUTOMATIC_PER_HOUR = env.int("FRONTDESK_MAIL_AUTOMATIC_PER_HOUR", 30)
+# Outbound mail is retried with backoff for this long before it is marked failed.
+FRONTDESK_MAIL_RETRY_HOURS = env.int("FRONTDESK_MAIL_RETRY_HOURS", 24)
 SERVER_EMAIL = env.str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # --- Languages and time -----------------------------------------------------------------------------------

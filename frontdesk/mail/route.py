@@ -1,0 +1,213 @@
+"""Where a parsed mail belongs: a new ticket, a reply on one, a note for review, a bounce, or nowhere.
+
+Routing only reads. Every lookup is scoped to the brand the mail was received for, so a mail can never reach
+another brand's ticket, whatever its headers say.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.utils import timezone
+
+from frontdesk.brands.models import Brand
+from frontdesk.mail.actions import normalize_message_id
+from frontdesk.mail.choices import NonParticipantPolicy
+from frontdesk.mail.models import InboundMessage, Mailbox, OutboundMessage
+from frontdesk.mail.parsed import ParsedMail
+from frontdesk.tickets.choices import Status
+from frontdesk.tickets.models import Ticket
+from frontdesk.tickets.permissions import is_requester
+from frontdesk.users.actors import actor_for_customer
+from frontdesk.users.choices import ContactKind
+from frontdesk.users.models import Customer
+
+# A ticket number in brackets, e.g. "[OPR-26-000123]"; the brand's format always starts with its prefix.
+_SUBJECT_NUMBER = re.compile(r"\[([A-Z0-9]{1,10}[^\[\]\s]{1,30})\]")
+_MAILER_DAEMON = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
+
+
+class RouteKind(StrEnum):
+    NEW_TICKET = "new_ticket"
+    REPLY = "reply"
+    FOLLOW_UP = "follow_up"
+    # A reply from someone who is not a participant of the ticket, kept as an internal note for review.
+    NOTE = "note"
+    # An out-of-office or similar automatic answer, kept as a note without reopening the ticket.
+    AUTO_REPLY = "auto_reply"
+    BOUNCE = "bounce"
+    IGNORE = "ignore"
+    QUARANTINE = "quarantine"
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: RouteKind
+    reason: str = ""
+    ticket: Ticket | None = None
+    # The sender's customer record in the brand, when there is one already.
+    customer: Customer | None = None
+    outbound: OutboundMessage | None = None
+
+
+def own_addresses() -> frozenset[str]:
+    """Every address Frontdesk sends from or receives at, of every brand: mail from them is a loop."""
+    found: set[str] = set()
+    for addresses in Brand.objects.values_list("sender_addresses", flat=True):
+        found.update(a.lower() for a in addresses or [])
+    for addresses in Mailbox.objects.values_list("addresses", flat=True):
+        found.update(a.lower() for a in addresses or [])
+    return frozenset(found)
+
+
+def sender_of(parsed: ParsedMail) -> str:
+    return parsed.from_.address.strip().lower()
+
+
+def is_automatic(parsed: ParsedMail) -> bool:
+    """Mail no automatic answer may go to (RFC 3834): auto-submitted, bulk, null return path, daemons."""
+    return bool(
+        parsed.is_auto_submitted
+        or parsed.is_auto_reply
+        or parsed.bounce is not None
+        or parsed.return_path_null
+        or _MAILER_DAEMON.match(sender_of(parsed))
+    )
+
+
+def find_customer(brand_id: int, address: str) -> Customer | None:
+    if not address:
+        return None
+    return (
+        Customer.objects.filter(
+            brand_id=brand_id, contacts__kind=ContactKind.EMAIL, contacts__value=address.lower()
+        )
+        .select_related("user", "organization")
+        .first()
+    )
+
+
+def is_participant(customer: Customer | None, ticket: Ticket) -> bool:
+    """The ticket's customer (by any of their addresses) or a manager of its organization."""
+    if customer is None or customer.brand_id != ticket.brand_id:
+        return False
+    return is_requester(actor_for_customer(customer), ticket)
+
+
+def thread_by_message_ids(brand_id: int, parsed: ParsedMail) -> Ticket | None:
+    """The ticket of the most recent of In-Reply-To and References that we sent or received in this brand."""
+    ids = [normalize_message_id(i) for i in (*parsed.in_reply_to, *reversed(parsed.references))]
+    ids = [i for i in dict.fromkeys(ids) if i][:50]
+    if not ids:
+        return None
+    sent = dict(
+        OutboundMessage.objects.filter(brand_id=brand_id, message_id__in=ids).values_list(
+            "message_id", "ticket_id"
+        )
+    )
+    received = dict(
+        InboundMessage.objects.filter(
+            brand_id=brand_id, message_id__in=ids, ticket__isnull=False
+        ).values_list("message_id", "ticket_id")
+    )
+    for message_id in ids:
+        ticket_id = sent.get(message_id) or received.get(message_id)
+        if ticket_id:
+            return _current(Ticket.objects.select_related("brand").get(pk=ticket_id))
+    return None
+
+
+def thread_by_subject(brand_id: int, subject: str) -> Ticket | None:
+    numbers = _SUBJECT_NUMBER.findall(subject or "")[:5]
+    if not numbers:
+        return None
+    ticket = Ticket.objects.filter(brand_id=brand_id, number__in=numbers).select_related("brand").first()
+    return _current(ticket) if ticket is not None else None
+
+
+def _current(ticket: Ticket) -> Ticket:
+    """Follow merges (within the brand) to the ticket that carries on the conversation."""
+    seen = {ticket.pk}
+    while ticket.merged_into_id is not None and ticket.merged_into_id not in seen:
+        merged = Ticket.objects.filter(pk=ticket.merged_into_id, brand_id=ticket.brand_id).first()
+        if merged is None:
+            break
+        seen.add(merged.pk)
+        ticket = merged
+    return ticket
+
+
+def route_message(inbound: InboundMessage, parsed: ParsedMail) -> Route:
+    brand_id = inbound.brand_id
+    sender = sender_of(parsed)
+    if parsed.bounce is not None:
+        return _route_bounce(brand_id, parsed)
+    if not sender:
+        return Route(RouteKind.QUARANTINE, "no_sender")
+    if sender in own_addresses():
+        return Route(RouteKind.IGNORE, "own_address")
+    message_id = normalize_message_id(parsed.message_id)
+    if message_id and OutboundMessage.objects.filter(message_id=message_id).exists():
+        return Route(RouteKind.IGNORE, "own_message")
+    automatic = is_automatic(parsed)
+    if automatic and _too_many_automatic(brand_id, sender, inbound.pk):
+        return Route(RouteKind.IGNORE, "automatic_rate")
+    customer = find_customer(brand_id, sender)
+
+    ticket = thread_by_message_ids(brand_id, parsed)
+    by_subject = False
+    if ticket is None:
+        candidate = thread_by_subject(brand_id, parsed.subject)
+        # A number in the subject is easy to guess: it counts only for the ticket's own participants.
+        if candidate is not None and is_participant(customer, candidate):
+            ticket, by_subject = candidate, True
+    if ticket is None:
+        if parsed.is_auto_reply:
+            return Route(RouteKind.IGNORE, "unthreaded_auto_reply", customer=customer)
+        return Route(RouteKind.NEW_TICKET, customer=customer)
+
+    if parsed.is_auto_reply:
+        return Route(RouteKind.AUTO_REPLY, "auto_reply", ticket=ticket, customer=customer)
+    if not by_subject and not is_participant(customer, ticket):
+        policy = inbound.mailbox.non_participant_replies if inbound.mailbox else NonParticipantPolicy.NOTE
+        if policy == NonParticipantPolicy.NEW_TICKET:
+            return Route(RouteKind.NEW_TICKET, "non_participant", customer=customer)
+        return Route(RouteKind.NOTE, "non_participant", ticket=ticket, customer=customer)
+    if ticket.status == Status.CLOSED:
+        return Route(RouteKind.FOLLOW_UP, "closed_ticket", ticket=ticket, customer=customer)
+    return Route(RouteKind.REPLY, ticket=ticket, customer=customer)
+
+
+def _route_bounce(brand_id: int, parsed: ParsedMail) -> Route:
+    bounce = parsed.bounce
+    assert bounce is not None
+    candidates = OutboundMessage.objects.filter(brand_id=brand_id)
+    original = normalize_message_id(bounce.original_message_id)
+    ids = [i for i in (original, *(normalize_message_id(r) for r in parsed.references)) if i]
+    outbound = candidates.filter(message_id__in=ids).first() if ids else None
+    if outbound is None and bounce.recipient:
+        # Non-standard bounces often name only the recipient: the latest mail we sent there.
+        outbound = (
+            candidates.filter(recipient=bounce.recipient.lower(), sent_at__isnull=False)
+            .order_by("-sent_at")
+            .first()
+        )
+    if outbound is None:
+        return Route(RouteKind.IGNORE, "unmatched_bounce")
+    return Route(RouteKind.BOUNCE, "bounce", ticket=outbound.ticket, outbound=outbound)
+
+
+def _too_many_automatic(brand_id: int, sender: str, inbound_id: int) -> bool:
+    since = timezone.now() - timedelta(hours=1)
+    recent = (
+        InboundMessage.objects.filter(
+            brand_id=brand_id, sender=sender, is_automatic=True, received_at__gte=since
+        )
+        .exclude(pk=inbound_id)
+        .count()
+    )
+    return recent >= settings.FRONTDESK_MAIL_AUTOMATIC_PER_HOUR
