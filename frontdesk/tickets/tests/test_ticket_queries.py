@@ -184,12 +184,14 @@ def test_an_agent_of_both_brands_sees_both(cast):
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_a_ticket_list_with_its_details_costs_one_query_however_long(cast, count_queries, count):
+def test_a_ticket_list_with_its_details_costs_the_same_queries_however_long(cast, count_queries, count):
     for n in range(count):
         cast.opera.ticket(f"Request {n}")
     agent = actor_for(cast.opera.line1)
 
-    with count_queries(1):
+    # The tickets with customer and assignee, then their brands and organizations (teams and categories are
+    # empty here, so they cost nothing).
+    with count_queries(3):
         rows = [
             (t.brand.name, t.customer.name, t.organization, t.team, t.assignee, t.category)
             for t in filter_tickets(agent, TicketFilters())
