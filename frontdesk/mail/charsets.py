@@ -40,7 +40,17 @@ _ALIASES = {
     "x-mac-cyrillic": "mac-cyrillic",
     "134": "gb18030",
 }
-_UNKNOWN = {"", "unknown-8bit", "x-unknown", "unknown", "default", "charset", "x-user-defined", "8bit", "binary"}
+_UNKNOWN = {
+    "",
+    "unknown-8bit",
+    "x-unknown",
+    "unknown",
+    "default",
+    "charset",
+    "x-user-defined",
+    "8bit",
+    "binary",
+}
 _ASCII = {"us-ascii", "ascii", "ansi_x3.4-1968", "us"}
 # Single-byte charsets under which valid multi-byte UTF-8 decodes without error into mojibake.
 _SINGLE_BYTE_LATIN = {"cp1252", "iso-8859-15", "iso-8859-2", "cp1250", "iso-8859-9", "cp1257", "iso-8859-13"}
@@ -51,6 +61,34 @@ class Decoded:
     text: str
     charset: str  # the codec that produced the text
     note: str = ""  # set when a fallback or guess was applied
+
+
+_MULTIBYTE = {"utf-8", "gb18030", "big5hkscs", "cp932", "euc_jp", "cp949", "iso2022_jp_ext", "utf-7", "cp950"}
+
+
+def is_multibyte(label: str) -> bool:
+    return python_codec(label) in _MULTIBYTE
+
+
+def decode_header_bytes(data: bytes, hints: str | None) -> str:
+    """Raw 8-bit header bytes: UTF-8, else a multi-byte charset the mail declares, else detection."""
+    if data.isascii():
+        return data.decode("ascii")
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return text
+    labels = [label for label in (hints or "").split(",") if label]
+    for label in labels:
+        codec = python_codec(label)
+        if codec in _MULTIBYTE:
+            text = _strict(data, codec)
+            if text is not None:
+                return text
+    high = sum(1 for byte in data if byte > 0x7F)
+    if high * 2 > len(data):
+        # Mostly 8-bit: an Asian or Cyrillic text; detection beats a Latin label here.
+        return decode_bytes(data, None).text
+    return decode_bytes(data, labels[0] if labels else "cp1252").text
 
 
 def python_codec(label: str | None) -> str | None:
@@ -70,7 +108,54 @@ def python_codec(label: str | None) -> str | None:
     return _ALIASES.get(codec, codec)
 
 
+def _iso2022jp(data: bytes) -> str | None:
+    """ISO-2022-JP read through CP932, so the vendor characters senders use (①, ㈱, ...) decode too."""
+    out: list[str] = []
+    mode = "ascii"
+    index = 0
+    size = len(data)
+    while index < size:
+        byte = data[index]
+        if byte == 0x1B:
+            sequence = data[index + 1 : index + 3]
+            if sequence in {b"$B", b"$@"}:
+                mode, index = "jis", index + 3
+            elif sequence in {b"(B", b"(J"}:
+                mode, index = "ascii", index + 3
+            elif sequence == b"(I":
+                mode, index = "kana", index + 3
+            else:
+                return None
+            continue
+        if byte > 0x7F:
+            return None
+        if mode == "jis" and byte not in {0x0A, 0x0D}:
+            if index + 1 >= size:
+                return None
+            first, second = byte, data[index + 1]
+            index += 2
+            if first & 1:
+                low = second + 0x1F + (1 if second >= 0x60 else 0)
+            else:
+                low = second + 0x7E
+            high = (first + 1) // 2 + 0x70
+            if high >= 0xA0:
+                high += 0x40
+            out.append(bytes([high, low]).decode("cp932", errors="replace"))
+        elif mode == "kana" and byte not in {0x0A, 0x0D}:
+            out.append(bytes([byte + 0x80]).decode("cp932", errors="replace"))
+            index += 1
+        else:
+            out.append(chr(byte))
+            index += 1
+    return "".join(out)
+
+
 def _strict(data: bytes, codec: str) -> str | None:
+    if codec.startswith("iso2022_jp"):
+        text = _iso2022jp(data)
+        if text is not None:
+            return text
     try:
         return data.decode(codec)
     except (UnicodeDecodeError, LookupError, ValueError):
@@ -100,6 +185,11 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
     if not data:
         return Decoded("", codec or "ascii")
     is_ascii = data.isascii()
+    if codec and codec.startswith("iso2022_jp") and not is_ascii:
+        for candidate in ("cp932", "euc_jp"):
+            text = _strict(data, candidate)
+            if text is not None:
+                return Decoded(text, candidate, f"declared {label}, read as {candidate}")
     if codec == "utf-7" or (is_ascii and codec not in {None, "ascii"}):
         # 7-bit charsets (UTF-7, ISO-2022-JP, ...) and plain ASCII under any ASCII-compatible label.
         text = _strict(data, codec)

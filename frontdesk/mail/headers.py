@@ -7,12 +7,13 @@ import binascii
 import re
 from email.utils import getaddresses
 
-from frontdesk.mail.charsets import clean_text, decode_bytes, python_codec
+from frontdesk.mail.charsets import clean_text, decode_bytes, decode_header_bytes, python_codec
 
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*?)\?=")
 _BETWEEN_WORDS = re.compile(r"[ \t\r\n]*")
 _QP_BYTE = re.compile(rb"=([0-9A-Fa-f]{2})")
+_SINGLE_ANGLE = re.compile(r"\s*([^<>]*?)\s*<([^<>@\s]+@[^<>\s]+)>\s*")
 _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 
 
@@ -22,7 +23,7 @@ def raw_bytes(value: str) -> bytes:
 
 
 def unfold(value: str) -> str:
-    return _FOLD.sub("", value).strip()
+    return _FOLD.sub("", value).lstrip().rstrip("\r\n")
 
 
 def decode_8bit(value: str, hint: str | None = None) -> str:
@@ -30,7 +31,7 @@ def decode_8bit(value: str, hint: str | None = None) -> str:
     data = raw_bytes(value)
     if data.isascii():
         return value
-    return decode_bytes(data, hint or "utf-8").text
+    return decode_header_bytes(data, hint)
 
 
 def _word_bytes(encoding: str, payload: str) -> bytes:
@@ -87,7 +88,7 @@ def decode_param(value: str | tuple[str | None, str | None, str], hint: str | No
     if isinstance(value, tuple):
         charset, _language, text = value
         data = text.encode("latin-1", "surrogateescape") if _latin1_safe(text) else raw_bytes(text)
-        return clean_text(decode_bytes(data, charset or hint or "utf-8").text).strip()
+        return clean_text(decode_bytes(data, charset or (hint or "").split(",")[0] or "utf-8").text).strip()
     return decode_header(value.strip('"'), hint).strip()
 
 
@@ -102,6 +103,11 @@ def parse_addresses(value: str, hint: str | None = None) -> list[tuple[str, str]
     and an encoded comma cannot split one address into two.
     """
     text = clean_text(decode_8bit(unfold(value), hint))
+    single = _SINGLE_ANGLE.fullmatch(text)
+    if single and not ("," in single.group(1) and "@" in single.group(1)):
+        # One angle address: whatever stands before it is the name (even an address or an unquoted comma).
+        name = single.group(1).strip().strip('"').strip()
+        return [(decode_words(name).strip(), _local_part_words(single.group(2).strip()).lower())]
     pairs: list[tuple[str, str]] = []
     for name, address in getaddresses([text]):
         address = address.strip().strip("<>").strip()

@@ -9,18 +9,19 @@ from __future__ import annotations
 import binascii
 import mimetypes
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email import message_from_bytes
 from email.generator import BytesGenerator
 from email.message import Message
-from email.policy import compat32
+from email.feedparser import BytesFeedParser
+from email.policy import Compat32
 from email.utils import parsedate_to_datetime
 from io import BytesIO
 
 from frontdesk.core.html import html_to_text, sanitize_html, text_to_html
 from frontdesk.mail import autoreply
-from frontdesk.mail.charsets import clean_text, decode_bytes, html_meta_charset
+from frontdesk.mail.charsets import clean_text, decode_bytes, guess, html_meta_charset, is_multibyte
 from frontdesk.mail.headers import decode_header, decode_param, parse_addresses, raw_bytes, unfold
 from frontdesk.mail.parsed import Address, BounceInfo, ParsedAttachment, ParsedMail
 from frontdesk.mail.quotes import strip_quotes
@@ -52,9 +53,10 @@ class UnparseableMail(ParseError):
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:")
-_DATE_PREFIX = re.compile(r"^\s*(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|[A-Z]{1,5})?")
+_DATE_PREFIX = re.compile(
+    r"^\s*(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|[A-Z]{1,5})?"
+)
 _MSGID = re.compile(r"<([^<>\s]+)>")
-_HEAD = re.compile(r"<head\b.*?</head\s*>", re.IGNORECASE | re.DOTALL)
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _REMOTE_SRC = re.compile(r"""\ssrc=("|')((?:https?:)?//[^"']*)\1""", re.IGNORECASE)
 _UU_BLOCK = re.compile(r"^begin [0-7]{3,4} ([^\r\n]+)\r?\n(.*?)^end[ \t]*$\r?\n?", re.MULTILINE | re.DOTALL)
@@ -90,6 +92,35 @@ _SIGNATURE_TYPES = {
     "application/x-pkcs7-signature": "S/MIME",
     "application/pgp-signature": "PGP",
 }
+
+
+class _RawPolicy(Compat32):
+    """compat32, but header values keep their 8-bit bytes (as surrogates) for our own charset handling."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:  # type: ignore[override]
+        return value
+
+
+_POLICY = _RawPolicy()
+_OPAQUE = "application/x-frontdesk-message"
+
+
+class _Part(Message):
+    """A MIME part whose message/* payloads stay unparsed bytes, so attached mails are kept byte-exact."""
+
+    def get_content_type(self) -> str:
+        ctype = super().get_content_type()
+        return _OPAQUE if ctype.startswith("message/") else ctype
+
+
+def _ctype(part: Message) -> str:
+    return Message.get_content_type(part)
+
+
+def _parse_bytes(data: bytes) -> Message:
+    parser = BytesFeedParser(_factory=_Part, policy=_POLICY)
+    parser.feed(data)
+    return parser.close()
 
 
 @dataclass
@@ -128,7 +159,7 @@ class _Walk:
         if self.parts > MAX_PARTS:
             self.note(f"more than {MAX_PARTS} MIME parts: the rest is kept only in the raw mail")
             return
-        ctype = part.get_content_type()
+        ctype = _ctype(part)
         if ctype in {"message/rfc822", "message/global"}:
             self.attach_message(part)
             return
@@ -194,7 +225,7 @@ class _Walk:
         root_index = 0
         if start:
             for index, child in enumerate(children):
-                if _msgid(str(child.get("Content-ID", ""))) == start:
+                if _msgid(_header(child, "Content-ID")) == start:
                     root_index = index
         for index, child in enumerate(children):
             self.walk(child, depth + 1, related=index != root_index)
@@ -203,14 +234,14 @@ class _Walk:
         protocol = str(part.get_param("protocol") or "").lower()
         kind = _SIGNATURE_TYPES.get(protocol, "")
         for child in children[1:]:
-            kind = kind or _SIGNATURE_TYPES.get(child.get_content_type(), "")
+            kind = kind or _SIGNATURE_TYPES.get(_ctype(child), "")
             self.add_attachment(child, _payload(child))
         self.note(f"signed ({kind or 'unknown signature type'}); the signature is kept as an attachment")
         if children:
             self.walk(children[0], depth + 1)
 
     def leaf(self, part: Message, *, related: bool = False, as_text: bool = False) -> None:
-        ctype = "text/plain" if as_text else part.get_content_type()
+        ctype = "text/plain" if as_text else _ctype(part)
         disposition = (part.get_content_disposition() or "").lower()
         filename = _filename(part, self.hint)
         data = _payload(part)
@@ -232,7 +263,7 @@ class _Walk:
         declared = part.get_content_charset() or None
         if ctype == "text/html" and declared is None:
             declared = html_meta_charset(data)
-        decoded = decode_bytes(data, declared or self.hint)
+        decoded = decode_bytes(data, declared or (self.hint or "").split(",")[0] or None)
         if decoded.note:
             self.note(f"charset: {decoded.note}")
         text = clean_text(decoded.text).replace("\r\n", "\n").replace("\r", "\n")
@@ -245,7 +276,7 @@ class _Walk:
         self.segments.append(_Segment(text))
 
     def clean_html(self, markup: str) -> str:
-        sanitized = sanitize_html(_HEAD.sub("", markup))
+        sanitized = sanitize_html(markup)
 
         def block(match: re.Match[str]) -> str:
             tag = match.group(0)
@@ -253,7 +284,9 @@ class _Walk:
             if not found:
                 return tag
             self.remote_images += 1
-            return tag.replace(found.group(0), f" data-remote-src={found.group(1)}{found.group(2)}{found.group(1)}")
+            return tag.replace(
+                found.group(0), f" data-remote-src={found.group(1)}{found.group(2)}{found.group(1)}"
+            )
 
         return _IMG_TAG.sub(block, sanitized)
 
@@ -279,7 +312,9 @@ class _Walk:
             return text
         signature = match.group("sig").encode("utf-8")
         self.attachments.append(
-            ParsedAttachment(filename="signature.asc", content_type="application/pgp-signature", data=signature)
+            ParsedAttachment(
+                filename="signature.asc", content_type="application/pgp-signature", data=signature
+            )
         )
         self.note("signed (PGP, inline); the signature is kept as an attachment")
         body = re.sub(r"^- (?=-)", "", match.group("body"), flags=re.MULTILINE)  # dash-escaped lines
@@ -290,9 +325,9 @@ class _Walk:
     def add_attachment(
         self, part: Message, data: bytes, filename: str | None = None, *, related: bool = False
     ) -> None:
-        ctype = part.get_content_type()
+        ctype = _ctype(part)
         filename = filename or _filename(part, self.hint) or _fallback_name(part, self.hint)
-        content_id = _msgid(decode_header(str(part.get("Content-ID", ""))))
+        content_id = _msgid(decode_header(_header(part, "Content-ID")))
         disposition = (part.get_content_disposition() or "").lower()
         inline = bool(content_id) and (related or disposition == "inline")
         self.attachments.append(
@@ -302,26 +337,25 @@ class _Walk:
         )
 
     def attach_message(self, part: Message) -> None:
-        payload = part.get_payload()
-        inner = payload[0] if isinstance(payload, list) and payload else None
-        if inner is None:
-            data = _payload(part)
-            inner = message_from_bytes(data, policy=compat32)
-        else:
-            data = _message_bytes(inner)
-        message_id = _first_msgid(decode_header(str(inner.get("Message-ID", ""))))
+        data = _payload(part)
+        inner = _parse_bytes(_repair_headers(_prepare(data)))
+        message_id = _first_msgid(decode_header(_header(inner, "Message-ID")))
         if message_id:
             self.returned_message_ids.append(message_id)
         name = _filename(part, self.hint)
         if not name:
-            subject = decode_header(str(inner.get("Subject", "")), self.hint).strip()
-            description = decode_header(str(part.get("Content-Description", "")), self.hint).strip()
+            subject = decode_header(_header(inner, "Subject"), _header_hint(inner) or self.hint).strip()
+            description = decode_header(_header(part, "Content-Description"), self.hint).strip()
             name = _safe_filename(subject or description or "message") + ".eml"
-        self.attachments.append(ParsedAttachment(filename=name, content_type=part.get_content_type(), data=data))
+        self.attachments.append(
+            ParsedAttachment(filename=name, content_type=_ctype(part), data=data)
+        )
 
     def returned_headers(self, part: Message) -> None:
         data = _payload(part)
-        found = re.search(rb"^Message-ID:[ \t]*(?:\r?\n[ \t]+)?<([^<>\s]+)>", data, re.IGNORECASE | re.MULTILINE)
+        found = re.search(
+            rb"^Message-ID:[ \t]*(?:\r?\n[ \t]+)?<([^<>\s]+)>", data, re.IGNORECASE | re.MULTILINE
+        )
         if found:
             self.returned_message_ids.append(found.group(1).decode("ascii", "replace"))
         self.add_attachment(part, data)
@@ -356,10 +390,33 @@ class _Walk:
 # -- helpers -------------------------------------------------------------------------------------------------
 
 
+def _header(part: Message, name: str) -> str:
+    value = part.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _raw_all(message: Message, name: str) -> list[str]:
+    lowered = name.lower()
+    return [value for key, value in message.raw_items() if key.lower() == lowered and isinstance(value, str)]
+
+
 def _payload(part: Message) -> bytes:
     """The decoded bytes of a leaf part (base64/QP/uuencode errors tolerated by the stdlib decoders)."""
     if part.is_multipart():
         return _part_bytes(part)
+    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    payload = part.get_payload()
+    if encoding == "base64" and isinstance(payload, str):
+        return _b64decode(raw_bytes(payload))
+    if encoding in {"x-uuencode", "uuencode", "x-uue", "uue"} and isinstance(payload, str):
+        lines = payload.replace("\r\n", "\n").split("\n")
+        if lines and lines[0].startswith("begin "):
+            lines = lines[1:]
+        if "end" in lines:
+            lines = lines[: lines.index("end")]
+        decoded = _uudecode("\n".join(lines))
+        if decoded is not None:
+            return decoded
     try:
         data = part.get_payload(decode=True)
     except (ValueError, binascii.Error, UnicodeError):
@@ -370,9 +427,21 @@ def _payload(part: Message) -> bytes:
     return raw_bytes(payload) if isinstance(payload, str) else b""
 
 
+def _b64decode(data: bytes) -> bytes:
+    """Base64 as senders write it: stray characters skipped, a dangling last character dropped."""
+    cleaned = re.sub(rb"[^A-Za-z0-9+/]", b"", data)
+    if len(cleaned) % 4 == 1:
+        cleaned = cleaned[:-1]
+    cleaned += b"=" * (-len(cleaned) % 4)
+    try:
+        return binascii.a2b_base64(cleaned)
+    except binascii.Error:
+        return b""
+
+
 def _message_bytes(message: Message) -> bytes:
     buffer = BytesIO()
-    BytesGenerator(buffer, mangle_from_=False, policy=compat32).flatten(message)
+    BytesGenerator(buffer, mangle_from_=False, policy=_POLICY).flatten(message)
     return buffer.getvalue()
 
 
@@ -391,10 +460,8 @@ def _children(part: Message, walk: _Walk) -> list[Message] | None:
     body = raw_bytes(payload) if isinstance(payload, str) else b""
     candidates = re.findall(rb"^--([^\s]{1,200}?)(?:--)?[ \t]*\r?$", body, re.MULTILINE)
     for boundary in dict.fromkeys(candidates):
-        if body.count(b"--" + boundary) < 2 and not body.count(b"--" + boundary + b"--"):
-            continue
         header = b'Content-Type: multipart/mixed; boundary="' + boundary + b'"\r\n\r\n'
-        repaired = message_from_bytes(header + body, policy=compat32)
+        repaired = _parse_bytes(header + body)
         children = repaired.get_payload()
         if isinstance(children, list) and children:
             walk.note("MIME boundary did not match the parts: repaired")
@@ -418,14 +485,20 @@ def _filename(part: Message, hint: str | None) -> str | None:
 
 
 def _safe_filename(name: str) -> str:
+    """A file name without path separators or control characters, composed (NFC) as macOS senders decompose it."""
+    name = unicodedata.normalize("NFC", name)
     name = _UNSAFE_FILENAME.sub("_", name).strip().strip(".") if name.strip(". ") else ""
     return name[:255]
 
 
 def _fallback_name(part: Message, hint: str | None) -> str:
-    ctype = part.get_content_type()
+    ctype = _ctype(part)
     extension = _EXTENSIONS.get(ctype) or mimetypes.guess_extension(ctype) or ".bin"
-    description = _safe_filename(decode_header(str(part.get("Content-Description", "")), hint))
+    content_id = _msgid(_header(part, "Content-ID"))
+    local = content_id.split("@", 1)[0]
+    if re.fullmatch(r"[\w\-. ]{1,100}\.[A-Za-z0-9]{2,5}", local):
+        return local
+    description = _safe_filename(decode_header(_header(part, "Content-Description"), hint))
     if description and len(description) <= 100:
         return description if description.lower().endswith(extension) else description + extension
     if ctype in {"message/delivery-status", "text/rfc822-headers", "message/rfc822-headers"}:
@@ -483,6 +556,22 @@ def _date(value: str) -> datetime | None:
     return None
 
 
+def _repair_headers(data: bytes) -> bytes:
+    """Indent header lines that lost their folding whitespace, so they do not end the header block early."""
+    head, sep, body = data.partition(b"\n\n") if b"\r\n\r\n" not in data[:200000] else data.partition(b"\r\n\r\n")
+    lines = head.split(b"\n")
+    changed = False
+    for index, line in enumerate(lines):
+        if not line.strip(b"\r") or line[:1] in {b" ", b"\t"} or _HEADER_LINE.match(line):
+            continue
+        if any(_HEADER_LINE.match(later) for later in lines[index + 1 :]):
+            lines[index] = b" " + line
+            changed = True
+    if not changed:
+        return data
+    return b"\n".join(lines) + sep + body
+
+
 def _prepare(raw: bytes) -> bytes:
     """Drop an mbox ``From `` line and any junk lines before the first header."""
     data = raw.lstrip(b"\r\n")
@@ -495,18 +584,20 @@ def _prepare(raw: bytes) -> bytes:
 
 
 def _header_hint(message: Message) -> str | None:
+    """The charsets the mail's parts declare, for raw 8-bit headers (multi-byte ones first)."""
+    charsets: list[str] = []
     for part in message.walk():
         charset = part.get_content_charset()
-        if charset and charset not in {"us-ascii", "ascii"}:
-            return charset
-    return None
+        if charset and charset not in {"us-ascii", "ascii"} and charset not in charsets:
+            charsets.append(charset)
+    return ",".join(sorted(charsets, key=lambda charset: not is_multibyte(charset))) or None
 
 
 def _addresses(message: Message, names: tuple[str, ...], hint: str | None) -> tuple[Address, ...]:
     found: list[Address] = []
     for name in names:
-        for value in message.get_all(name, []) or []:
-            for display, address in parse_addresses(str(value), hint):
+        for value in _raw_all(message, name):
+            for display, address in parse_addresses(value, hint):
                 if address or display:
                     found.append(Address(address=address, name=display))
     return tuple(found)
@@ -541,8 +632,16 @@ def parse_message(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedMa
         raise UnparseableMail("outlook_msg", "This is an Outlook .msg file, not an RFC 5322 mail.")
     if not _HEADER_LINE.match(data):
         raise UnparseableMail("no_headers", "The mail has no header lines.")
-    message = message_from_bytes(data, policy=compat32)
+    message = _parse_bytes(_repair_headers(data))
     hint = _header_hint(message)
+    eight_bit = [raw_bytes(value) for _, value in message.raw_items() if isinstance(value, str)]
+    eight_bit = [value for value in eight_bit if not value.isascii()]
+    if eight_bit:
+        longest = max(eight_bit, key=len)
+        learned = guess(longest)
+        if learned != "utf-8" and is_multibyte(learned) and sum(byte > 0x7F for byte in longest) * 2 > len(longest):
+            # Raw 8-bit headers share one charset: learn it from the longest one (short names defeat detection).
+            hint = learned + ("," + hint if hint else "")
 
     headers: dict[str, list[str]] = {}
     for name, value in message.raw_items():
@@ -565,18 +664,29 @@ def parse_message(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedMa
     if any(segment.html for segment in segments):
         html = "".join(segment.html or text_to_html(segment.text) for segment in segments)
 
-    from_list = _addresses(message, ("From",), hint) or _addresses(message, ("Sender",), hint)
-    sender = from_list[0] if from_list else Address(address="")
-    subject = first("Subject").strip()
+    sender = Address(address="")
+    for name in ("From", "Sender", "Reply-To"):
+        candidates = _addresses(message, (name,), hint)
+        with_address = [candidate for candidate in candidates if candidate.address]
+        if with_address:
+            sender = with_address[0]
+            if name != "From":
+                walk.note(f"no sender address in From: taken from {name}")
+            break
+        if candidates and not sender.name:
+            sender = candidates[0]
+    subject = first("Subject")
     return_path = first("Return-Path").strip()
     return_path_null = bool(headers.get("return-path")) and return_path.strip("<> \t") == ""
     delivered_to: list[str] = []
     for name in ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To"):
-        for value in message.get_all(name, []) or []:
-            delivered_to.extend(address for _, address in parse_addresses(str(value), hint) if address)
+        for value in _raw_all(message, name):
+            delivered_to.extend(address for _, address in parse_addresses(value, hint) if address)
 
     bounce = _bounce(walk, subject, sender, text)
-    auto_submitted = autoreply.is_auto_submitted(headers, sender.address, return_path_null) or bounce is not None
+    auto_submitted = (
+        autoreply.is_auto_submitted(headers, sender.address, return_path_null) or bounce is not None
+    )
     auto_reply = bounce is None and autoreply.is_auto_reply(headers, subject)
 
     return ParsedMail(

@@ -117,7 +117,11 @@ def quote_start(lines: list[str]) -> int | None:
             return index
         if stripped.endswith(":") and _is_date_address_header(line):
             return index
-        if _WROTE_ANYWHERE.search(line) and index + 1 < len(lines) and lines[index + 1].lstrip().startswith(">"):
+        if (
+            _WROTE_ANYWHERE.search(line)
+            and index + 1 < len(lines)
+            and lines[index + 1].lstrip().startswith(">")
+        ):
             return index
     return None
 
@@ -151,7 +155,11 @@ def signature_start(lines: list[str], sender_name: str = "", sender_address: str
     if block_start == 0 or content[-1] - block_start > 3:
         return None
     words = {token.lower() for token in re.split(r"[\s,.|]+", lines[block_start]) if token}
-    if len(lines[block_start]) < 80 and words & tokens and not lines[block_start].rstrip().endswith((".", "?", "!")):
+    if (
+        len(lines[block_start]) < 80
+        and words & tokens
+        and not lines[block_start].rstrip().endswith((".", "?", "!"))
+    ):
         return block_start
     return None
 
