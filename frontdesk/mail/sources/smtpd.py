@@ -6,22 +6,39 @@ bytes are stored, one copy per brand addressed.
 
 from __future__ import annotations
 
+import functools
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 
 from frontdesk.brands.models import Brand
 from frontdesk.mail.actions import store_raw_message
 from frontdesk.mail.sources.addresses import address_map
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
+def _closing_connection(function: Callable[..., T]) -> Callable[..., T]:
+    """The receiver's worker thread holds no database connection between messages."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any) -> T:
+        close_old_connections()
+        try:
+            return function(*args)
+        finally:
+            connection.close()
+
+    return wrapper
+
+
+@_closing_connection
 def _store(raw: bytes, envelope_from: str, recipients: list[str]) -> int:
-    close_old_connections()
     known = address_map()
     brand_ids = list(dict.fromkeys(known[r.lower()] for r in recipients if r.lower() in known))
     stored = 0
@@ -33,8 +50,8 @@ def _store(raw: bytes, envelope_from: str, recipients: list[str]) -> int:
     return stored
 
 
+@_closing_connection
 def _known(address: str) -> bool:
-    close_old_connections()
     return address.lower() in address_map()
 
 
