@@ -134,10 +134,7 @@ def _iso2022jp(data: bytes) -> str | None:
                 return None
             first, second = byte, data[index + 1]
             index += 2
-            if first & 1:
-                low = second + 0x1F + (1 if second >= 0x60 else 0)
-            else:
-                low = second + 0x7E
+            low = second + 0x1F + (1 if second >= 0x60 else 0) if first & 1 else second + 0x7E
             high = (first + 1) // 2 + 0x70
             if high >= 0xA0:
                 high += 0x40

@@ -12,9 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.feedparser import BytesFeedParser
 from email.generator import BytesGenerator
 from email.message import Message
-from email.feedparser import BytesFeedParser
 from email.policy import Compat32
 from email.utils import parsedate_to_datetime
 from io import BytesIO
@@ -347,9 +347,7 @@ class _Walk:
             subject = decode_header(_header(inner, "Subject"), _header_hint(inner) or self.hint).strip()
             description = decode_header(_header(part, "Content-Description"), self.hint).strip()
             name = _safe_filename(subject or description or "message") + ".eml"
-        self.attachments.append(
-            ParsedAttachment(filename=name, content_type=_ctype(part), data=data)
-        )
+        self.attachments.append(ParsedAttachment(filename=name, content_type=_ctype(part), data=data))
 
     def returned_headers(self, part: Message) -> None:
         data = _payload(part)
@@ -558,7 +556,9 @@ def _date(value: str) -> datetime | None:
 
 def _repair_headers(data: bytes) -> bytes:
     """Indent header lines that lost their folding whitespace, so they do not end the header block early."""
-    head, sep, body = data.partition(b"\n\n") if b"\r\n\r\n" not in data[:200000] else data.partition(b"\r\n\r\n")
+    head, sep, body = (
+        data.partition(b"\n\n") if b"\r\n\r\n" not in data[:200000] else data.partition(b"\r\n\r\n")
+    )
     lines = head.split(b"\n")
     changed = False
     for index, line in enumerate(lines):
@@ -639,7 +639,11 @@ def parse_message(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedMa
     if eight_bit:
         longest = max(eight_bit, key=len)
         learned = guess(longest)
-        if learned != "utf-8" and is_multibyte(learned) and sum(byte > 0x7F for byte in longest) * 2 > len(longest):
+        if (
+            learned != "utf-8"
+            and is_multibyte(learned)
+            and sum(byte > 0x7F for byte in longest) * 2 > len(longest)
+        ):
             # Raw 8-bit headers share one charset: learn it from the longest one (short names defeat detection).
             hint = learned + ("," + hint if hint else "")
 

@@ -18,7 +18,7 @@ _WROTE = (
 )
 _ON = (
     r"(?:on|am|le|el|il|op|den|d\.|w\s+dniu|dnia|в|em|on\s+\w+,|пн|вт|ср|чт|пт|сб|вс|"
-    r"mon|tue|wed|thu|fri|sat|sun|\d)"
+    r"mon|tue|wed|thu|fri|sat|sun|\d+)"
 )
 _WROTE_END = re.compile(_WROTE + r"\s*:?\s*$", re.IGNORECASE)
 _ON_START = re.compile(r"^\s*[>\s]*" + _ON + r"\b", re.IGNORECASE)
@@ -32,6 +32,9 @@ _ORIGINAL_MESSAGE = re.compile(
 )
 _FROM_FIELD = re.compile(
     r"^\s*[*>\s]*(?:from|von|de|od|от|da|van|fra|från|lähettäjä)\s*\*?\s*:\s*\*?\s*\S", re.IGNORECASE
+)
+_FROM_LABEL = re.compile(
+    r"^\s*[*>\s]*(?:from|von|de|od|от|da|van|fra|från|lähettäjä)\s*\*?\s*:", re.IGNORECASE
 )
 _SENT_FIELD = re.compile(
     r"^\s*[*>\s]*(?:sent|date|gesendet|datum|envoyé|date d'envoi|enviado|fecha|wysłano|wysłane|data|"
@@ -84,17 +87,10 @@ def _is_date_address_header(line: str) -> bool:
 
 
 def _is_outlook_block(lines: list[str], index: int) -> bool:
-    if len(lines[index]) > _MAX_LINE or not _FROM_FIELD.match(lines[index]):
+    """A "From:" line followed within a few lines by "Sent:", "Date:", "To:" or "Subject:" (any language)."""
+    if len(lines[index]) > _MAX_LINE or not _FROM_LABEL.match(lines[index]):
         return False
-    fields = 0
-    for line in lines[index + 1 : index + 6]:
-        if not line.strip():
-            continue
-        if _SENT_FIELD.match(line):
-            fields += 1
-        else:
-            break
-    return fields >= 1
+    return any(_SENT_FIELD.match(line) for line in lines[index + 1 : index + 7])
 
 
 def quote_start(lines: list[str]) -> int | None:
@@ -170,12 +166,20 @@ def strip_quotes(text: str, *, sender_name: str = "", sender_address: str = "") 
         return ""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     start = quote_start(lines)
+    if start is not None and not any(line.strip() for line in lines[:start]):
+        # Bottom-posting: a quote header and quoted lines first, the reply below them.
+        index = start + max(_is_wrote_header(lines, start), 1)
+        while index < len(lines) and (not lines[index].strip() or lines[index].lstrip().startswith(">")):
+            index += 1
+        below = lines[index:]
+        if any(line.strip() for line in below):
+            lines = below
+            start = quote_start(lines)
     kept = lines[:start] if start is not None else lines
     end = signature_start(kept, sender_name, sender_address)
     if end is not None:
         kept = kept[:end]
-    result = "\n".join(line.rstrip() for line in kept).strip("\n")
-    result = re.sub(r"\n{3,}", "\n\n", result).strip()
+    result = "\n".join(line.rstrip() for line in kept).strip()
     if not result:
         return text.strip()
     return result

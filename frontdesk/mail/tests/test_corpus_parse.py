@@ -24,16 +24,40 @@ REFUSED = {"spamscope_mail_parser/mail_outlook_1": "outlook_msg"}
 
 # Fields where Zammad's expectation is arguably wrong; ours is kept, and why.
 ZAMMAD_KNOWN = {
-    ("mail018", "subject"): "Zammad leaves the UTF-7 encoded word undecoded (+ANw-); we decode it to 'Übermittlungsstatus'",
-    ("mail087", "attachments"): "Zammad keeps the nameless text/plain part as a file named 'file'; it is our body",
-    ("mail085", "attachments"): "Apple Mail's second HTML part: Zammad keeps it as a file, we show it in the body",
-    ("mail102", "attachments"): "Zammad renames the second of two files with the same name (adds '1'); we keep names as sent",
+    (
+        "mail018",
+        "subject",
+    ): "Zammad leaves the UTF-7 encoded word undecoded (+ANw-); we decode it to 'Übermittlungsstatus'",
+    (
+        "mail087",
+        "attachments",
+    ): "Zammad keeps the nameless text/plain part as a file named 'file'; it is our body",
+    (
+        "mail085",
+        "attachments",
+    ): "Apple Mail's second HTML part: Zammad keeps it as a file, we show it in the body",
+    (
+        "mail102",
+        "attachments",
+    ): "Zammad renames the second of two files with the same name (adds '1'); we keep names as sent",
     ("mail035", "from"): "Zammad keeps the quotes of a quoted local part around the whole address",
-    ("mail046", "from"): "a six-byte raw 8-bit (GB2312) name without a label: both parsers read it as Latin garbage",
+    (
+        "mail046",
+        "from",
+    ): "a six-byte raw 8-bit (GB2312) name without a label: both parsers read it as Latin garbage",
     ("mail053", "from"): "From is the bare word MAILER-DAEMON without a domain: no usable address",
-    ("mail064", "attachments"): "filename in windows-1258: Zammad keeps the combining accents apart (eì); we compose é",
-    ("mail076", "from"): "broken From (a quote-delimited local part and a stray '>'): Zammad copies the junk into the name",
-    ("mail087", "from"): "From 'Test test@example.com' has no angle brackets: the address is test@example.com, no name",
+    (
+        "mail064",
+        "attachments",
+    ): "filename in windows-1258: Zammad keeps the combining accents apart (eì); we compose é",
+    (
+        "mail076",
+        "from",
+    ): "broken From (a quote-delimited local part and a stray '>'): Zammad copies the junk into the name",
+    (
+        "mail087",
+        "from",
+    ): "From 'Test test@example.com' has no angle brackets: the address is test@example.com, no name",
 }
 # Bodies where Zammad's own answer is wrong (undecoded or empty): left out of the match rate, listed all the same.
 ZAMMAD_WRONG = {"mail018", "mail054", "mail072", "mail087", "mail105"}
@@ -100,7 +124,9 @@ def _mail_files() -> list[tuple[str, Path]]:
     for folder in MAIL_FOLDERS:
         base = corpus_path(*folder.split("/"))
         for path in sorted(base.rglob("*")):
-            if path.is_file() and (path.suffix in {".box", ".eml"} or path.parent.name == "spamscope_mail_parser"):
+            if path.is_file() and (
+                path.suffix in {".box", ".eml"} or path.parent.name == "spamscope_mail_parser"
+            ):
                 if path.suffix in {".md", ".json", ".csv"} or path.name.startswith("README"):
                     continue
                 files.append((str(path.relative_to(root).with_suffix("")), path))
@@ -149,12 +175,18 @@ def _zammad_differences(name: str, expected: dict[str, Any], parsed: ParsedMail)
     ours_by_md5.update((_text_md5(a.data), a.filename) for a in parsed.attachments)
     ours_md5 = {key for key, _ in ours_by_md5}
     for attachment in wanted:
-        digest = _md5(attachment["data"]) if isinstance(attachment["data"], bytes) else digest_of(attachment["data"])
+        digest = (
+            _md5(attachment["data"])
+            if isinstance(attachment["data"], bytes)
+            else digest_of(attachment["data"])
+        )
         if attachment["filename"] in ZAMMAD_INVENTED_NAMES:
             if digest not in ours_md5:
                 found["attachments"] = f"bytes of {attachment['filename']!r} missing"
         elif ours_by_md5[(digest, attachment["filename"])] < 1:
-            found["attachments"] = f"{attachment['filename']!r} not among {[a.filename for a in parsed.attachments]}"
+            found["attachments"] = (
+                f"{attachment['filename']!r} not among {[a.filename for a in parsed.attachments]}"
+            )
     return found
 
 
@@ -189,14 +221,16 @@ def test_zammad_fixtures_give_the_expected_sender_recipients_subject_attachments
     unexplained = [name for name in body_misses if name not in ZAMMAD_BODY_KNOWN]
     report = "\n".join(
         [
-            f"body match rate {rate:.1%} over {len(judged)} fixtures with a sound expectation "
-            f"({raw_rate:.1%} over all {len(fixtures)})",
+            (
+                f"body match rate {rate:.1%} over {len(judged)} fixtures with a sound expectation "
+                f"({raw_rate:.1%} over all {len(fixtures)})"
+            ),
             *differences,
         ]
         + [f"body differs: {name} ({ZAMMAD_BODY_KNOWN.get(name, 'UNEXPLAINED')})" for name in body_misses]
         + [f"known difference no longer differs: {item}" for item in stale_known]
     )
-    print(report)
+    print(report)  # noqa: T201 - the rates belong in the test output
     assert len(fixtures) >= 80
     assert differences == [], report
     assert stale_known == [], report
@@ -206,7 +240,9 @@ def test_zammad_fixtures_give_the_expected_sender_recipients_subject_attachments
 
 
 def test_otrs_fixtures_give_the_expected_senders_and_attachment_names() -> None:
-    expectations = json.loads(corpus_path("otrs_kix", "expectations.json").read_text(encoding="utf-8"))["fixtures"]
+    expectations = json.loads(corpus_path("otrs_kix", "expectations.json").read_text(encoding="utf-8"))[
+        "fixtures"
+    ]
     failures: list[str] = []
     for relative, wanted in expectations.items():
         path = corpus_path("otrs_kix") / relative
@@ -216,7 +252,9 @@ def test_otrs_fixtures_give_the_expected_senders_and_attachment_names() -> None:
         names = [a.filename for a in parsed.attachments]
         # OTRS keeps the HTML alternative of the body as a file "file-N"; we keep it as the HTML body.
         wanted = {
-            key: [name for name in value if not re.fullmatch(r"file-\d+", name)] if isinstance(value, list) else value
+            key: [name for name in value if not re.fullmatch(r"file-\d+", name)]
+            if isinstance(value, list)
+            else value
             for key, value in wanted.items()
         }
         if "attachment_filenames" in wanted and names != wanted["attachment_filenames"]:
@@ -227,7 +265,8 @@ def test_otrs_fixtures_give_the_expected_senders_and_attachment_names() -> None:
         for key, address in (("from", parsed.from_), ("cc_first", parsed.cc[0] if parsed.cc else None)):
             if key in wanted:
                 match = re.fullmatch(r'"?(.*?)"?\s*<(.+)>', wanted[key])
-                assert match and address is not None, relative
+                assert match, relative
+                assert address is not None, relative
                 if (address.name, address.address) != (match.group(1), match.group(2).lower()):
                     failures.append(f"{relative}: {key} {address} != {wanted[key]}")
         if wanted.get("body_not_empty") and not parsed.text.strip():
@@ -273,7 +312,9 @@ def test_freescout_fixtures_decode_koi8r_with_null_bytes_iso2022jp_and_a_bad_bou
 
 
 def test_bounces_in_the_corpus_are_recognised_with_recipient_and_status() -> None:
-    bounce = parse_message(corpus_path("zammad", "mail", "mail033-undelivered-mail-returned-to-sender.box").read_bytes())
+    bounce = parse_message(
+        corpus_path("zammad", "mail", "mail033-undelivered-mail-returned-to-sender.box").read_bytes()
+    )
     assert bounce.bounce is not None
     assert bounce.bounce.permanent
     assert bounce.bounce.recipient
