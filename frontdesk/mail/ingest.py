@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -82,7 +84,7 @@ def ingest_message(
     inbound: InboundMessage, parsed: ParsedMail, route: Route, *, parser_version: str = ""
 ) -> None:
     """Apply ``route``; the message is marked ingested (or ignored) in the same transaction."""
-    common = {
+    common: dict[str, Any] = {
         "parser_version": parser_version,
         "sender": sender_of(parsed),
         "subject": _subject(parsed),

@@ -42,7 +42,7 @@ _NOT_BY_MAIL = {Channel.CHAT, Channel.SOCIAL}
 
 
 def brand_address(brand: Brand) -> str:
-    return (brand.sender_addresses or [settings.DEFAULT_FROM_EMAIL])[0]
+    return str((brand.sender_addresses or [settings.DEFAULT_FROM_EMAIL])[0])
 
 
 def brand_domain(brand: Brand) -> str:

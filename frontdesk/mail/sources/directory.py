@@ -6,6 +6,7 @@ import mailbox as mailboxes
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -26,7 +27,7 @@ def iter_messages(path: Path) -> Iterator[bytes]:
     if path.is_dir():
         if not (path / "cur").is_dir() and not (path / "new").is_dir():
             raise ValueError(f"{path} is not a Maildir (no cur/ or new/ folder)")
-        box: mailboxes.Mailbox = mailboxes.Maildir(path, factory=None, create=False)  # type: ignore[type-arg]
+        box: Any = mailboxes.Maildir(path, factory=None, create=False)
     elif path.is_file():
         box = mailboxes.mbox(path, factory=None, create=False)
     else:
