@@ -85,7 +85,8 @@ def decode_header_bytes(data: bytes, hints: str | None) -> str:
             if text is not None:
                 return text
     high = sum(1 for byte in data if byte > 0x7F)
-    if high * 2 > len(data):
+    latin = not labels or python_codec(labels[0]) in {"cp1252", "latin-1", "iso8859-15", "iso-8859-15"}
+    if latin and high * 2 > len(data):
         # Mostly 8-bit: an Asian or Cyrillic text; detection beats a Latin label here.
         return decode_bytes(data, None).text
     return decode_bytes(data, labels[0] if labels else "cp1252").text

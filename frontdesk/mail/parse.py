@@ -639,11 +639,8 @@ def parse_message(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedMa
     if eight_bit:
         longest = max(eight_bit, key=len)
         learned = guess(longest)
-        if (
-            learned != "utf-8"
-            and is_multibyte(learned)
-            and sum(byte > 0x7F for byte in longest) * 2 > len(longest)
-        ):
+        high = sum(byte > 0x7F for byte in longest)
+        if learned != "utf-8" and is_multibyte(learned) and high >= 12 and high * 2 > len(longest):
             # Raw 8-bit headers share one charset: learn it from the longest one (short names defeat detection).
             hint = learned + ("," + hint if hint else "")
 
