@@ -124,12 +124,21 @@ if EMBEDDED:
         }
     }
 else:
-    DATABASES = {
-        "default": {
-            **dj_database_url.parse(DATABASE_URL, conn_max_age=env.int("DB_CONN_MAX_AGE", 60)),
-            "CONN_HEALTH_CHECKS": True,
-        }
-    }
+    _database = dj_database_url.parse(DATABASE_URL)
+    _options: dict[str, Any] = dict(_database.get("OPTIONS") or {})
+    # Frontdesk's hot rows live in memory or on SSDs; with the default random_page_cost (4, for spinning
+    # disks) PostgreSQL walks the primary key backwards through a million tickets instead of using the
+    # (brand, status, id) index of a queue.
+    _options.setdefault("options", f"-c random_page_cost={env.float('DB_RANDOM_PAGE_COST', 1.1)}")
+    if env.bool("DB_POOL", True):
+        # Under the ASGI server each request may run on another thread, so per-thread persistent connections
+        # pile up; a pool per process hands connections out and takes them back instead.
+        _options["pool"] = {"min_size": 1, "max_size": env.int("DB_POOL_MAX_SIZE", 10), "timeout": 10}
+        _database["CONN_MAX_AGE"] = 0
+    else:
+        _database["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", 0)
+        _database["CONN_HEALTH_CHECKS"] = True
+    DATABASES = {"default": {**_database, "OPTIONS": _options}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, background work, live updates -------------------------------------------------------------------
