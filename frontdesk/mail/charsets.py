@@ -188,7 +188,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
             text = _strict(data, candidate)
             if text is not None:
                 return Decoded(text, candidate, f"declared {label}, read as {candidate}")
-    if codec == "utf-7" or (is_ascii and codec not in {None, "ascii"}):
+    if codec is not None and (codec == "utf-7" or (is_ascii and codec != "ascii")):
         # 7-bit charsets (UTF-7, ISO-2022-JP, ...) and plain ASCII under any ASCII-compatible label.
         text = _strict(data, codec)
         if text is not None:

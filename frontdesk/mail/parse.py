@@ -97,7 +97,7 @@ _SIGNATURE_TYPES = {
 class _RawPolicy(Compat32):
     """compat32, but header values keep their 8-bit bytes (as surrogates) for our own charset handling."""
 
-    def header_fetch_parse(self, name: str, value: str) -> str:  # type: ignore[override]
+    def header_fetch_parse(self, name: str, value: str) -> str:
         return value
 
 
@@ -476,7 +476,7 @@ def _filename(part: Message, hint: str | None) -> str | None:
         except (ValueError, TypeError, LookupError):  # pragma: no cover - defensive against odd params
             value = None
         if value:
-            decoded = _safe_filename(decode_param(value, hint))  # type: ignore[arg-type]
+            decoded = _safe_filename(decode_param(value, hint))
             if decoded:
                 return decoded
     return None
