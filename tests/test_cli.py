@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
 import signal
 import sqlite3
 import stat
 import time
 from pathlib import Path
+
+import pytest
 
 from tests.browser.server import clean_env, frontdesk, running_frontdesk
 
@@ -18,6 +21,19 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "desk.example.com",
     "EMAIL_HOST": "smtp.example.com",
 }
+
+
+@pytest.fixture(scope="module")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder migrated once per test process; tests copy it instead of migrating again."""
+    data = tmp_path_factory.mktemp("migrated") / "desk-data"
+    frontdesk("migrate", "--verbosity", "0", env=clean_env(data))
+    return data
+
+
+@pytest.fixture
+def migrated_data(migrated_template: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(migrated_template, tmp_path / "desk-data"))
 
 
 def _journal_mode(database: Path) -> str:
@@ -76,10 +92,9 @@ def test_run_keeps_its_secret_key_on_restart_and_stops_on_sigterm(tmp_path: Path
     assert "Traceback" not in second.output
 
 
-def test_token_create_prints_a_token_that_signs_the_user_in_to_the_api(tmp_path: Path) -> None:
-    data = tmp_path / "desk-data"
+def test_token_create_prints_a_token_that_signs_the_user_in_to_the_api(migrated_data: Path) -> None:
+    data = migrated_data
     env = clean_env(data, DJANGO_SUPERUSER_PASSWORD="a-long-admin-password-1")
-    frontdesk("migrate", "--verbosity", "0", env=env)
     frontdesk("createsuperuser", "--noinput", "--email", "ops@example.com", "--name", "Ops", env=env)
 
     result = frontdesk("token", "create", "OPS@example.com", "--name", "CRM sync", env=env)
@@ -93,9 +108,8 @@ def test_token_create_prints_a_token_that_signs_the_user_in_to_the_api(tmp_path:
         assert desk.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}x"})[0] == 401
 
 
-def test_token_create_for_an_unknown_email_exits_1_and_says_why(tmp_path: Path) -> None:
-    env = clean_env(tmp_path / "desk-data")
-    frontdesk("migrate", "--verbosity", "0", env=env)
+def test_token_create_for_an_unknown_email_exits_1_and_says_why(migrated_data: Path) -> None:
+    env = clean_env(migrated_data)
 
     result = frontdesk("token", "create", "nobody@example.com", env=env, check=False)
 
@@ -123,9 +137,8 @@ def test_production_without_a_secret_key_refuses_to_start(tmp_path: Path) -> Non
     assert not (tmp_path / "unused" / "secret_key").exists()
 
 
-def test_serve_answers_with_several_worker_processes_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    data = tmp_path / "desk-data"
-    frontdesk("migrate", "--verbosity", "0", env=clean_env(data))
+def test_serve_answers_with_several_worker_processes_and_stops_on_ctrl_c(migrated_data: Path) -> None:
+    data = migrated_data
     with running_frontdesk(data, args=("serve", "--workers", "2"), ready="Started server process") as web:
         status, deadline = 0, time.monotonic() + 30
         while not status and time.monotonic() < deadline:  # the second worker may still be starting
@@ -140,9 +153,8 @@ def test_serve_answers_with_several_worker_processes_and_stops_on_ctrl_c(tmp_pat
         assert web.stop(signal.SIGINT, timeout=15) == 0
 
 
-def test_worker_starts_the_task_consumer_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    data = tmp_path / "desk-data"
-    frontdesk("migrate", "--verbosity", "0", env=clean_env(data))
+def test_worker_starts_the_task_consumer_and_stops_on_ctrl_c(migrated_data: Path) -> None:
+    data = migrated_data
     with running_frontdesk(data, args=("worker",), ready="Huey consumer started", listen=False) as worker:
         time.sleep(1)  # the consumer logs its start just before it installs its signal handlers
         assert worker.stop(signal.SIGINT, timeout=15) == 0
