@@ -47,6 +47,9 @@ class Mailbox(TimestampedModel):
         choices=NonParticipantPolicy.choices,
         default=NonParticipantPolicy.NOTE,
     )
+    # Replies to ``support+OPR-26-000123@…`` (one of ``addresses`` with the ticket number after a plus) go to
+    # that ticket; the mail server must deliver plus addresses to the mailbox.
+    plus_addressing = models.BooleanField(_("per-ticket reply addresses (plus addressing)"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     # IMAP progress: the folder's UIDVALIDITY and the highest UID stored under it.
     uidvalidity = models.PositiveBigIntegerField(null=True, blank=True, editable=False)

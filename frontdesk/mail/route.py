@@ -10,9 +10,13 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import NoReturn
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from frontdesk.brands.models import Brand
 from frontdesk.mail.actions import normalize_message_id
@@ -121,6 +125,46 @@ def thread_by_message_ids(brand_id: int, parsed: ParsedMail) -> Ticket | None:
     return None
 
 
+def plus_tags(brand_id: int, recipients: list[str]) -> list[str]:
+    """The ``TAG`` of every recipient ``local+TAG@domain`` whose ``local@domain`` is an address of one of the
+    brand's mailboxes that use plus addressing."""
+    candidates = [r.strip().lower() for r in recipients if "+" in r.split("@", 1)[0]]
+    if not candidates:
+        return []
+    bases: set[str] = set()
+    for addresses in Mailbox.objects.filter(
+        brand_id=brand_id, plus_addressing=True, is_active=True
+    ).values_list("addresses", flat=True):
+        bases.update(a.strip().lower() for a in addresses or [])
+    tags: list[str] = []
+    for address in candidates:
+        local, _at, domain = address.rpartition("@")
+        base, _plus, tag = local.partition("+")
+        if tag and f"{base}@{domain}" in bases:
+            tags.append(tag)
+    return list(dict.fromkeys(tags))[:5]
+
+
+def thread_by_plus_address(inbound: InboundMessage, parsed: ParsedMail) -> Ticket | None:
+    """The ticket named by a per-ticket reply address such as ``support+OPR-26-000123@opera.example``."""
+    recipients = [
+        *inbound.envelope_to,
+        *parsed.delivered_to,
+        *(a.address for a in parsed.to),
+        *(a.address for a in parsed.cc),
+    ]
+    for tag in plus_tags(inbound.brand_id, [r for r in recipients if r]):
+        # Mail addresses are case-insensitive, ticket numbers are not written in one case: compare ignoring it.
+        ticket = (
+            Ticket.objects.filter(brand_id=inbound.brand_id, number__iexact=tag)
+            .select_related("brand")
+            .first()
+        )
+        if ticket is not None:
+            return _current(ticket)
+    return None
+
+
 def thread_by_subject(brand_id: int, subject: str) -> Ticket | None:
     numbers = _SUBJECT_NUMBER.findall(subject or "")[:5]
     if not numbers:
@@ -147,7 +191,16 @@ def route_message(inbound: InboundMessage, parsed: ParsedMail) -> Route:
     if parsed.bounce is not None:
         return _route_bounce(brand_id, parsed)
     if not sender:
-        return Route(RouteKind.QUARANTINE, "no_sender")
+        _quarantine(
+            "no_sender", _("The mail has no sender address (its From header is missing or unreadable).")
+        )
+    try:
+        validate_email(sender)
+    except ValidationError:
+        _quarantine(
+            "invalid_sender",
+            _("The sender address %(address)s is not a valid email address.") % {"address": sender},
+        )
     if sender in own_addresses():
         return Route(RouteKind.IGNORE, "own_address")
     message_id = normalize_message_id(parsed.message_id)
@@ -158,7 +211,7 @@ def route_message(inbound: InboundMessage, parsed: ParsedMail) -> Route:
         return Route(RouteKind.IGNORE, "automatic_rate")
     customer = find_customer(brand_id, sender)
 
-    ticket = thread_by_message_ids(brand_id, parsed)
+    ticket = thread_by_message_ids(brand_id, parsed) or thread_by_plus_address(inbound, parsed)
     by_subject = False
     if ticket is None:
         candidate = thread_by_subject(brand_id, parsed.subject)
@@ -180,6 +233,13 @@ def route_message(inbound: InboundMessage, parsed: ParsedMail) -> Route:
     if ticket.status == Status.CLOSED:
         return Route(RouteKind.FOLLOW_UP, "closed_ticket", ticket=ticket, customer=customer)
     return Route(RouteKind.REPLY, ticket=ticket, customer=customer)
+
+
+def _quarantine(reason: str, detail: str) -> NoReturn:
+    """Stop routing: the mail is kept in quarantine with the stable ``reason`` and a sentence for agents."""
+    from frontdesk.mail.ingest import Quarantine
+
+    raise Quarantine(reason, detail)
 
 
 def _route_bounce(brand_id: int, parsed: ParsedMail) -> Route:
