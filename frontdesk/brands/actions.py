@@ -33,6 +33,8 @@ def create_brand(
     time_zone: str = "UTC",
     ticket_number_format: str = "{prefix}-{yy}-{seq:06}",
     primary_color: str = "#2455a4",
+    mail_from: dict[str, str] | None = None,
+    mail_signatures: dict[str, str] | None = None,
 ) -> Brand:
     """A new client company. Callers check that the actor is a provider admin (``can_manage_brands``)."""
     unknown = set(languages) - {"en", "ru", "pl"}
@@ -49,6 +51,8 @@ def create_brand(
             time_zone=time_zone,
             ticket_number_format=ticket_number_format,
             primary_color=primary_color,
+            mail_from=dict(mail_from or {}),
+            mail_signatures=dict(mail_signatures or {}),
         )
     )
     try:

@@ -7,7 +7,7 @@ import zoneinfo
 from functools import cache
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +43,54 @@ def validate_ticket_number_format(value: str) -> None:
             code="length",
             params={"max": MAX_TICKET_NUMBER_LENGTH},
         )
+
+
+# Languages a brand may speak to customers in (mail templates exist for each).
+MAIL_LANGUAGES = ("en", "ru", "pl")
+MAX_SIGNATURE_LENGTH = 2000
+
+
+def _per_language(value: object, code: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ValidationError(
+            _('Give an object of texts by language, e.g. {"en": "...", "ru": "..."}.'), code=code
+        )
+    unknown = sorted(set(value) - set(MAIL_LANGUAGES))
+    if unknown:
+        raise ValidationError(
+            _("Languages are chosen from en, ru and pl (not %(languages)s)."),
+            code=code,
+            params={"languages": ", ".join(unknown)},
+        )
+    return value
+
+
+def validate_mail_from(value: object) -> None:
+    """``{"ru": "Служба поддержки <support@x.example>"}``: a display name and an address per language."""
+    from email.utils import parseaddr
+
+    for text in _per_language(value, "mail_from").values():
+        _name, address = parseaddr(text)
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ValidationError(
+                _("%(value)s is not a sender like Support <support@example.com>."),
+                code="mail_from",
+                params={"value": text},
+            ) from None
+        if "\n" in text or "\r" in text or len(text) > 254:
+            raise ValidationError(_("A sender is one line of at most 254 characters."), code="mail_from")
+
+
+def validate_mail_signatures(value: object) -> None:
+    for text in _per_language(value, "mail_signatures").values():
+        if len(text) > MAX_SIGNATURE_LENGTH:
+            raise ValidationError(
+                _("A signature has at most %(max)d characters."),
+                code="mail_signatures",
+                params={"max": MAX_SIGNATURE_LENGTH},
+            )
 
 
 @cache
@@ -86,6 +134,15 @@ class Brand(TimestampedModel):
         default="#2455a4",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour like #2455a4."))],
     )
+    # Mail to customers, per language ("en", "ru", "pl"): the From header and the signature under agent replies
+    # and acknowledgements. A language without an entry falls back to the brand's default language, then to
+    # the brand name with its first sender address and the templates' own signature.
+    mail_from = models.JSONField(
+        _("mail sender by language"), default=dict, blank=True, validators=[validate_mail_from]
+    )
+    mail_signatures = models.JSONField(
+        _("mail signature by language"), default=dict, blank=True, validators=[validate_mail_signatures]
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -98,6 +155,21 @@ class Brand(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # Our own addresses are how incoming mail is recognised as ours (loops): a sender must be one of them.
+        from email.utils import parseaddr
+
+        own = {str(a).lower() for a in self.sender_addresses or []}
+        for text in (self.mail_from or {}).values() if isinstance(self.mail_from, dict) else ():
+            address = parseaddr(str(text))[1].lower()
+            if address and address not in own:
+                raise ValidationError(
+                    {
+                        "mail_from": _("%(address)s is not one of the brand's sender addresses.")
+                        % {"address": address}
+                    }
+                )
 
     @property
     def default_language(self) -> str:

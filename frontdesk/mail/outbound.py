@@ -10,7 +10,7 @@ import secrets
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import formataddr
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -43,6 +43,38 @@ _NOT_BY_MAIL = {Channel.CHAT, Channel.SOCIAL}
 
 def brand_address(brand: Brand) -> str:
     return str((brand.sender_addresses or [settings.DEFAULT_FROM_EMAIL])[0])
+
+
+def _for_language(values: object, brand: Brand, language: str) -> str:
+    """The brand's text for ``language``, else for its default language, else ""."""
+    if not isinstance(values, dict):
+        return ""
+    for candidate in (language, brand.default_language):
+        text = values.get(candidate)
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return ""
+
+
+def sender_for(brand: Brand, language: str) -> str:
+    """The From header of mail in ``language``: the brand's sender for it (``Brand.mail_from``), else the brand
+    name and its first sender address."""
+    name, address = parseaddr(_for_language(brand.mail_from, brand, language))
+    if address:
+        return formataddr((name or brand.name, address))
+    return formataddr((brand.name, brand_address(brand)))
+
+
+def signature_for(brand: Brand, language: str, *, author: str = "") -> str:
+    """The brand's signature in ``language`` (``Brand.mail_signatures``); "" lets the template sign.
+
+    ``{agent}`` in a signature is the replying agent's name; a line with ``{agent}`` is left out of mail that
+    has no agent (acknowledgements).
+    """
+    signature = _for_language(brand.mail_signatures, brand, language)
+    if not author:
+        signature = "\n".join(line for line in signature.splitlines() if "{agent}" not in line)
+    return signature.replace("{agent}", author).strip()
 
 
 def brand_domain(brand: Brand) -> str:
@@ -161,6 +193,7 @@ def _plan_acknowledgement(event: TicketEvent, ticket: Ticket) -> OutboundMessage
         "ticket_url": ticket_url(ticket),
         "portal_url": portal_url(ticket.brand),
         "is_new_customer": is_new_customer,
+        "signature": signature_for(ticket.brand, _language(ticket)),
     }
     rendered = render("acknowledgement", brand=ticket.brand, language=_language(ticket), context=context)
     return _create(
@@ -192,6 +225,7 @@ def _plan_reply(event: TicketEvent, ticket: Ticket) -> OutboundMessage | None:
         "body_text": message.body_text,
         "body_html": safe_html(message.body_html),
         "ticket_url": ticket_url(ticket),
+        "signature": signature_for(ticket.brand, _language(ticket), author=message.author_label),
     }
     rendered = render("reply", brand=ticket.brand, language=_language(ticket), context=context)
     return _create(
@@ -240,7 +274,7 @@ def _create(
                 source_message=source_message,
                 kind=kind,
                 recipient=recipient,
-                from_address=formataddr((ticket.brand.name, brand_address(ticket.brand))),
+                from_address=sender_for(ticket.brand, _language(ticket)),
                 language=_language(ticket),
                 subject=subject_with_number(rendered.subject, ticket.number)[:400],
                 body_text=rendered.text,
