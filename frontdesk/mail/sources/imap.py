@@ -8,7 +8,11 @@ import contextlib
 import imaplib
 import logging
 import re
+import select
 import ssl
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,11 +21,15 @@ from django.utils import timezone
 
 from frontdesk.mail.actions import store_raw
 from frontdesk.mail.choices import ProcessedAction
-from frontdesk.mail.models import Mailbox
+from frontdesk.mail.models import InboundMessage, Mailbox
 
 logger = logging.getLogger(__name__)
 
 BATCH = 200
+# RFC 2177: a client re-issues IDLE at least every 29 minutes; many servers drop idle clients sooner.
+IDLE_SECONDS = 9 * 60
+# Waits after a failed connection, growing to the last one.
+RECONNECT_SECONDS = (1, 5, 15, 60, 300)
 _UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
 
 
@@ -82,6 +90,7 @@ def fetch_mailbox(mailbox: Mailbox, *, client: Any = None) -> FetchResult:
             # bytes and Message-ID, so nothing is stored twice.
             Mailbox.objects.filter(pk=mailbox.pk).update(uidvalidity=uidvalidity, last_uid=0)
             mailbox.uidvalidity, mailbox.last_uid = uidvalidity, 0
+        _finish_earlier(client, mailbox, uidvalidity, last_uid)
         typ, data = client.uid("SEARCH", None, f"UID {last_uid + 1}:*")
         uids = sorted(int(u) for u in (data[0] or b"").split() if int(u) > last_uid)
         for uid in uids[:BATCH]:
@@ -110,6 +119,26 @@ def fetch_mailbox(mailbox: Mailbox, *, client: Any = None) -> FetchResult:
     return result
 
 
+def _finish_earlier(client: Any, mailbox: Mailbox, uidvalidity: int, last_uid: int) -> None:
+    """Flag or move what an earlier run stored but could not mark (it died between commit and marking)."""
+    if last_uid == 0 or mailbox.processed_action == ProcessedAction.NOTHING:
+        return
+    if mailbox.processed_action == ProcessedAction.MOVE and not mailbox.move_to:
+        return
+    unseen = " UNSEEN" if mailbox.processed_action == ProcessedAction.FLAG else ""
+    typ, data = client.uid("SEARCH", None, f"UID 1:{last_uid}{unseen}")
+    if typ != "OK":
+        return
+    offered = {int(u) for u in (data[0] or b"").split() if int(u) <= last_uid}
+    if not offered:
+        return
+    stored = InboundMessage.objects.filter(
+        mailbox=mailbox, source_uidvalidity=uidvalidity, source_uid__in=offered
+    ).values_list("source_uid", flat=True)
+    for uid in sorted(stored):
+        _mark_processed(client, mailbox, uid)
+
+
 def _mark_processed(client: Any, mailbox: Mailbox, uid: int) -> None:
     if mailbox.processed_action == ProcessedAction.FLAG:
         client.uid("STORE", str(uid), "+FLAGS", "(\\Seen)")
@@ -121,3 +150,100 @@ def _mark_processed(client: Any, mailbox: Mailbox, uid: int) -> None:
             client.uid("COPY", str(uid), _quote(mailbox.move_to))
             client.uid("STORE", str(uid), "+FLAGS", "(\\Deleted)")
             client.expunge()
+
+
+def supports_idle(client: Any) -> bool:
+    return "IDLE" in {str(c).upper() for c in getattr(client, "capabilities", ())}
+
+
+def _buffered(client: Any) -> bool:
+    """Whether a response line is already waiting, read from the socket or in ``imaplib``'s buffer."""
+    if select.select([client.sock], [], [], 0)[0]:
+        return True
+    reader = getattr(client, "file", None)
+    sock = client.sock
+    if reader is None or not hasattr(reader, "peek"):
+        return False
+    timeout = sock.gettimeout()
+    sock.setblocking(False)
+    try:
+        return bool(reader.peek(1))
+    except (BlockingIOError, OSError):
+        return False
+    finally:
+        sock.settimeout(timeout)
+
+
+def idle_wait(client: Any, *, seconds: float, stop: threading.Event | None = None) -> bool:
+    """Wait in IMAP IDLE (RFC 2177) until the server reports new mail, ``seconds`` pass or ``stop`` is set.
+
+    Returns whether the server announced a change. The selected folder stays selected.
+    """
+    tag = client._new_tag()
+    client.send(tag + b" IDLE\r\n")
+    line = client.readline()
+    while line.startswith(b"* "):  # untagged responses may come before the continuation
+        line = client.readline()
+    if not line.startswith(b"+"):
+        raise imaplib.IMAP4.error(f"IDLE refused: {line.decode(errors='replace').strip()}")
+    changed = False
+    deadline = time.monotonic() + seconds
+    while not changed and (stop is None or not stop.is_set()):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        if not _buffered(client) and not select.select([client.sock], [], [], min(remaining, 1.0))[0]:
+            continue
+        line = client.readline()
+        if not line:
+            raise imaplib.IMAP4.abort("the server closed the connection during IDLE")
+        if re.match(rb"\* \d+ (EXISTS|RECENT)", line):
+            changed = True
+        elif line.startswith(b"* BYE"):
+            raise imaplib.IMAP4.abort(line.decode(errors="replace").strip())
+    client.send(b"DONE\r\n")
+    while True:
+        line = client.readline()
+        if not line:
+            raise imaplib.IMAP4.abort("the server closed the connection after IDLE")
+        if line.startswith(tag + b" "):
+            if not line.startswith(tag + b" OK"):
+                raise imaplib.IMAP4.error(line.decode(errors="replace").strip())
+            return changed
+        if re.match(rb"\* \d+ (EXISTS|RECENT)", line):
+            changed = True
+
+
+def watch_mailbox(
+    mailbox: Mailbox,
+    *,
+    stop: threading.Event,
+    idle_seconds: float = IDLE_SECONDS,
+    connect_to: Callable[[Mailbox], Any] = connect,
+) -> None:
+    """Keep a mailbox fetched until ``stop`` is set: IMAP IDLE where the server offers it, else polling every
+    ``poll_interval_seconds``. Every wake-up runs the same ``fetch_mailbox`` as a poll, so IDLE changes only
+    how soon mail arrives, never what is stored. A lost connection is opened again after a growing pause."""
+    failures = 0
+    while not stop.is_set():
+        client = None
+        try:
+            client = connect_to(mailbox)
+            while not stop.is_set():
+                mailbox.refresh_from_db()
+                if not mailbox.is_active:
+                    return
+                fetch_mailbox(mailbox, client=client)
+                failures = 0
+                if supports_idle(client):
+                    idle_wait(client, seconds=idle_seconds, stop=stop)
+                else:
+                    stop.wait(mailbox.poll_interval_seconds)
+        except (imaplib.IMAP4.error, OSError) as error:
+            logger.warning("Mailbox %s: %s", mailbox.name, error)
+            stop.wait(RECONNECT_SECONDS[min(failures, len(RECONNECT_SECONDS) - 1)])
+            failures += 1
+        finally:
+            if client is not None:
+                with contextlib.suppress(Exception):  # the connection may be gone already
+                    client.logout()
