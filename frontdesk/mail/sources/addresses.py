@@ -13,21 +13,54 @@ from frontdesk.mail.models import Mailbox
 _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "To", "Cc")
 
 
+def _plus_key(address: str) -> str:
+    """``support@x`` → ``support+*@x``: the key under which a mailbox with plus addressing takes every
+    ``support+TAG@x``."""
+    local, _at, domain = address.lower().rpartition("@")
+    return f"{local.partition('+')[0]}+*@{domain}"
+
+
 def address_map() -> dict[str, int]:
-    """Lower-cased address → brand id, for active brands and mailboxes."""
+    """Lower-cased address → brand id, for active brands and mailboxes (see ``resolve`` for plus addresses)."""
     found: dict[str, int] = {}
     for brand_id, addresses in Brand.objects.filter(is_active=True).values_list("id", "sender_addresses"):
         for address in addresses or []:
             found.setdefault(address.lower(), brand_id)
-    for brand_id, addresses in Mailbox.objects.filter(is_active=True).values_list("brand_id", "addresses"):
+    mailboxes = Mailbox.objects.filter(is_active=True).values_list("brand_id", "addresses", "plus_addressing")
+    for brand_id, addresses, plus_addressing in mailboxes:
         for address in addresses or []:
             found.setdefault(address.lower(), brand_id)
+            if plus_addressing and "@" in address:
+                found.setdefault(_plus_key(address), brand_id)
     return found
+
+
+def resolve(address: str, known: dict[str, int]) -> int | None:
+    """The brand receiving for ``address``: its own entry, or a mailbox's with plus addressing."""
+    address = address.strip().lower()
+    if address in known:
+        return known[address]
+    if "@" in address and "+" in address.rpartition("@")[0]:
+        return known.get(_plus_key(address))
+    return None
 
 
 def brand_ids_for(addresses: Iterable[str]) -> list[int]:
     known = address_map()
-    return list(dict.fromkeys(known[a.lower()] for a in addresses if a.lower() in known))
+    found = (resolve(a, known) for a in addresses)
+    return list(dict.fromkeys(b for b in found if b is not None))
+
+
+def ticket_reply_address(brand_id: int, ticket_number: str) -> str:
+    """The per-ticket reply address (``support+OPR-26-000123@opera.example``) of the brand's first mailbox with
+    plus addressing; "" when none of its mailboxes uses it."""
+    mailboxes = Mailbox.objects.filter(brand_id=brand_id, plus_addressing=True, is_active=True).order_by("id")
+    for addresses in mailboxes.values_list("addresses", flat=True):
+        for address in addresses or []:
+            local, _at, domain = address.rpartition("@")
+            if local and domain:
+                return f"{local}+{ticket_number}@{domain}"
+    return ""
 
 
 def brand_for_raw(raw: bytes, envelope_to: Iterable[str] = ()) -> Brand | None:

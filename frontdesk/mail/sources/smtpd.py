@@ -17,7 +17,7 @@ from django.db import close_old_connections, connection, transaction
 
 from frontdesk.brands.models import Brand
 from frontdesk.mail.actions import store_raw_message
-from frontdesk.mail.sources.addresses import address_map
+from frontdesk.mail.sources.addresses import address_map, resolve
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,10 +40,10 @@ def _closing_connection(function: Callable[..., T]) -> Callable[..., T]:
 @_closing_connection
 def _store(raw: bytes, envelope_from: str, recipients: list[str]) -> int:
     known = address_map()
-    brand_ids = list(dict.fromkeys(known[r.lower()] for r in recipients if r.lower() in known))
+    brand_ids = list(dict.fromkeys(b for b in (resolve(r, known) for r in recipients) if b is not None))
     stored = 0
     for brand in Brand.objects.filter(pk__in=brand_ids):
-        mine = [r for r in recipients if known.get(r.lower()) == brand.pk]
+        mine = [r for r in recipients if resolve(r, known) == brand.pk]
         with transaction.atomic():
             store_raw_message(raw, brand=brand, envelope_from=envelope_from, envelope_to=mine)
         stored += 1
@@ -52,7 +52,7 @@ def _store(raw: bytes, envelope_from: str, recipients: list[str]) -> int:
 
 @_closing_connection
 def _known(address: str) -> bool:
-    return address.lower() in address_map()
+    return resolve(address, address_map()) is not None
 
 
 class FrontdeskHandler:
