@@ -68,6 +68,7 @@ def _brands(count: int) -> list[Brand]:
     ]
 
 
+@pytest.mark.corpus
 @pytest.mark.django_db
 def test_every_corpus_mail_goes_through_the_full_ingest_path_once_with_its_attachments() -> None:
     started = time.monotonic()

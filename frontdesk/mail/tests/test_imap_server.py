@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import random
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -12,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -191,7 +195,8 @@ STEPS = (
 class Crasher:
     """Kills the run at ``step`` the ``countdown``-th time the run gets there."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, die: Callable[[str], None] | None = None) -> None:
+        self.die = die
         self.step = ""
         self.countdown = 0
         self.kills: Counter[str] = Counter()
@@ -239,6 +244,8 @@ class Crasher:
         if self.countdown <= 0:
             self.step = ""
             self.kills[step] += 1
+            if self.die is not None:
+                self.die(step)
             raise Killed(step)
 
 
@@ -303,3 +310,64 @@ def test_killing_the_ingest_at_every_step_never_loses_or_doubles_a_message(brand
     assert all(flags == {"\\Seen"} for flags in server.state.flags().values())
     assert len(server.state.flags()) == len(sent)
     assert elapsed < 60
+
+
+def _in_a_process(mailbox_id: int, step: str, countdown: int) -> int:
+    """Run one life of the ingest in a separate process that ``os._exit``s at ``step``."""
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "frontdesk.settings_test"}
+    script = (
+        "import django, sys; django.setup(); "
+        "from frontdesk.mail.tests.test_imap_server import run_killed; run_killed(*sys.argv[1:])"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-c", script, str(mailbox_id), step, str(countdown)],
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    if done.returncode not in (0, KILLED_EXIT):
+        raise AssertionError(done.stderr.decode(errors="replace")[-3000:])
+    return done.returncode
+
+
+KILLED_EXIT = 70
+
+
+def run_killed(mailbox_id: str, step: str, countdown: str) -> None:
+    """The body of ``_in_a_process``: the process ends with ``os._exit`` at the step, like ``kill -9``."""
+    patcher = pytest.MonkeyPatch()
+    crasher = Crasher(patcher, die=lambda _step: os._exit(KILLED_EXIT))
+    crasher.arm(step, int(countdown))
+    _run_once(int(mailbox_id))
+    connection.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    not settings.DATABASE_URL, reason="a second process cannot share the in-memory SQLite test database"
+)
+def test_killing_the_ingest_process_with_os_exit_never_loses_or_doubles_a_message(brand, server):
+    mailbox = _mailbox(brand, server)
+    sent: list[bytes] = []
+    kills = 0
+    started = time.monotonic()
+    for n, step in enumerate(STEPS):
+        raw = make_mail(frm=f"p{n}@customer.example", subject=f"Process {n}")
+        server.state.append(raw)
+        sent.append(raw)
+        kills += _in_a_process(mailbox.pk, step, 1) == KILLED_EXIT
+        InboundMessage.objects.filter(claimed_until__isnull=False).update(
+            claimed_until=timezone.now() - timedelta(seconds=1)
+        )
+    assert _in_a_process(mailbox.pk, "", 0) == 0
+    elapsed = time.monotonic() - started
+    stored = list(InboundMessage.objects.defer("raw"))
+    print(f"{len(STEPS) + 1} processes, {kills} killed, {len(sent)} messages, {elapsed:.1f} s")  # noqa: T201
+    assert kills == len(STEPS)
+    assert sorted(row.sha256 for row in stored) == sorted(hashlib.sha256(raw).hexdigest() for raw in sent)
+    assert {row.status for row in stored} == {InboundStatus.INGESTED}
+    assert len({row.ticket_id for row in stored}) == len(sent) == Ticket.objects.count()
+    assert all(flags == {"\\Seen"} for flags in server.state.flags().values())
