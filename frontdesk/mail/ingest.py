@@ -79,11 +79,25 @@ def _customer(route: Route, parsed: ParsedMail, inbound: InboundMessage) -> Cust
     )
 
 
-@transaction.atomic
 def ingest_message(
-    inbound: InboundMessage, parsed: ParsedMail, route: Route, *, parser_version: str = ""
-) -> None:
-    """Apply ``route``; the message is marked ingested (or ignored) in the same transaction."""
+    inbound: InboundMessage,
+    parsed: ParsedMail,
+    route: Route,
+    *,
+    parser_version: str = "",
+    savepoint: bool = True,
+) -> InboundStatus:
+    """Apply ``route``; the message is marked ingested (or ignored) in the same transaction.
+
+    Returns the status it ended in. ``savepoint=False`` when the caller's transaction holds nothing else.
+    """
+    with transaction.atomic(savepoint=savepoint):
+        return _ingest(inbound, parsed, route, parser_version=parser_version)
+
+
+def _ingest(
+    inbound: InboundMessage, parsed: ParsedMail, route: Route, *, parser_version: str
+) -> InboundStatus:
     common: dict[str, Any] = {
         "parser_version": parser_version,
         "sender": sender_of(parsed),
@@ -94,7 +108,7 @@ def ingest_message(
         raise Quarantine(route.reason)
     if route.kind == RouteKind.IGNORE:
         mark_processed(inbound, status=InboundStatus.IGNORED, reason=route.reason, **common)
-        return
+        return InboundStatus.IGNORED
     if route.kind == RouteKind.BOUNCE:
         assert route.outbound is not None
         assert parsed.bounce is not None
@@ -106,7 +120,7 @@ def ingest_message(
             diagnostic=parsed.bounce.diagnostic,
         )
         mark_processed(inbound, status=InboundStatus.INGESTED, reason="bounce", ticket=route.ticket, **common)
-        return
+        return InboundStatus.INGESTED
 
     attachments = _attachments(parsed)
     first, extra = attachments[:MAX_ATTACHMENTS], attachments[MAX_ATTACHMENTS:]
@@ -159,3 +173,4 @@ def ingest_message(
         message=message,
         **common,
     )
+    return InboundStatus.INGESTED

@@ -12,13 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from frontdesk.core.errors import DomainError
-from frontdesk.core.work import claim
-from frontdesk.mail.actions import count_attempt, quarantine_message
+from frontdesk.mail.actions import quarantine_message
 from frontdesk.mail.choices import InboundStatus, MailboxKind, OutboundStatus
 from frontdesk.mail.ingest import Quarantine, ingest_message
 from frontdesk.mail.models import InboundMessage, Mailbox, OutboundMessage
@@ -62,10 +62,8 @@ def process_inbound(inbound_id: int) -> str:
 
     Returns the status it ended in ("" when another worker has it or it was done already).
     """
-    pending = InboundMessage.objects.filter(status=InboundStatus.RECEIVED)
-    if not claim(pending, inbound_id, lease=LEASE):
+    if not _claim(inbound_id):
         return ""
-    count_attempt(inbound_id)
     inbound = InboundMessage.objects.select_related("brand", "mailbox").get(pk=inbound_id)
     version = parser_version()
     try:
@@ -73,7 +71,8 @@ def process_inbound(inbound_id: int) -> str:
         parsed = parse.parse_message(bytes(inbound.raw), max_bytes=settings.FRONTDESK_MAIL_MAX_BYTES)
         with transaction.atomic():
             route = route_message(inbound, parsed)
-            ingest_message(inbound, parsed, route, parser_version=version)
+            # One transaction: ingest_message needs no savepoint of its own inside it.
+            return str(ingest_message(inbound, parsed, route, parser_version=version, savepoint=False))
     except Quarantine as error:
         quarantine_message(inbound, reason=error.reason, error=str(error), parser_version=version)
     except DomainError as error:
@@ -83,6 +82,16 @@ def process_inbound(inbound_id: int) -> str:
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()
         quarantine_message(inbound, reason=_reason_of(error)[:50], error=detail, parser_version=version)
     return InboundMessage.objects.filter(pk=inbound_id).values_list("status", flat=True).get()
+
+
+def _claim(inbound_id: int) -> bool:
+    """``core.work.claim`` and the attempt count in one UPDATE: True for the one worker that takes the mail."""
+    now = timezone.now()
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    taken = InboundMessage.objects.filter(free, pk=inbound_id, status=InboundStatus.RECEIVED).update(
+        claimed_until=now + LEASE, attempts=F("attempts") + 1
+    )
+    return taken == 1
 
 
 @db_task()  # type: ignore[untyped-decorator]  # huey ships no type hints
