@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -315,7 +316,12 @@ def test_killing_the_ingest_at_every_step_never_loses_or_doubles_a_message(brand
 def _in_a_process(mailbox_id: int, step: str, countdown: int) -> int:
     """Run one life of the ingest in a separate process that ``os._exit``s at ``step``."""
     database = connection.settings_dict
-    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    login = quote(database["USER"] or "", safe="")
+    if database.get("PASSWORD"):
+        login += ":" + quote(database["PASSWORD"], safe="")
+    url = (
+        f"postgres://{login}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+    )
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "frontdesk.settings_test"}
     script = (
         "import django, sys; django.setup(); "
