@@ -134,7 +134,9 @@ def find_or_create_customer(
         (ContactKind.EMAIL, normalize_email(email)) if email else (ContactKind.PHONE, normalize_phone(phone))
     )
     existing = (
-        Customer.objects.filter(brand_id=brand.pk, contacts__kind=kind, contacts__value=value)
+        Customer.objects.filter(
+            brand_id=brand.pk, contacts__brand_id=brand.pk, contacts__kind=kind, contacts__value=value
+        )
         .select_related("organization")
         .first()
     )
@@ -152,7 +154,9 @@ def find_or_create_customer(
             )
     except Conflict:
         # Another process created the same customer in the meantime.
-        return Customer.objects.get(brand_id=brand.pk, contacts__kind=kind, contacts__value=value)
+        return Customer.objects.get(
+            brand_id=brand.pk, contacts__brand_id=brand.pk, contacts__kind=kind, contacts__value=value
+        )
 
 
 @transaction.atomic
