@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdesk.mail.actions import store_raw
-from frontdesk.mail.choices import ProcessedAction
+from frontdesk.mail.choices import MailboxKind, ProcessedAction
 from frontdesk.mail.models import InboundMessage, Mailbox
 
 logger = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ def _finish_earlier(client: Any, mailbox: Mailbox, uidvalidity: int, last_uid: i
     stored = InboundMessage.objects.filter(
         mailbox=mailbox, source_uidvalidity=uidvalidity, source_uid__in=offered
     ).values_list("source_uid", flat=True)
-    for uid in sorted(stored):
+    for uid in sorted(u for u in stored if u is not None):
         _mark_processed(client, mailbox, uid)
 
 
@@ -243,7 +243,35 @@ def watch_mailbox(
             logger.warning("Mailbox %s: %s", mailbox.name, error)
             stop.wait(RECONNECT_SECONDS[min(failures, len(RECONNECT_SECONDS) - 1)])
             failures += 1
+        except Exception:  # a database hiccup must not end the watch: it starts over
+            logger.exception("Mailbox %s: watching failed", mailbox.name)
+            stop.wait(RECONNECT_SECONDS[min(failures, len(RECONNECT_SECONDS) - 1)])
+            failures += 1
         finally:
             if client is not None:
                 with contextlib.suppress(Exception):  # the connection may be gone already
                     client.logout()
+
+
+def watch_mailboxes(*, stop: threading.Event, names: list[str] | None = None) -> None:
+    """``watch_mailbox`` for every active IMAP mailbox (or those named), one thread each, until ``stop``."""
+    from django.db import connection
+
+    mailboxes = Mailbox.objects.select_related("brand").filter(kind=MailboxKind.IMAP, is_active=True)
+    if names:
+        mailboxes = mailboxes.filter(name__in=names)
+
+    def run(mailbox: Mailbox) -> None:
+        try:
+            watch_mailbox(mailbox, stop=stop)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(mailbox,), name=f"imap-{mailbox.name}", daemon=True)
+        for mailbox in mailboxes
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

@@ -149,7 +149,28 @@ def test_without_idle_on_the_server_the_mailbox_is_polled(brand):
     assert server.state.commands.count("UID SEARCH") >= 2
 
 
-def test_idle_reconnects_after_the_connection_is_lost(brand, server):
+def test_every_imap_mailbox_is_watched_in_its_own_thread(brand, monkeypatch):
+    # Two writers at once may meet a locked table on the in-memory test database: they start over quickly.
+    monkeypatch.setattr(imap, "RECONNECT_SECONDS", (0.1,))
+    with FakeImapServer() as first, FakeImapServer(idle=False) as second:
+        _mailbox(brand, first, name="first", poll_interval_seconds=1)
+        _mailbox(brand, second, name="second", poll_interval_seconds=1)
+        Mailbox.objects.create(brand=brand, name="piped", kind=MailboxKind.PIPE)
+        first.state.append(make_mail(frm="one@customer.example", subject="To the first"))
+        second.state.append(make_mail(frm="two@customer.example", subject="To the second"))
+        stop = threading.Event()
+        watcher = threading.Thread(target=lambda: imap.watch_mailboxes(stop=stop), daemon=True)
+        watcher.start()
+        try:
+            assert _wait_for(lambda: _seen(first, 1) and _seen(second, 1), seconds=20)
+        finally:
+            stop.set()
+            watcher.join(timeout=10)
+    assert not watcher.is_alive()
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["To the first", "To the second"]
+
+
+def test_idle_reconnects_after_the_connection_is_lost(brand, server, monkeypatch):
     mailbox = _mailbox(brand, server, poll_interval_seconds=3600)
     calls: list[int] = []
     real_connect = imap.connect
@@ -162,18 +183,15 @@ def test_idle_reconnects_after_the_connection_is_lost(brand, server):
             threading.Timer(0.5, lambda: client.sock.shutdown(2)).start()
         return client
 
-    imap.RECONNECT_SECONDS = (0.1,)
+    monkeypatch.setattr(imap, "RECONNECT_SECONDS", (0.1,))
+    stop, thread = _watch(mailbox, idle_seconds=60, connect_to=flaky_connect)
     try:
-        stop, thread = _watch(mailbox, idle_seconds=60, connect_to=flaky_connect)
-        try:
-            assert _wait_for(lambda: len(calls) >= 2)
-            server.state.append(make_mail(frm="after@customer.example", subject="After reconnecting"))
-            assert _wait_for(lambda: _seen(server, 1))
-        finally:
-            stop.set()
-            thread.join(timeout=10)
+        assert _wait_for(lambda: len(calls) >= 2)
+        server.state.append(make_mail(frm="after@customer.example", subject="After reconnecting"))
+        assert _wait_for(lambda: _seen(server, 1))
     finally:
-        imap.RECONNECT_SECONDS = (1, 5, 15, 60, 300)
+        stop.set()
+        thread.join(timeout=10)
     assert Ticket.objects.filter(subject="After reconnecting").exists()
 
 
