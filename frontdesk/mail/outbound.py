@@ -26,6 +26,7 @@ from frontdesk.core.work import claim
 from frontdesk.mail.actions import is_suppressed
 from frontdesk.mail.choices import InboundStatus, OutboundKind, OutboundStatus
 from frontdesk.mail.models import InboundMessage, OutboundMessage
+from frontdesk.mail.sources.addresses import ticket_reply_address
 from frontdesk.tickets.choices import AuthorKind, Channel, EventKind, MessageKind
 from frontdesk.tickets.models import Message, Ticket, TicketEvent
 from frontdesk.users.choices import ActorKind
@@ -306,12 +307,15 @@ def build_email(outbound: OutboundMessage) -> EmailMultiAlternatives:
     if outbound.is_automatic:
         headers["Auto-Submitted"] = "auto-replied"
         headers["X-Auto-Response-Suppress"] = "All"
+    # Where the brand's mailbox takes plus addresses, answers go to the ticket's own address.
+    reply_to = ticket_reply_address(outbound.ticket.brand_id, outbound.ticket.number)
     email = EmailMultiAlternatives(
         subject=outbound.subject,
         body=outbound.body_text,
         from_email=outbound.from_address,
         to=[outbound.recipient],
         headers=headers,
+        reply_to=[reply_to] if reply_to else None,
     )
     if outbound.body_html:
         email.attach_alternative(outbound.body_html, "text/html")

@@ -88,7 +88,10 @@ def find_customer(brand_id: int, address: str) -> Customer | None:
         return None
     return (
         Customer.objects.filter(
-            brand_id=brand_id, contacts__kind=ContactKind.EMAIL, contacts__value=address.lower()
+            brand_id=brand_id,
+            contacts__brand_id=brand_id,
+            contacts__kind=ContactKind.EMAIL,
+            contacts__value=address.lower(),
         )
         .select_related("user", "organization")
         .first()

@@ -127,3 +127,15 @@ def test_the_smtp_receiver_accepts_a_ticket_address():
         controller.stop()
     assert refused == {}
     assert InboundMessage.objects.get().envelope_to == ["support+OPR-26-000001@opera.example"]
+
+
+def test_mail_we_send_asks_for_answers_at_the_tickets_own_address(plus_box, pipe, mailoutbox):
+    ticket = _opened(pipe)
+    acknowledgement = next(m for m in mailoutbox if ticket.number in m.subject)
+    assert acknowledgement.reply_to == [_plus(ticket)]
+
+
+def test_without_plus_addressing_mail_carries_no_reply_to(mail_cast, pipe, mailoutbox):
+    ticket = _opened(pipe)
+    acknowledgement = next(m for m in mailoutbox if ticket.number in m.subject)
+    assert acknowledgement.reply_to == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from argparse import ArgumentParser
 from pathlib import Path
@@ -39,6 +40,11 @@ class Command(BaseCommand):
         self._target(imp)
         fetch = sub.add_parser("fetch", help="poll IMAP mailboxes once")
         fetch.add_argument("--mailbox", help="only this mailbox (name)")
+        fetch.add_argument(
+            "--idle",
+            action="store_true",
+            help="keep watching: IMAP IDLE where the server offers it, else polling; Ctrl-C stops",
+        )
         reprocess = sub.add_parser("reprocess", help="process quarantined or ignored messages again")
         reprocess.add_argument("ids", nargs="*", type=int)
         reprocess.add_argument("--all", action="store_true", help="every quarantined message")
@@ -110,7 +116,17 @@ class Command(BaseCommand):
         self.stdout.write(f"{result.seen} messages read, {result.stored} new, {result.failed} empty")
 
     def _fetch(self, options: dict[str, Any]) -> None:
-        from frontdesk.mail.sources.imap import fetch_mailbox
+        from frontdesk.mail.sources.imap import fetch_mailbox, watch_mailboxes
+
+        if options.get("idle"):
+            stop = threading.Event()
+            names = [options["mailbox"]] if options.get("mailbox") else None
+            self.stdout.write("Watching IMAP mailboxes; Ctrl-C stops.")
+            try:
+                watch_mailboxes(stop=stop, names=names)
+            except KeyboardInterrupt:
+                stop.set()
+            return
 
         mailboxes = Mailbox.objects.select_related("brand").filter(kind="imap", is_active=True)
         if options.get("mailbox"):
