@@ -176,7 +176,7 @@ def on_too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-    logger.error("Unhandled error in the API", extra={"path": request.path})
+    logger.error("Unhandled error in the API", exc_info=exc, extra={"path": request.path})
     return problem(500, "server_error", str(_("The error was logged; try again later.")))
 
 
