@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
@@ -31,6 +32,11 @@ class BearerToken(HttpBearer):
         if user is None:
             return None
         request.user = user
+        # The language middleware ran before the token was read: the person's own language wins over the
+        # client's Accept-Language here too.
+        if user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
         return actor_for(user)
 
 

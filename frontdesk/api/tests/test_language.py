@@ -1,0 +1,34 @@
+"""API answers speak the language of the person behind the token, then the client's Accept-Language."""
+
+from frontdesk.users.actions import create_api_token
+
+
+def test_a_token_users_profile_language_is_used_for_errors(cast, client):
+    ticket = cast.opera.ticket()
+    user = cast.opera.line1
+    user.language = "pl"
+    user.save(update_fields=["language"])
+    _, raw = create_api_token(user, name="lang")
+    response = client.post(
+        f"/api/v1/tickets/{ticket.number}/escalate",
+        {"to_line": 2, "worklog": {"diagnosis": "", "steps_taken": ""}},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Opisz, co zdiagnozowano."
+
+
+def test_without_a_profile_language_the_clients_language_is_used(cast, client):
+    ticket = cast.opera.ticket()
+    _, raw = create_api_token(cast.opera.line1, name="lang")
+    response = client.post(
+        f"/api/v1/tickets/{ticket.number}/escalate",
+        {"to_line": 2, "worklog": {"diagnosis": "", "steps_taken": ""}},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Опишите, что диагностировано."
