@@ -57,8 +57,18 @@ INERT_TYPES = frozenset(
 )
 
 
+def _message_in_schema() -> dict[str, Any]:
+    return MessageIn.model_json_schema(ref_template="#/components/schemas/{model}")
+
+
+def request_body_definitions() -> dict[str, Any]:
+    """The schemas the documented request body refers to, for the document's components."""
+    definitions: dict[str, Any] = _message_in_schema().get("$defs", {})
+    return definitions
+
+
 def _request_body_doc() -> dict[str, Any]:
-    schema = MessageIn.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema = _message_in_schema()
     schema.pop("$defs", None)
     form = {
         "type": "object",

@@ -76,3 +76,13 @@ def test_every_operation_is_behind_authentication():
 
 def test_the_interactive_docs_are_served(client, db):
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_every_reference_in_the_document_resolves(client, db):
+    import json as _json
+    import re as _re
+
+    document = client.get("/api/v1/openapi.json").json()
+    refs = set(_re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', _json.dumps(document)))
+    missing = sorted(refs - set(document["components"]["schemas"]))
+    assert missing == []
