@@ -33,6 +33,31 @@ def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
     return errors.problem(404, "not_found", str(_("There is no such API path.")))
 
 
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "code"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string", "description": "Stable, machine-readable reason, e.g. `not_found`."},
+        "field": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string"},
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
 class FrontdeskAPI(NinjaAPI):
     def _get_urls(self) -> list[URLPattern | URLResolver]:
         # Paths the API does not know answer problem+json too, not Django's HTML page.
@@ -67,6 +92,15 @@ class FrontdeskAPI(NinjaAPI):
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         for name, definition in messages.request_body_definitions().items():
             components.setdefault(name, definition)
+        # Every operation may refuse with a problem document (401, 403, 404, 409, 413, 422...): say so.
+        components.setdefault("Problem", PROBLEM_SCHEMA)
+        problem = {
+            "description": "A problem document (RFC 9457) with a stable `code`; on 422 the fields at fault.",
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                operation.setdefault("responses", {}).setdefault("4XX", problem)
         return schema
 
     def get_openapi_operation_id(self, operation: Operation) -> str:

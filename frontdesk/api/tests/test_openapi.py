@@ -86,3 +86,11 @@ def test_every_reference_in_the_document_resolves(client, db):
     refs = set(_re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', _json.dumps(document)))
     missing = sorted(refs - set(document["components"]["schemas"]))
     assert missing == []
+
+
+def test_every_operation_documents_its_problem_answers(client, db):
+    document = client.get("/api/v1/openapi.json").json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            problem = operation["responses"]["4XX"]["content"]["application/problem+json"]
+            assert problem["schema"] == {"$ref": "#/components/schemas/Problem"}, (method, path)
