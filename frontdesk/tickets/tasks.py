@@ -45,3 +45,12 @@ def sweep_undispatched_events() -> None:
     stale = TicketEvent.objects.filter(dispatched_at__isnull=True, attempts__lt=MAX_ATTEMPTS, at__lt=cutoff)
     for event_id in stale.values_list("id", flat=True)[:1000]:
         dispatch_ticket_event(event_id)
+
+
+@db_periodic_task(crontab(hour="3", minute="41"))  # type: ignore[untyped-decorator]  # huey ships no type hints
+def sweep_orphan_attachment_files() -> None:
+    from frontdesk.tickets.files import sweep_orphan_files
+
+    removed = sweep_orphan_files()
+    if removed:
+        logger.info("Removed %d attachment files without a row", len(removed))
