@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from huey import crontab
@@ -27,6 +27,9 @@ from frontdesk.mail.route import route_message
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+# A database that is briefly unavailable or locked is not the mail's fault: it is tried again (by the sweeper)
+# this many times before it is quarantined.
+MAX_TRANSIENT_ATTEMPTS = 5
 SEND_LEASE = timedelta(minutes=2)
 
 
@@ -73,6 +76,12 @@ def process_inbound(inbound_id: int) -> str:
             route = route_message(inbound, parsed)
             # One transaction: ingest_message needs no savepoint of its own inside it.
             return str(ingest_message(inbound, parsed, route, parser_version=version, savepoint=False))
+    except (OperationalError, InterfaceError) as error:
+        if inbound.attempts < MAX_TRANSIENT_ATTEMPTS:
+            logger.warning("Inbound message %s left for a retry: %s", inbound_id, error)
+            _release(inbound_id)
+            return str(InboundStatus.RECEIVED)
+        quarantine_message(inbound, reason="database_error", error=str(error), parser_version=version)
     except Quarantine as error:
         quarantine_message(inbound, reason=error.reason, error=str(error), parser_version=version)
     except DomainError as error:
@@ -82,6 +91,15 @@ def process_inbound(inbound_id: int) -> str:
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()
         quarantine_message(inbound, reason=_reason_of(error)[:50], error=detail, parser_version=version)
     return InboundMessage.objects.filter(pk=inbound_id).values_list("status", flat=True).get()
+
+
+def _release(inbound_id: int) -> None:
+    """Give the message back to the queue; the sweeper takes it again a minute later."""
+    try:
+        InboundMessage.objects.filter(pk=inbound_id).update(claimed_until=None)
+    except (OperationalError, InterfaceError):
+        # The lease expires by itself.
+        logger.warning("Could not release inbound message %s; its lease will expire", inbound_id)
 
 
 def _claim(inbound_id: int) -> bool:
