@@ -67,7 +67,12 @@ def process_inbound(inbound_id: int) -> str:
     """
     if not _claim(inbound_id):
         return ""
-    inbound = InboundMessage.objects.select_related("brand", "mailbox").get(pk=inbound_id)
+    try:
+        inbound = InboundMessage.objects.select_related("brand", "mailbox").get(pk=inbound_id)
+    except (OperationalError, InterfaceError) as error:
+        logger.warning("Inbound message %s left for a retry: %s", inbound_id, error)
+        _release(inbound_id)
+        return str(InboundStatus.RECEIVED)
     version = parser_version()
     try:
         parse = _parser()

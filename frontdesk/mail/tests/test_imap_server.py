@@ -149,6 +149,12 @@ def test_without_idle_on_the_server_the_mailbox_is_polled(brand):
     assert server.state.commands.count("UID SEARCH") >= 2
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    not settings.DATABASE_URL,
+    reason="threads sharing the in-memory SQLite test database lock each other's tables; "
+    "the embedded mode uses a file in WAL mode with a busy timeout instead",
+)
 def test_every_imap_mailbox_is_watched_in_its_own_thread(brand, monkeypatch):
     # Two writers at once may meet a locked table on the in-memory test database: they start over quickly.
     monkeypatch.setattr(imap, "RECONNECT_SECONDS", (0.1,))
