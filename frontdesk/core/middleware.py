@@ -21,9 +21,15 @@ class UserLanguageMiddleware:
             language = getattr(user, "language", "") or None
         if language is None:
             language = translation.get_language_from_request(request)
+        # The language is restored afterwards: a thread that serves this request may go on to run other work
+        # (a background task, the next test) that must not inherit this person's language.
+        previous = translation.get_language()
         translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", translation.get_language())
+        try:
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", translation.get_language())
+        finally:
+            translation.activate(previous)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
