@@ -159,6 +159,8 @@ if REDIS_URL:
         }
     }
 else:
+    # PostgreSQL without Redis keeps the task queue in the data folder.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     HUEY = {
         "huey_class": "huey.SqliteHuey",

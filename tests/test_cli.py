@@ -127,6 +127,16 @@ def test_check_deploy_with_production_settings_gives_no_warnings(tmp_path: Path)
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+def test_postgresql_without_redis_keeps_the_task_queue_in_a_new_data_folder(tmp_path: Path) -> None:
+    # No database connection is needed for the checks; the queue's SQLite file must find its folder.
+    env = clean_env(tmp_path / "new-data", SECRET_KEY="x" * 64, DATABASE_URL=PRODUCTION["DATABASE_URL"])
+
+    result = frontdesk("check", env=env, check=False)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "new-data" / "tasks.sqlite3").exists()
+
+
 def test_production_without_a_secret_key_refuses_to_start(tmp_path: Path) -> None:
     env = clean_env(tmp_path / "unused", **PRODUCTION)
 
