@@ -1,4 +1,5 @@
-"""Admin: mailboxes, the quarantine (with raw download and reprocessing), outbound mail and suppressions.
+"""Admin: mailboxes, the quarantine (with raw download and reprocessing), outbound mail, suppressions and the
+brands' mail templates (checked in the sandbox, with a preview).
 
 Scoped like every admin page: brand admins see their brands' rows only.
 """
@@ -7,16 +8,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from frontdesk.mail.actions import reprocess_message, retry_outbound_message
-from frontdesk.mail.models import InboundMessage, Mailbox, OutboundMessage, Suppression
+from frontdesk.mail.mail_templates import (
+    ALLOWED_FILTERS,
+    ALLOWED_TAGS,
+    VARIABLES,
+    compile_template,
+    render_stored,
+    sample_context,
+)
+from frontdesk.mail.models import InboundMessage, Mailbox, MailTemplate, OutboundMessage, Suppression
 from frontdesk.users.admin import BrandScopedAdmin
 
 
@@ -121,3 +134,120 @@ class SuppressionAdmin(BrandScopedAdmin):
     list_display = ("address", "brand", "until", "reason")
     list_select_related = ("brand",)
     search_fields = ("address",)
+
+
+def _variables_help() -> SafeString:
+    """The variables of each mail, and the tags and filters a template may use (admin help texts are HTML)."""
+    per_mail = format_html_join(
+        "",
+        "<p><strong>{}</strong>: {}</p>",
+        (
+            (
+                MailTemplate(name=name).get_name_display(),
+                format_html_join(", ", "<code>{{{{ {} }}}}</code> ({})", variables),
+            )
+            for name, variables in VARIABLES.items()
+        ),
+    )
+    return format_html(
+        "{}<p>{}: {}</p><p>{}: {}</p>",
+        per_mail,
+        _("Tags"),
+        ", ".join(ALLOWED_TAGS),
+        _("Filters"),
+        ", ".join(ALLOWED_FILTERS),
+    )
+
+
+class MailTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Refuses a template that does not compile, uses a tag outside the sandbox or fails on a sample request."""
+
+    class Meta:
+        model = MailTemplate
+        fields = ("brand", "name", "language", "is_active", "subject", "body_text", "body_html")
+        widgets = {"subject": forms.TextInput(attrs={"size": 100})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body_text"].help_text = _variables_help()
+        self.fields["body_html"].help_text = _(
+            "Optional. Leave empty to send the plain text as HTML. Values are escaped here; the reply's "
+            "body_html is already cleaned HTML."
+        )
+
+    def _check(self, field: str, *, html: bool) -> str:
+        source = str(self.cleaned_data.get(field) or "")
+        if source.strip() or not html:
+            compile_template(source, html=html)
+        return source
+
+    def clean_subject(self) -> str:
+        return self._check("subject", html=False)
+
+    def clean_body_text(self) -> str:
+        return self._check("body_text", html=False)
+
+    def clean_body_html(self) -> str:
+        return self._check("body_html", html=True)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        brand, name, language = cleaned.get("brand"), cleaned.get("name"), cleaned.get("language")
+        if self.errors or brand is None or not name or not language:
+            return cleaned
+        candidate = MailTemplate(
+            brand=brand,
+            name=name,
+            language=language,
+            subject=cleaned.get("subject", ""),
+            body_text=cleaned.get("body_text", ""),
+            body_html=cleaned.get("body_html", ""),
+        )
+        try:
+            with translation.override(language):
+                render_stored(candidate, sample_context(name, brand, language))
+        except ValidationError:
+            raise
+        except Exception as error:  # noqa: BLE001 - whatever a template does wrong becomes a form error
+            raise ValidationError(
+                _("The template fails on a sample request: %(error)s"), code="render", params={"error": error}
+            ) from None
+        return cleaned
+
+
+@admin.register(MailTemplate)
+class MailTemplateAdmin(BrandScopedAdmin):
+    """A brand's own acknowledgement and reply mails per language; without one the built-in text is sent."""
+
+    form = MailTemplateForm
+    list_display = ("name", "language", "brand", "is_active", "updated_at", "updated_by")
+    list_filter = ("name", "language", "is_active")
+    list_select_related = ("brand", "updated_by")
+    readonly_fields = ("preview", "updated_at", "updated_by")
+
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple[str, ...]:
+        fields = ("brand", "name", "language", "is_active", "subject", "body_text", "body_html")
+        return (*fields, "preview", "updated_at", "updated_by") if obj is not None else fields
+
+    def save_model(self, request: HttpRequest, obj: MailTemplate, form: Any, change: bool) -> None:
+        obj.updated_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("preview with a sample request"))
+    def preview(self, obj: MailTemplate) -> str:
+        if obj.pk is None:
+            return ""
+        try:
+            with translation.override(obj.language):
+                subject, text, html = render_stored(obj, sample_context(obj.name, obj.brand, obj.language))
+        except Exception as error:  # noqa: BLE001 - the page shows what is wrong instead of failing
+            return format_html('<p class="errornote">{}</p>', error)
+        return format_html(
+            '<p><strong>{}</strong></p><pre style="white-space: pre-wrap">{}</pre>'
+            '<iframe sandbox="" srcdoc="{}" title="{}" style="width: 100%; height: 24em; border: 1px solid #ccc">'
+            "</iframe>",
+            " ".join(subject.split()),
+            text.strip(),
+            html.strip(),
+            _("HTML part"),
+        )

@@ -62,3 +62,17 @@ class OutboundStatus(models.TextChoices):
     UNCERTAIN = "uncertain", _("Interrupted while sending")
     # Came back as undeliverable.
     BOUNCED = "bounced", _("Bounced")
+
+
+class MailTemplateName(models.TextChoices):
+    # Sent to the customer when a new request arrives by mail or through the portal.
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement of a new request")
+    # Carries an agent's public reply to the customer.
+    REPLY = "reply", _("Agent reply")
+
+
+class MailLanguage(models.TextChoices):
+    # The languages customer mail is written in.
+    EN = "en", _("English")
+    RU = "ru", _("Russian")
+    PL = "pl", _("Polish")

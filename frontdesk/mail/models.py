@@ -1,4 +1,5 @@
-"""Mailboxes, the raw store of inbound mail, the outbound queue and suppressed addresses."""
+"""Mailboxes, the raw store of inbound mail, the outbound queue, suppressed addresses and the brands' own mail
+templates."""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ from frontdesk.core.models import TimestampedModel
 from frontdesk.mail.choices import (
     InboundStatus,
     MailboxKind,
+    MailLanguage,
+    MailTemplateName,
     NonParticipantPolicy,
     OutboundKind,
     OutboundStatus,
     ProcessedAction,
 )
 from frontdesk.tickets.models import Message, Ticket, TicketEvent
+from frontdesk.users.models import User
 
 
 class Mailbox(TimestampedModel):
@@ -193,3 +197,36 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+
+class MailTemplate(TimestampedModel):
+    """A brand's own text for a mail to customers in one language, edited in the admin.
+
+    Rendered by a sandboxed template engine (``mail/mail_templates.py``); without an active row the file templates
+    in ``templates/mail/`` are used.
+    """
+
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("mail"), max_length=20, choices=MailTemplateName.choices)
+    language = models.CharField(_("language"), max_length=8, choices=MailLanguage.choices)
+    subject = models.CharField(_("subject"), max_length=400)
+    body_text = models.TextField(_("plain text body"))
+    # Empty: the HTML part is made from the rendered plain text.
+    body_html = models.TextField(_("HTML body"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["brand_id", "name", "language"]
+        verbose_name = _("mail template")
+        verbose_name_plural = _("mail templates")
+        constraints = [
+            models.UniqueConstraint(
+                "brand", "name", "language", name="mail_template_brand_name_language_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_name_display()} ({self.language})"

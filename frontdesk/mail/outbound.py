@@ -25,7 +25,8 @@ from frontdesk.core.html import safe_html
 from frontdesk.core.work import claim
 from frontdesk.mail.actions import is_suppressed
 from frontdesk.mail.choices import InboundStatus, OutboundKind, OutboundStatus
-from frontdesk.mail.models import InboundMessage, OutboundMessage
+from frontdesk.mail.mail_templates import render_stored
+from frontdesk.mail.models import InboundMessage, MailTemplate, OutboundMessage
 from frontdesk.mail.sources.addresses import ticket_reply_address
 from frontdesk.tickets.choices import AuthorKind, Channel, EventKind, MessageKind
 from frontdesk.tickets.models import Message, Ticket, TicketEvent
@@ -130,9 +131,26 @@ class Rendered:
 
 
 def render(name: str, *, brand: Brand, language: str, context: dict[str, object]) -> Rendered:
-    """``mail/<name>.<lang>.subject.txt`` / ``.body.txt`` / ``.body.html``; a brand may override any of them
-    under ``mail/<brand slug>/``."""
+    """The brand's active stored template (``MailTemplate``) for the language, else for its default language;
+    without one, ``mail/<name>.<lang>.subject.txt`` / ``.body.txt`` / ``.body.html``, which a brand may override
+    under ``mail/<brand slug>/``. One query for the stored template."""
     language = language if language in LANGUAGES else "en"
+    stored = _stored_template(name, brand, language)
+    if stored is not None:
+        try:
+            with translation.override(stored.language):
+                subject, text, html = render_stored(stored, context)
+        except Exception:  # a broken stored template must not stop the mail: the file template goes out
+            logger.warning(
+                "Mail template %s (%s, %s) of brand %s failed; using the file template",
+                stored.pk,
+                name,
+                stored.language,
+                brand.slug,
+                exc_info=True,
+            )
+        else:
+            return Rendered(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html.strip())
     parts = []
     with translation.override(language):
         for part in ("subject.txt", "body.txt", "body.html"):
@@ -146,6 +164,18 @@ def render(name: str, *, brand: Brand, language: str, context: dict[str, object]
             parts.append(template.render(context))
     subject = " ".join(parts[0].split())
     return Rendered(subject=subject, text=parts[1].strip() + "\n", html=parts[2].strip())
+
+
+def _stored_template(name: str, brand: Brand, language: str) -> MailTemplate | None:
+    """The brand's active template in ``language``, else in the brand's default language."""
+    languages = list(dict.fromkeys([language, brand.default_language]))
+    found = {
+        template.language: template
+        for template in MailTemplate.objects.filter(
+            brand_id=brand.pk, name=name, language__in=languages, is_active=True
+        )
+    }
+    return next((found[code] for code in languages if code in found), None)
 
 
 # --- Planning -------------------------------------------------------------------------------------------
