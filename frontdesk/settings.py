@@ -231,6 +231,9 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "frontdesk@localhost")
+# How long an API token's look-up (its user and access) is cached: only with a cache that every process
+# shares (Redis), so that revoking a token takes effect everywhere at once.
+FRONTDESK_TOKEN_CACHE_SECONDS = env.int("FRONTDESK_TOKEN_CACHE_SECONDS", 60 if REDIS_URL else 0)
 # Inbound mail larger than this is quarantined (kept, not parsed).
 FRONTDESK_MAIL_MAX_BYTES = env.int("FRONTDESK_MAIL_MAX_BYTES", 25 * 1024 * 1024)
 # Days without automatic mail to an address after a permanent bounce.
@@ -241,6 +244,9 @@ FRONTDESK_MAIL_ACKS_PER_HOUR = env.int("FRONTDESK_MAIL_ACKS_PER_HOUR", 5)
 FRONTDESK_MAIL_AUTOMATIC_PER_HOUR = env.int("FRONTDESK_MAIL_AUTOMATIC_PER_HOUR", 30)
 # Outbound mail is retried with backoff for this long before it is marked failed.
 FRONTDESK_MAIL_RETRY_HOURS = env.int("FRONTDESK_MAIL_RETRY_HOURS", 24)
+# A PEM file of CA certificates trusted besides the system's, for IMAP servers and OAuth2 token endpoints
+# with certificates from a private CA.
+FRONTDESK_MAIL_CA_FILE = env.str("FRONTDESK_MAIL_CA_FILE", "")
 SERVER_EMAIL = env.str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # --- Languages and time -----------------------------------------------------------------------------------

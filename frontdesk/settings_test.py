@@ -14,6 +14,8 @@ from frontdesk.settings import CACHES, HUEY
 HUEY = {**HUEY, "immediate": True}
 # Parallel test processes (pytest-xdist) may share one Redis while their databases reuse the same ids.
 CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}}
+# One test process is one server: the token cache is exercised on SQLite too.
+FRONTDESK_TOKEN_CACHE_SECONDS = 60
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

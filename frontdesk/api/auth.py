@@ -15,7 +15,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from frontdesk.api.errors import CsrfFailed
-from frontdesk.users.actions import user_for_token
+from frontdesk.users.actions import authenticate_token
 from frontdesk.users.actors import actor_for
 
 if TYPE_CHECKING:
@@ -28,16 +28,17 @@ class BearerToken(HttpBearer):
     """``Authorization: Bearer fd_…``: a hashed, revocable token of one user."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
-        user = user_for_token(token.strip())
-        if user is None:
+        found = authenticate_token(token.strip())
+        if found is None:
             return None
+        user, actor = found
         request.user = user
         # The language middleware ran before the token was read: the person's own language wins over the
         # client's Accept-Language here too.
         if user.language:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
-        return actor_for(user)
+        return actor
 
 
 class BrowserSession(APIKeyCookie):

@@ -7,6 +7,8 @@ import secrets
 from collections.abc import Sequence
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from frontdesk.brands.models import Brand
 from frontdesk.core.errors import Conflict, InvalidInput, require
-from frontdesk.users.actors import Actor, bump_access_version
+from frontdesk.users.actors import Actor, actor_for, bump_access_version, forget_tokens, token_cache_key
 from frontdesk.users.choices import AgentRole, ContactKind, SupportLine
 from frontdesk.users.contacts import normalize_email, normalize_phone
 from frontdesk.users.models import (
@@ -282,25 +284,46 @@ def create_api_token(user: User, *, name: str = "") -> tuple[ApiToken, str]:
 def revoke_api_token(token: ApiToken, *, actor: Actor) -> ApiToken:
     require(actor.is_provider_admin or actor.user_id == token.user_id)
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    forget_tokens([token.key_hash])
     token.refresh_from_db(fields=["revoked_at"])
     return token
 
 
 def user_for_token(raw: str) -> User | None:
     """The active user a bearer token belongs to, or None for an unknown or revoked token."""
+    found = authenticate_token(raw)
+    return found[0] if found is not None else None
+
+
+def authenticate_token(raw: str) -> tuple[User, Actor] | None:
+    """The active user of a bearer token and their actor, or None for an unknown or revoked token.
+
+    With a shared cache (``FRONTDESK_TOKEN_CACHE_SECONDS``) a token seen recently costs no query: revoking it,
+    and every change of its user's access, removes it from the cache (``forget_tokens``).
+    """
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash_key(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
+    key_hash = _hash_key(raw)
+    seconds = settings.FRONTDESK_TOKEN_CACHE_SECONDS
+    cached = cache.get(token_cache_key(key_hash)) if seconds else None
+    if cached is None:
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        cached = (token.pk, token.last_used_at, token.user, actor_for(token.user))
+        if seconds:
+            cache.set(token_cache_key(key_hash), cached, seconds)
+    token_id, last_used_at, user, actor = cached
     now = timezone.now()
-    if token.last_used_at is None or token.last_used_at < now - TOKEN_TOUCH_INTERVAL:
+    if last_used_at is None or last_used_at < now - TOKEN_TOUCH_INTERVAL:
         # At most one write a minute per token, and none when another request already wrote it.
-        ApiToken.objects.filter(pk=token.pk).filter(
+        ApiToken.objects.filter(pk=token_id).filter(
             Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOKEN_TOUCH_INTERVAL)
         ).update(last_used_at=now)
-    return token.user
+        if seconds:
+            cache.set(token_cache_key(key_hash), (token_id, now, user, actor), seconds)
+    return user, actor

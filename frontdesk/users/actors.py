@@ -6,13 +6,15 @@ memberships, customer records or admin flag bumps it, so a cached actor is never
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, Q
 
 from frontdesk.users.choices import ActorKind, AgentRole
-from frontdesk.users.models import AgentMembership, Customer, User
+from frontdesk.users.models import AgentMembership, ApiToken, Customer, User
 
 ACTOR_CACHE_SECONDS = 300
 
@@ -134,5 +136,20 @@ def actor_for_customer(customer: Customer) -> Actor:
 
 
 def bump_access_version(user_id: int) -> None:
-    """Invalidate cached actors of a user after their access changed."""
+    """Invalidate cached actors of a user, and the cached look-ups of their API tokens, after their access
+    changed."""
     User.objects.filter(pk=user_id).update(access_version=F("access_version") + 1)
+    forget_tokens(ApiToken.objects.filter(user_id=user_id).values_list("key_hash", flat=True))
+
+
+def token_cache_key(key_hash: str) -> str:
+    return f"apitoken:{key_hash}"
+
+
+def forget_tokens(key_hashes: Iterable[str]) -> None:
+    """Drop cached token look-ups (``users.actions.authenticate_token``); the next request reads the row."""
+    keys = [token_cache_key(h) for h in key_hashes]
+    if keys:
+        cache.delete_many(keys)
+        # Again after commit: a request that read the old rows meanwhile may have cached them anew.
+        transaction.on_commit(lambda: cache.delete_many(keys))

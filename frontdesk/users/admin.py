@@ -11,6 +11,7 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
 from frontdesk.brands.models import Brand
+from frontdesk.users.actors import bump_access_version, forget_tokens
 from frontdesk.users.admin_site import request_actor
 from frontdesk.users.models import AgentMembership, ApiToken, Customer, Organization, Team, User
 
@@ -91,6 +92,40 @@ class BrandScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return field  # type: ignore[return-value]
 
 
+class ChangesAccess(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Rows that decide what a person may reach: saving or deleting one here invalidates the cached actors and
+    token look-ups of the people concerned, as the actions do."""
+
+    user_field = "user_id"
+
+    def _people(self, obj: Model) -> set[int]:
+        people = {getattr(obj, self.user_field, None)}
+        if obj.pk is not None:
+            # Moved from one person to another: both lose or gain access.
+            people.update(
+                type(obj)._default_manager.filter(pk=obj.pk).values_list(self.user_field, flat=True)
+            )
+        return {p for p in people if p is not None}
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        people = self._people(obj)
+        super().save_model(request, obj, form, change)
+        for user_id in people | self._people(obj):
+            bump_access_version(user_id)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        people = self._people(obj)
+        super().delete_model(request, obj)
+        for user_id in people:
+            bump_access_version(user_id)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        people = set(queryset.values_list(self.user_field, flat=True))
+        super().delete_queryset(request, queryset)
+        for user_id in people - {None}:
+            bump_access_version(user_id)
+
+
 @admin.register(Brand)
 class BrandAdmin(BrandScopedAdmin):
     brand_field = "pk"
@@ -114,7 +149,7 @@ class TeamAdmin(BrandScopedAdmin):
 
 
 @admin.register(AgentMembership)
-class AgentMembershipAdmin(BrandScopedAdmin):
+class AgentMembershipAdmin(ChangesAccess, BrandScopedAdmin):
     list_display = ("user", "brand", "line", "role")
     list_filter = ("line", "role")
     list_select_related = ("user", "brand")
@@ -128,7 +163,7 @@ class OrganizationAdmin(BrandScopedAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(BrandScopedAdmin):
+class CustomerAdmin(ChangesAccess, BrandScopedAdmin):
     list_display = ("name", "email", "phone", "brand", "organization", "is_organization_manager")
     list_select_related = ("brand", "organization")
     search_fields = ("name", "email", "phone")
@@ -136,7 +171,9 @@ class CustomerAdmin(BrandScopedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(ProviderAdminOnly):
+class UserAdmin(ChangesAccess, ProviderAdminOnly):
+    user_field = "pk"
+
     list_display = ("email", "name", "is_provider_admin", "is_active")
     search_fields = ("email", "name")
     exclude = ("password", "groups", "user_permissions", "access_version")
@@ -151,3 +188,16 @@ class ApiTokenAdmin(ProviderAdminOnly):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Tokens are created by `frontdesk token create`, which shows the key once.
         return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        forget_tokens([obj.key_hash])
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        forget_tokens([obj.key_hash])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        hashes = list(queryset.values_list("key_hash", flat=True))
+        super().delete_queryset(request, queryset)
+        forget_tokens(hashes)
