@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontdesk.brands.models import Brand
-from frontdesk.core.errors import InvalidInput
+from frontdesk.core.errors import InvalidInput, require
 from frontdesk.core.work import enqueue_on_commit
 from frontdesk.mail.choices import InboundStatus, OutboundStatus
 from frontdesk.mail.models import InboundMessage, Mailbox, OutboundMessage, Suppression
@@ -24,7 +24,7 @@ from frontdesk.tickets.choices import EventKind
 from frontdesk.tickets.events import record_event
 from frontdesk.tickets.locks import lock_ticket
 from frontdesk.tickets.models import Message, Ticket
-from frontdesk.users.actors import SYSTEM
+from frontdesk.users.actors import SYSTEM, Actor
 
 _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 
@@ -259,6 +259,16 @@ def retry_outbound_message(outbound: OutboundMessage) -> bool:
 
         enqueue_on_commit(send_outbound_message, outbound.pk)
     return changed
+
+
+def retry_outbound(outbound: OutboundMessage, *, actor: Actor) -> bool:
+    """An agent sends a failed or interrupted mail again: pending from now, unclaimed, queued after commit.
+
+    Only agents of the mail's brand may; the same Message-ID goes out, so a mail that did leave before is
+    recognisable as the same one. False when the mail was not failed or interrupted (any more).
+    """
+    require(actor.serves(outbound.brand_id), _("Only agents of this brand can send its mail again."))
+    return retry_outbound_message(outbound)
 
 
 def count_attempt(inbound_id: int) -> None:

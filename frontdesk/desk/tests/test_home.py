@@ -31,3 +31,44 @@ def test_outsider_sees_no_brand(cast, client):
     page = client.get("/").content.decode()
     assert "Opera Box Office" not in page
     assert "Opera Tours" not in page
+
+
+def test_agent_sees_the_recently_updated_tickets_of_their_brands_with_links(cast, client):
+    from frontdesk.tickets.actions import change_status
+    from frontdesk.users.actors import actor_for
+
+    older = cast.opera.ticket("Older question")
+    newer = cast.opera.ticket("Newer question")
+    foreign = cast.tours.ticket("Question for the other brand")
+    change_status(older, actor=actor_for(cast.opera.line1), status="open")
+    client.login(email=cast.opera.line1.email, password=PASSWORD)
+    page = client.get("/").content.decode()
+    assert f'href="/desk/tickets/{older.number}/"' in page
+    assert f'href="/desk/tickets/{newer.number}/"' in page
+    assert page.index("Older question") < page.index("Newer question")
+    assert foreign.number not in page
+    assert "Question for the other brand" not in page
+
+
+def test_customers_and_outsiders_see_no_ticket_list(cast, client):
+    ticket = cast.opera.ticket()
+    for user in (cast.opera.customer_user, cast.outsider):
+        client.login(email=user.email, password=PASSWORD)
+        page = client.get("/").content.decode()
+        assert ticket.number not in page
+        assert "Recently updated tickets" not in page
+
+
+def test_the_list_shows_fifty_tickets_in_the_same_queries_as_for_two(cast, client, count_queries):
+    client.login(email=cast.opera.line1.email, password=PASSWORD)
+    for _ in range(2):
+        cast.opera.ticket()
+    client.get("/")
+    with count_queries() as few:
+        client.get("/")
+    tickets = [cast.opera.ticket(f"Question {i}") for i in range(53)]
+    with count_queries(len(few)):
+        page = client.get("/").content.decode()
+    assert page.count('href="/desk/tickets/') == 50
+    assert tickets[-1].number in page
+    assert tickets[2].number not in page
