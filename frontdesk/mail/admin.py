@@ -32,13 +32,142 @@ from frontdesk.mail.mail_templates import (
 from frontdesk.mail.models import InboundMessage, Mailbox, MailTemplate, OutboundMessage, Suppression
 from frontdesk.users.admin import BrandScopedAdmin
 
+# Never sent back to the browser: an empty field keeps the stored value.
+_MAILBOX_SECRETS = ("imap_password", "oauth2_client_secret", "oauth2_refresh_token", "oauth2_token")
+# Written by the workers as they refresh; the admin saves them only when the administrator replaced them.
+_WORKER_TOKENS = ("oauth2_token", "oauth2_refresh_token", "oauth2_token_expires_at")
+
+
+class MailboxAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    forget_oauth2 = forms.BooleanField(
+        label=_("Forget the OAuth2 secret and tokens"),
+        required=False,
+        help_text=_("Signs in with the password again."),
+    )
+
+    class Meta:
+        model = Mailbox
+        fields = (
+            "brand",
+            "name",
+            "kind",
+            "addresses",
+            "is_active",
+            "imap_host",
+            "imap_port",
+            "imap_security",
+            "folder",
+            "processed_action",
+            "move_to",
+            "poll_interval_seconds",
+            "imap_user",
+            "imap_password",
+            "oauth2_token_url",
+            "oauth2_client_id",
+            "oauth2_client_secret",
+            "oauth2_scope",
+            "oauth2_refresh_token",
+            "oauth2_token",
+            "non_participant_replies",
+            "plus_addressing",
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in _MAILBOX_SECRETS:
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            field.widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})
+            if getattr(self.instance, name):
+                field.help_text = _("A value is stored; leave empty to keep it.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        stored = self.instance
+        entered = {name: cleaned.get(name) or "" for name in _MAILBOX_SECRETS if name in self.fields}
+        for name, value in entered.items():
+            if not value:
+                cleaned[name] = getattr(stored, name)
+        # The tokens the administrator replaces; the others stay as the workers keep them.
+        self.written_tokens: set[str] = set()
+        if entered.get("oauth2_refresh_token") or entered.get("oauth2_token") or cleaned.get("forget_oauth2"):
+            # A new token: the stored expiry belonged to the old access token. Without a new access token the
+            # next sign-in refreshes one with the new refresh token.
+            if not entered.get("oauth2_token"):
+                cleaned["oauth2_token"] = ""
+            if cleaned.get("forget_oauth2"):
+                cleaned.update(oauth2_client_secret="", oauth2_refresh_token="")
+            stored.oauth2_token_expires_at = None
+            self.written_tokens = set(_WORKER_TOKENS)
+        return cleaned
+
 
 @admin.register(Mailbox)
 class MailboxAdmin(BrandScopedAdmin):
+    form = MailboxAdminForm
     list_display = ("name", "brand", "kind", "is_active", "last_polled_at", "last_error")
     list_filter = ("kind", "is_active")
     list_select_related = ("brand",)
-    readonly_fields = ("uidvalidity", "last_uid", "last_polled_at", "last_error")
+    readonly_fields = ("oauth2_token_expires_at", "uidvalidity", "last_uid", "last_polled_at", "last_error")
+    fieldsets = (
+        (None, {"fields": ("brand", "name", "kind", "addresses", "is_active")}),
+        (
+            _("IMAP server"),
+            {
+                "fields": (
+                    ("imap_host", "imap_port", "imap_security"),
+                    "folder",
+                    ("processed_action", "move_to"),
+                    "poll_interval_seconds",
+                )
+            },
+        ),
+        (
+            _("Sign-in"),
+            {
+                "fields": ("imap_user", "imap_password"),
+                "description": _("With OAuth2 the user is the mailbox address and the password is not used."),
+            },
+        ),
+        (
+            _("OAuth2 (Microsoft 365, Google)"),
+            {
+                "fields": (
+                    "oauth2_token_url",
+                    "oauth2_client_id",
+                    "oauth2_client_secret",
+                    "oauth2_scope",
+                    "oauth2_refresh_token",
+                    "oauth2_token",
+                    "oauth2_token_expires_at",
+                    "forget_oauth2",
+                ),
+                "description": _(
+                    "Signs in with XOAUTH2. Give the token endpoint, the client ID (and secret) of the "
+                    "registered application and a refresh token: the access token is refreshed and kept "
+                    "before it expires."
+                ),
+            },
+        ),
+        (_("Replies"), {"fields": ("non_participant_replies", "plus_addressing")}),
+        (_("Status"), {"fields": ("last_polled_at", "last_error", "uidvalidity", "last_uid")}),
+    )
+
+    def save_model(self, request: HttpRequest, obj: Mailbox, form: Any, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Only what the form edits: a token a worker refreshed (or a UID it fetched) meanwhile is not undone.
+        written: set[str] = getattr(form, "written_tokens", set())
+        fields = [
+            field.name
+            for field in Mailbox._meta.concrete_fields
+            if field.editable
+            and not field.primary_key
+            and (field.name not in _WORKER_TOKENS or field.name in written)
+        ]
+        obj.save(update_fields=[*fields, "updated_at"])
 
 
 @admin.register(InboundMessage)

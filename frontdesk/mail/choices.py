@@ -13,6 +13,15 @@ class MailboxKind(models.TextChoices):
     SMTP = "smtp", _("SMTP receiver")
 
 
+class ImapSecurity(models.TextChoices):
+    # TLS from the first byte, usually port 993.
+    TLS = "tls", _("TLS (port 993)")
+    # A plain connection upgraded with STARTTLS before signing in, usually port 143; refused if not offered.
+    STARTTLS = "starttls", _("STARTTLS (port 143)")
+    # No encryption: allowed only for a server on this machine (127.0.0.1, ::1, localhost).
+    NONE = "none", _("None (this machine only)")
+
+
 class ProcessedAction(models.TextChoices):
     # Mark the message \Seen on the server.
     FLAG = "flag", _("Mark as read")

@@ -3,6 +3,10 @@ templates."""
 
 from __future__ import annotations
 
+import ipaddress
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -11,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from frontdesk.brands.models import Brand
 from frontdesk.core.models import TimestampedModel
 from frontdesk.mail.choices import (
+    ImapSecurity,
     InboundStatus,
     MailboxKind,
     MailLanguage,
@@ -34,11 +39,22 @@ class Mailbox(TimestampedModel):
     addresses = models.JSONField(_("addresses"), default=list, blank=True)
     imap_host = models.CharField(_("IMAP host"), max_length=200, blank=True)
     imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
-    imap_tls = models.BooleanField(_("TLS"), default=True)
+    imap_security = models.CharField(
+        _("connection security"), max_length=8, choices=ImapSecurity.choices, default=ImapSecurity.TLS
+    )
     imap_user = models.CharField(_("IMAP user"), max_length=200, blank=True)
     imap_password = models.CharField(_("IMAP password"), max_length=500, blank=True)
-    # With a token, the login is XOAUTH2 instead of a password.
+    # OAuth2 (Microsoft 365, Google): with an access or a refresh token the login is XOAUTH2 instead of a
+    # password. An access token missing or expiring within minutes is refreshed at the token endpoint
+    # (grant_type=refresh_token) before signing in; a rotated refresh token replaces the stored one.
+    oauth2_token_url = models.CharField(_("OAuth2 token endpoint"), max_length=500, blank=True)
+    oauth2_client_id = models.CharField(_("OAuth2 client ID"), max_length=300, blank=True)
+    oauth2_client_secret = models.CharField(_("OAuth2 client secret"), max_length=500, blank=True)
+    # Sent with the refresh when set, e.g. "https://outlook.office.com/IMAP.AccessAsUser.All offline_access".
+    oauth2_scope = models.CharField(_("OAuth2 scope"), max_length=500, blank=True)
+    oauth2_refresh_token = models.TextField(_("OAuth2 refresh token"), blank=True)
     oauth2_token = models.TextField(_("OAuth2 access token"), blank=True)
+    oauth2_token_expires_at = models.DateTimeField(_("OAuth2 access token expires at"), null=True, blank=True)
     folder = models.CharField(_("folder"), max_length=200, default="INBOX")
     processed_action = models.CharField(
         _("after processing"), max_length=8, choices=ProcessedAction.choices, default=ProcessedAction.FLAG
@@ -68,6 +84,58 @@ class Mailbox(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def imap_tls(self) -> bool:
+        """Whether the IMAP connection is encrypted; setting ``False`` selects no encryption."""
+        return self.imap_security != ImapSecurity.NONE
+
+    @imap_tls.setter
+    def imap_tls(self, value: bool) -> None:
+        self.imap_security = ImapSecurity.TLS if value else ImapSecurity.NONE
+
+    @property
+    def uses_oauth2(self) -> bool:
+        return bool(self.oauth2_token or self.oauth2_refresh_token)
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, object] = {}
+        if self.kind == MailboxKind.IMAP:
+            if self.imap_security == ImapSecurity.NONE and not is_local_host(self.imap_host):
+                errors["imap_security"] = _(
+                    "Mail without encryption is allowed only from a server on this machine "
+                    "(127.0.0.1, ::1 or localhost). Choose TLS or STARTTLS."
+                )
+            if self.oauth2_token_url and not is_secure_url(self.oauth2_token_url):
+                errors["oauth2_token_url"] = _(
+                    "Enter an https:// address (plain http:// only for a server on this machine)."
+                )
+            if self.oauth2_refresh_token and not (self.oauth2_token_url and self.oauth2_client_id):
+                errors["oauth2_refresh_token"] = _(
+                    "A refresh token needs the token endpoint and the client ID to be used."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+def is_local_host(host: str) -> bool:
+    """Whether ``host`` names this machine: a loopback address or ``localhost``."""
+    host = host.strip().strip("[]").rstrip(".").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_secure_url(url: str) -> bool:
+    """An https:// address, or http:// to this machine."""
+    parts = urlsplit(url.strip())
+    if parts.scheme == "https" and parts.hostname:
+        return True
+    return parts.scheme == "http" and is_local_host(parts.hostname or "")
 
 
 class InboundMessage(models.Model):

@@ -20,8 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdesk.mail.actions import store_raw
-from frontdesk.mail.choices import MailboxKind, ProcessedAction
-from frontdesk.mail.models import InboundMessage, Mailbox
+from frontdesk.mail.choices import ImapSecurity, MailboxKind, ProcessedAction
+from frontdesk.mail.models import InboundMessage, Mailbox, is_local_host
+from frontdesk.mail.sources import oauth2
+from frontdesk.mail.sources.tls import describe_tls_error, tls_context
 
 logger = logging.getLogger(__name__)
 
@@ -40,19 +42,60 @@ class FetchResult:
 
 
 def connect(mailbox: Mailbox) -> Any:
-    """A logged-in IMAP connection: TLS verified against the system's CAs, password or XOAUTH2."""
-    if mailbox.imap_tls:
-        client: Any = imaplib.IMAP4_SSL(
-            mailbox.imap_host, mailbox.imap_port, ssl_context=ssl.create_default_context(), timeout=60
+    """A logged-in IMAP connection: implicit TLS or STARTTLS with verified certificates (plain only to this
+    machine), then XOAUTH2 with a fresh access token, or a password."""
+    host, port, security = mailbox.imap_host, mailbox.imap_port, mailbox.imap_security
+    if security == ImapSecurity.NONE and not is_local_host(host):
+        raise imaplib.IMAP4.error(
+            f"refusing to connect to {host} without encryption: only a server on this machine may be used "
+            "without TLS; choose TLS or STARTTLS"
         )
+    if security == ImapSecurity.TLS:
+        client: Any = imaplib.IMAP4_SSL(host, port, ssl_context=tls_context(), timeout=60)
     else:
-        client = imaplib.IMAP4(mailbox.imap_host, mailbox.imap_port, timeout=60)
-    if mailbox.oauth2_token:
-        token = f"user={mailbox.imap_user}\x01auth=Bearer {mailbox.oauth2_token}\x01\x01".encode()
-        client.authenticate("XOAUTH2", lambda _challenge: token)
-    else:
-        client.login(mailbox.imap_user, mailbox.imap_password)
+        client = imaplib.IMAP4(host, port, timeout=60)
+    try:
+        if security == ImapSecurity.STARTTLS:
+            if "STARTTLS" not in client.capabilities:
+                raise imaplib.IMAP4.error(
+                    f"{host}:{port} does not offer STARTTLS; nothing is sent without encryption"
+                )
+            client.starttls(ssl_context=tls_context())
+        if mailbox.uses_oauth2:
+            _login_xoauth2(client, mailbox)
+        else:
+            client.login(mailbox.imap_user, mailbox.imap_password)
+    except BaseException:
+        with contextlib.suppress(Exception):  # the failure is what is reported
+            client.shutdown()
+        raise
     return client
+
+
+def _login_xoauth2(client: Any, mailbox: Mailbox) -> None:
+    refreshed = oauth2.needs_refresh(mailbox)
+    try:
+        _authenticate_xoauth2(client, mailbox.imap_user, oauth2.access_token(mailbox))
+    except (oauth2.TokenError, imaplib.IMAP4.abort):
+        raise
+    except imaplib.IMAP4.error:
+        if refreshed or not mailbox.oauth2_refresh_token:
+            raise
+        # A token we took for valid was refused (revoked, or the clocks disagree): refresh once and retry.
+        _authenticate_xoauth2(client, mailbox.imap_user, oauth2.access_token(mailbox, force=True))
+
+
+def _authenticate_xoauth2(client: Any, user: str, token: str) -> None:
+    answers = iter([f"user={user}\x01auth=Bearer {token}\x01\x01".encode()])
+    # On failure the server sends its error as a challenge; the empty answer lets it finish with NO.
+    client.authenticate("XOAUTH2", lambda _challenge: next(answers, b""))
+
+
+def describe_error(error: BaseException, mailbox: Mailbox) -> str:
+    """The reason kept in ``last_error`` and logged: what failed, without secrets."""
+    if isinstance(error, ssl.SSLError):
+        return describe_tls_error(error, mailbox.imap_host, mailbox.imap_port)
+    return str(error)
 
 
 def _quote(folder: str) -> str:
@@ -78,8 +121,8 @@ def fetch_mailbox(mailbox: Mailbox, *, client: Any = None) -> FetchResult:
     """Store every message above the last UID; then flag or move it on the server."""
     result = FetchResult()
     own_client = client is None
-    client = client or connect(mailbox)
     try:
+        client = client or connect(mailbox)
         uidvalidity = _uidvalidity(client, mailbox.folder)
         typ, _data = client.select(_quote(mailbox.folder))
         if typ != "OK":
@@ -107,16 +150,27 @@ def fetch_mailbox(mailbox: Mailbox, *, client: Any = None) -> FetchResult:
             # Only now, with the message committed, does the server learn it was taken.
             _mark_processed(client, mailbox, uid)
         Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=timezone.now(), last_error="")
+    except oauth2.TokenError as error:
+        # Needs an administrator (a new refresh token, a fixed endpoint): recorded and logged, not raised, so
+        # the other mailboxes are polled on; the next poll tries again.
+        _record_error(mailbox, error)
     except (imaplib.IMAP4.error, OSError) as error:
-        Mailbox.objects.filter(pk=mailbox.pk).update(
-            last_polled_at=timezone.now(), last_error=str(error)[:2000]
-        )
+        # With the caller's connection, the caller reports the failure (a watch logs it once).
+        _record_error(mailbox, error, log=own_client)
         raise
     finally:
-        if own_client:
+        if own_client and client is not None:
             with contextlib.suppress(Exception):  # the connection is going away anyway
                 client.logout()
     return result
+
+
+def _record_error(mailbox: Mailbox, error: BaseException, *, log: bool = True) -> None:
+    reason = describe_error(error, mailbox)
+    if log:
+        logger.warning("Mailbox %s: %s", mailbox.name, reason)
+    Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=timezone.now(), last_error=reason[:2000])
+    mailbox.last_error = reason[:2000]
 
 
 def _finish_earlier(client: Any, mailbox: Mailbox, uidvalidity: int, last_uid: int) -> None:
@@ -236,11 +290,15 @@ def watch_mailbox(
                 fetch_mailbox(mailbox, client=client)
                 failures = 0
                 if supports_idle(client):
-                    idle_wait(client, seconds=idle_seconds, stop=stop)
+                    idle_wait(client, seconds=_until_refresh(mailbox, idle_seconds), stop=stop)
                 else:
-                    stop.wait(mailbox.poll_interval_seconds)
+                    stop.wait(_until_refresh(mailbox, mailbox.poll_interval_seconds))
+                mailbox.refresh_from_db(fields=["oauth2_token", "oauth2_token_expires_at"])
+                if oauth2.needs_refresh(mailbox):
+                    # Providers may end a session whose token expired: sign in again with a fresh one.
+                    break
         except (imaplib.IMAP4.error, OSError) as error:
-            logger.warning("Mailbox %s: %s", mailbox.name, error)
+            _record_error(mailbox, error)
             stop.wait(RECONNECT_SECONDS[min(failures, len(RECONNECT_SECONDS) - 1)])
             failures += 1
         except Exception:  # a database hiccup must not end the watch: it starts over
@@ -251,6 +309,15 @@ def watch_mailbox(
             if client is not None:
                 with contextlib.suppress(Exception):  # the connection may be gone already
                     client.logout()
+
+
+def _until_refresh(mailbox: Mailbox, seconds: float) -> float:
+    """``seconds``, or less when the access token is due for a refresh sooner (then the watch signs in again)."""
+    expires_at = mailbox.oauth2_token_expires_at
+    if not mailbox.oauth2_refresh_token or expires_at is None:
+        return seconds
+    due = (expires_at - oauth2.REFRESH_MARGIN - timezone.now()).total_seconds()
+    return max(1.0, min(seconds, due))
 
 
 def watch_mailboxes(*, stop: threading.Event, names: list[str] | None = None) -> None:

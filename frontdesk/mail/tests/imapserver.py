@@ -3,12 +3,20 @@
 It speaks CAPABILITY, LOGIN, STATUS, SELECT (with UIDVALIDITY), UID SEARCH/FETCH/STORE/MOVE/COPY, EXPUNGE, NOOP,
 IDLE/DONE and LOGOUT over real sockets, one thread per connection, so a client that dies mid-command leaves the
 server as a real one would be left.
+
+With a server ``ssl.SSLContext`` it speaks implicit TLS, or with ``starttls=True`` offers STARTTLS and refuses to
+sign in before it (as Microsoft 365 and Google do on port 143 and 993). With ``access_token`` set it offers
+AUTHENTICATE XOAUTH2 and accepts only that token, answering any other with the provider's error challenge.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import socketserver
+import ssl
+import sys
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Self
@@ -33,13 +41,25 @@ class Folder:
 class ImapState:
     """The server's mail, shared by every connection; ``append`` wakes clients waiting in IDLE."""
 
-    def __init__(self, *, user: str = "frontdesk", password: str = "secret", idle: bool = True) -> None:  # noqa: S107 - a test server
+    def __init__(
+        self,
+        *,
+        user: str = "frontdesk",
+        password: str = "secret",  # noqa: S107 - a test server
+        idle: bool = True,
+        access_token: str | None = None,
+    ) -> None:
         self.user = user
         self.password = password
         self.idle = idle
+        # XOAUTH2 is offered when set; only this token signs in (a token endpoint may replace it).
+        self.access_token = access_token
         self.folders: dict[str, Folder] = {"INBOX": Folder(uidvalidity=1234)}
         self.changed = threading.Condition()
         self.commands: list[str] = []
+        # Every bearer token offered with XOAUTH2, accepted or not, and every failed TLS handshake.
+        self.xoauth2_tokens: list[str] = []
+        self.tls_failures: list[str] = []
 
     def append(self, raw: bytes, folder: str = "INBOX") -> int:
         with self.changed:
@@ -81,6 +101,24 @@ def _uid_set(spec: str, uids: list[int]) -> set[int]:
 class _Handler(socketserver.StreamRequestHandler):
     server: _Server
 
+    def setup(self) -> None:
+        self.tls_active = False
+        if self.server.tls is not None and not self.server.starttls:
+            self.request = self.server.tls.wrap_socket(self.request, server_side=True)
+            self.tls_active = True
+        super().setup()
+
+    def start_tls(self) -> None:
+        assert self.server.tls is not None
+        self.request = self.connection = self.server.tls.wrap_socket(self.connection, server_side=True)
+        self.rfile = self.connection.makefile("rb", self.rbufsize)
+        self.wfile = socketserver._SocketWriter(self.connection)  # type: ignore[attr-defined]
+        self.tls_active = True
+
+    @property
+    def needs_tls(self) -> bool:
+        return self.server.starttls and not self.tls_active
+
     def send(self, line: str | bytes) -> None:
         data = line.encode() if isinstance(line, str) else line
         self.wfile.write(data + b"\r\n")
@@ -113,7 +151,23 @@ class _Handler(socketserver.StreamRequestHandler):
     def dispatch(self, state: ImapState, tag: str, command: str, args: list[str]) -> bool:
         if command == "CAPABILITY":
             extra = " IDLE" if state.idle else ""
+            if self.needs_tls:
+                extra += " STARTTLS LOGINDISABLED"
+            if state.access_token is not None:
+                extra += " AUTH=XOAUTH2"
             self.send(f"* CAPABILITY IMAP4rev1 UIDPLUS MOVE{extra}")
+        elif command == "STARTTLS":
+            if not self.needs_tls:
+                self.send(f"{tag} BAD STARTTLS not available")
+                return True
+            self.send(f"{tag} OK begin TLS negotiation now")
+            self.start_tls()
+            return True
+        elif command in ("LOGIN", "AUTHENTICATE") and self.needs_tls:
+            self.send(f"{tag} NO [PRIVACYREQUIRED] use STARTTLS first")
+            return True
+        elif command == "AUTHENTICATE":
+            return self.authenticate(state, tag, args)
         elif command == "LOGIN":
             if args[:2] != [state.user, state.password]:
                 self.send(f"{tag} NO [AUTHENTICATIONFAILED] invalid credentials")
@@ -159,6 +213,31 @@ class _Handler(socketserver.StreamRequestHandler):
             self.send(f"{tag} BAD unknown command {command}")
             return True
         self.send(f"{tag} OK {command} completed")
+        return True
+
+    def authenticate(self, state: ImapState, tag: str, args: list[str]) -> bool:
+        if args[0].upper() != "XOAUTH2" or state.access_token is None:
+            self.send(f"{tag} NO unsupported authentication mechanism")
+            return True
+        if len(args) > 1:  # SASL-IR
+            response = args[1].encode()
+        else:
+            self.send("+ ")
+            response = self.rfile.readline().strip()
+        fields = dict(
+            part.split("=", 1) for part in base64.b64decode(response).decode().split("\x01") if "=" in part
+        )
+        token = fields.get("auth", "").removeprefix("Bearer ")
+        with state.changed:
+            state.xoauth2_tokens.append(token)
+        if fields.get("user") == state.user and token == state.access_token:
+            self.send(f"{tag} OK AUTHENTICATE completed")
+            return True
+        # As Google and Microsoft do: the error as a challenge, then NO once the client answers it.
+        error = {"status": "401", "schemes": "Bearer", "scope": "https://mail.google.com/"}
+        self.send("+ " + base64.b64encode(json.dumps(error).encode()).decode())
+        self.rfile.readline()
+        self.send(f"{tag} NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)")
         return True
 
     def uid_command(self, state: ImapState, tag: str, command: str, args: list[str]) -> None:
@@ -237,15 +316,31 @@ class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
     state: ImapState
+    tls: ssl.SSLContext | None = None
+    starttls = False
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ssl.SSLError | ConnectionError):
+            # A client that refuses the certificate ends the handshake: what a real server logs and forgets.
+            with self.state.changed:
+                self.state.tls_failures.append(str(error))
+            return
+        super().handle_error(request, client_address)
 
 
 class FakeImapServer:
-    """``with FakeImapServer() as server:`` → a server on ``server.port`` with ``server.state``."""
+    """``with FakeImapServer() as server:`` → a server on ``server.port`` with ``server.state``.
 
-    def __init__(self, **options: Any) -> None:
+    ``tls``: a server-side ``ssl.SSLContext`` for implicit TLS, or, with ``starttls=True``, for STARTTLS.
+    """
+
+    def __init__(self, *, tls: ssl.SSLContext | None = None, starttls: bool = False, **options: Any) -> None:
         self.state = ImapState(**options)
         self.server = _Server(("127.0.0.1", 0), _Handler)
         self.server.state = self.state
+        self.server.tls = tls
+        self.server.starttls = starttls and tls is not None
         self.port: int = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
