@@ -27,10 +27,11 @@ from frontdesk.tickets.choices import (
 )
 from frontdesk.tickets.content import AttachmentIn, Body, make_body, store_attachment
 from frontdesk.tickets.escalation import WorkLog, add_worklog, escalate_ticket, log_time, return_ticket
-from frontdesk.tickets.events import record_event
+from frontdesk.tickets.events import announce_event, new_event, record_event
+from frontdesk.tickets.inserts import can_insert_at_once, insert_ticket
 from frontdesk.tickets.locks import check_version, lock_ticket
 from frontdesk.tickets.models import Attachment, Category, Message, Ticket
-from frontdesk.tickets.numbering import next_ticket_number
+from frontdesk.tickets.numbering import next_ticket_number, number_sql_for
 from frontdesk.tickets.permissions import can_create_ticket, can_reply, can_work_on, is_requester
 from frontdesk.users.actors import Actor
 from frontdesk.users.models import Customer, Team, User
@@ -107,23 +108,17 @@ def _check_assignee(ticket: Ticket, assignee: User | None) -> None:
         raise InvalidInput(_("The assignee does not serve this ticket's brand."), field="assignee")
 
 
-def _add_message(
+def _new_message(
     ticket: Ticket,
     *,
     actor: Actor,
     kind: MessageKind,
     body: Body,
     channel: str,
-    attachments: Sequence[AttachmentIn] = (),
     call_direction: str = "",
     call_duration_seconds: int | None = None,
 ) -> Message:
-    if len(attachments) > MAX_ATTACHMENTS:
-        raise InvalidInput(
-            _("At most %(limit)d attachments per message.") % {"limit": MAX_ATTACHMENTS}, field="attachments"
-        )
-    stored = [store_attachment(a) for a in attachments]
-    message = Message.objects.create(
+    return Message(
         ticket=ticket,
         brand_id=ticket.brand_id,
         kind=kind,
@@ -137,6 +132,38 @@ def _add_message(
         call_duration_seconds=call_duration_seconds,
         created_at=ticket.updated_at,
     )
+
+
+def _check_attachment_count(attachments: Sequence[AttachmentIn]) -> None:
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise InvalidInput(
+            _("At most %(limit)d attachments per message.") % {"limit": MAX_ATTACHMENTS}, field="attachments"
+        )
+
+
+def _add_message(
+    ticket: Ticket,
+    *,
+    actor: Actor,
+    kind: MessageKind,
+    body: Body,
+    channel: str,
+    attachments: Sequence[AttachmentIn] = (),
+    call_direction: str = "",
+    call_duration_seconds: int | None = None,
+) -> Message:
+    _check_attachment_count(attachments)
+    stored = [store_attachment(a) for a in attachments]
+    message = _new_message(
+        ticket,
+        actor=actor,
+        kind=kind,
+        body=body,
+        channel=channel,
+        call_direction=call_direction,
+        call_duration_seconds=call_duration_seconds,
+    )
+    message.save(force_insert=True)
     for item in stored:
         Attachment.objects.create(
             message=message,
@@ -151,7 +178,6 @@ def _add_message(
     return message
 
 
-@transaction.atomic
 def create_ticket(
     brand: Brand,
     *,
@@ -194,10 +220,10 @@ def create_ticket(
     _check_brand(team, brand.pk, "team")
     if follow_up_of is not None and follow_up_of.brand_id != brand.pk:
         raise InvalidInput(_("The earlier ticket belongs to another brand."), field="follow_up_of")
+    _check_attachment_count(attachments)
     now = timezone.now()
     ticket = Ticket(
         brand=brand,
-        number=next_ticket_number(brand, now=now),
         subject=_clean_subject(subject),
         priority=priority,
         category=category,
@@ -215,24 +241,39 @@ def create_ticket(
         follow_up_of=follow_up_of,
     )
     _check_assignee(ticket, assignee)
-    ticket.save(force_insert=True)
-    message = _add_message(
-        ticket,
-        actor=actor,
-        kind=kind,
-        body=body,
-        channel=channel,
-        attachments=attachments,
-        call_direction=call_direction,
-        call_duration_seconds=call_duration_seconds,
+    data = {"channel": channel, "status": ticket.status, "priority": priority} | (
+        {"follow_up_of": follow_up_of.number} if follow_up_of is not None else {}
     )
-    record_event(
-        ticket,
-        EventKind.CREATED,
-        actor=actor,
-        data={"message": message.pk, "channel": channel, "status": ticket.status, "priority": priority}
-        | ({"follow_up_of": follow_up_of.number} if follow_up_of is not None else {}),
-    )
+    number = number_sql_for(brand, now) if not attachments and can_insert_at_once() else None
+    if number is not None:
+        # PostgreSQL: the number, the ticket, its message and its event in one statement (tickets.inserts).
+        message = _new_message(
+            ticket,
+            actor=actor,
+            kind=kind,
+            body=body,
+            channel=channel,
+            call_direction=call_direction,
+            call_duration_seconds=call_duration_seconds,
+        )
+        event = new_event(ticket, EventKind.CREATED, actor=actor, data=data)
+        insert_ticket(ticket, message, event, year=number.year, number=number.sql)
+        announce_event(event)
+        return ticket
+    with transaction.atomic():
+        ticket.number = next_ticket_number(brand, now=now)
+        ticket.save(force_insert=True)
+        message = _add_message(
+            ticket,
+            actor=actor,
+            kind=kind,
+            body=body,
+            channel=channel,
+            attachments=attachments,
+            call_direction=call_direction,
+            call_duration_seconds=call_duration_seconds,
+        )
+        record_event(ticket, EventKind.CREATED, actor=actor, data={"message": message.pk, **data})
     return ticket
 
 

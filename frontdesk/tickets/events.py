@@ -10,13 +10,11 @@ from frontdesk.tickets.models import Ticket, TicketEvent
 from frontdesk.users.actors import Actor
 
 
-def record_event(
+def new_event(
     ticket: Ticket, kind: EventKind, *, actor: Actor, data: dict[str, Any] | None = None
 ) -> TicketEvent:
-    """Append an event to the ticket's history and queue its consumers after commit."""
-    from frontdesk.tickets.tasks import dispatch_ticket_event
-
-    event = TicketEvent.objects.create(
+    """The event ``record_event`` writes, not saved yet (``tickets.inserts`` saves it with its ticket)."""
+    return TicketEvent(
         ticket=ticket,
         brand_id=ticket.brand_id,
         kind=kind,
@@ -26,5 +24,20 @@ def record_event(
         at=ticket.updated_at,
         data=data or {},
     )
-    enqueue_on_commit(dispatch_ticket_event, event.pk)
+
+
+def record_event(
+    ticket: Ticket, kind: EventKind, *, actor: Actor, data: dict[str, Any] | None = None
+) -> TicketEvent:
+    """Append an event to the ticket's history and queue its consumers after commit."""
+    event = new_event(ticket, kind, actor=actor, data=data)
+    event.save(force_insert=True)
+    announce_event(event)
     return event
+
+
+def announce_event(event: TicketEvent) -> None:
+    """Ring the consumers' doorbell once the event is committed."""
+    from frontdesk.tickets.tasks import dispatch_ticket_event
+
+    enqueue_on_commit(dispatch_ticket_event, event.pk)

@@ -7,7 +7,9 @@ brand for the rest of their transaction, and a rollback gives the number back.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -38,10 +40,29 @@ def next_sequence(brand_id: int, year: int) -> int:
     return int(row[0])
 
 
+def _counter_year(brand: Brand, now: datetime | None) -> tuple[int, int]:
+    """The brand's calendar year at ``now`` and the counter's year (0 for a format without a year)."""
+    moment = (now or timezone.now()).astimezone(ZoneInfo(brand.time_zone or "UTC"))
+    return moment.year, moment.year if _uses_year(brand.ticket_number_format) else 0
+
+
 def next_ticket_number(brand: Brand, *, now: datetime | None = None) -> str:
     """The next number of ``brand``; call inside the transaction that creates the ticket."""
-    moment = (now or timezone.now()).astimezone(ZoneInfo(brand.time_zone or "UTC"))
-    fmt = brand.ticket_number_format
-    year = moment.year if _uses_year(fmt) else 0
-    seq = next_sequence(brand.pk, year)
-    return format_number(fmt, prefix=brand.ticket_prefix, year=moment.year, seq=seq)
+    year, counter_year = _counter_year(brand, now)
+    seq = next_sequence(brand.pk, counter_year)
+    return format_number(brand.ticket_number_format, prefix=brand.ticket_prefix, year=year, seq=seq)
+
+
+@dataclass(frozen=True)
+class NumberSql:
+    year: int
+    sql: tuple[str, list[Any]]
+
+
+def number_sql_for(brand: Brand, now: datetime) -> NumberSql | None:
+    """The counter's year and the SQL that turns its next value into the number (``tickets.inserts``)."""
+    from frontdesk.tickets.inserts import number_sql
+
+    year, counter_year = _counter_year(brand, now)
+    sql = number_sql(brand.ticket_number_format, prefix=brand.ticket_prefix, year=year)
+    return NumberSql(counter_year, sql) if sql is not None else None

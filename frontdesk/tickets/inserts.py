@@ -1,0 +1,134 @@
+"""A new ticket in one round trip on PostgreSQL.
+
+``create_ticket`` builds and checks the ticket, its first message and its ``created`` event as model instances,
+as always; on PostgreSQL, when there are no attachments to store, this module writes all of them with the next
+number from the brand's counter in a single statement of data-modifying CTEs. One statement is atomic by
+itself, so no transaction has to be opened around it, and a failure leaves nothing behind: not even a used
+number. The columns and values come from the models' own fields, so a field added to a model is written here
+without a change. On other databases, and for numbering formats this cannot express, ``create_ticket`` writes
+the same rows one by one.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+from frontdesk.tickets.models import Message, Ticket, TicketCounter, TicketEvent
+
+_SEQ_SPEC = re.compile(r"(0?)(\d*)d?")
+
+
+def number_sql(fmt: str, *, prefix: str, year: int) -> tuple[str, list[Any]] | None:
+    """SQL computing the ticket number from the counter value ``c.value``: what ``format_number`` gives.
+
+    None when ``fmt`` uses something SQL here does not reproduce (a conversion, a padding other than zeros).
+    """
+    values = {"prefix": prefix, "yy": f"{year % 100:02d}", "yyyy": f"{year:04d}"}
+    pieces: list[str] = []
+    params: list[Any] = []
+    try:
+        parsed = list(string.Formatter().parse(fmt))
+    except ValueError:
+        return None
+    for literal, field, spec, conversion in parsed:
+        if literal:
+            pieces.append("%s")
+            params.append(literal)
+        if field is None:
+            continue
+        if conversion:
+            return None
+        if field == "seq":
+            match = _SEQ_SPEC.fullmatch(spec or "")
+            if match is None or (match.group(2) and not match.group(1)):
+                return None
+            # Zero-padded to the width, never cut: Python's format does the same for longer numbers.
+            pieces.append("lpad(c.value::text, greatest(%s, length(c.value::text)), '0')")
+            params.append(int(match.group(2) or 0))
+        elif field in values:
+            try:
+                pieces.append("%s")
+                params.append(format(values[field], spec or ""))
+            except ValueError:
+                return None
+        else:
+            return None
+    return " || ".join(pieces) or "''", params
+
+
+def _columns(obj: Model, *, skip: set[str]) -> tuple[list[str], list[Any]]:
+    fields = [
+        f
+        for f in obj._meta.local_concrete_fields
+        if not f.primary_key and f.attname not in skip and not getattr(f, "generated", False)
+    ]
+    quote = connection.ops.quote_name
+    columns = [quote(f.column) for f in fields]
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    return columns, values
+
+
+def _saved(obj: Model, pk: int) -> None:
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = connection.alias
+
+
+def can_insert_at_once() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def insert_ticket(
+    ticket: Ticket, message: Message, event: TicketEvent, *, year: int, number: tuple[str, list[Any]]
+) -> None:
+    """Write ``ticket`` (numbered from the counter of its brand and ``year``), ``message`` and ``event`` in one
+    statement; the event's data gets the message id under ``message``. The instances get their ids."""
+    number_expression, number_params = number
+    ticket_columns, ticket_values = _columns(ticket, skip={"number"})
+    message_columns, message_values = _columns(message, skip={"ticket_id"})
+    event_columns, event_values = _columns(event, skip={"ticket_id", "data"})
+    quote = connection.ops.quote_name
+    counter = quote(TicketCounter._meta.db_table)
+
+    def placeholders(values: list[Any]) -> str:
+        return ", ".join(["%s"] * len(values))
+
+    sql = (
+        f"WITH c AS (INSERT INTO {counter} (brand_id, year, value) VALUES (%s, %s, 1) "  # noqa: S608 - names from the models, values as parameters
+        f"ON CONFLICT (brand_id, year) DO UPDATE SET value = {counter}.value + 1 RETURNING value), "
+        f"t AS (INSERT INTO {quote(Ticket._meta.db_table)} ({', '.join(ticket_columns)}, {quote('number')}) "
+        f"VALUES ({placeholders(ticket_values)}, (SELECT {number_expression} FROM c)) RETURNING id, number), "
+        f"m AS (INSERT INTO {quote(Message._meta.db_table)} ({', '.join(message_columns)}, {quote('ticket_id')}) "
+        f"VALUES ({placeholders(message_values)}, (SELECT id FROM t)) RETURNING id), "
+        f"e AS (INSERT INTO {quote(TicketEvent._meta.db_table)} "
+        f"({', '.join(event_columns)}, {quote('ticket_id')}, {quote('data')}) "
+        f"VALUES ({placeholders(event_values)}, (SELECT id FROM t), "
+        f"%s::jsonb || jsonb_build_object('message', (SELECT id FROM m))) RETURNING id) "
+        f"SELECT t.id, t.number, m.id, e.id FROM t, m, e"
+    )
+    data = {key: value for key, value in event.data.items() if key != "message"}
+    data_field = TicketEvent._meta.get_field("data")
+    params = [
+        ticket.brand_id,
+        year,
+        *ticket_values,
+        *number_params,
+        *message_values,
+        *event_values,
+        data_field.get_db_prep_save(data, connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ticket_id, ticket_number, message_id, event_id = cursor.fetchone()
+    _saved(ticket, ticket_id)
+    ticket.number = ticket_number
+    message.ticket = ticket
+    _saved(message, message_id)
+    event.ticket = ticket
+    event.data = {**data, "message": message_id}
+    _saved(event, event_id)
