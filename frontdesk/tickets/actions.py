@@ -153,7 +153,6 @@ def _add_message(
     call_duration_seconds: int | None = None,
 ) -> Message:
     _check_attachment_count(attachments)
-    stored = [store_attachment(a) for a in attachments]
     message = _new_message(
         ticket,
         actor=actor,
@@ -163,19 +162,24 @@ def _add_message(
         call_direction=call_direction,
         call_duration_seconds=call_duration_seconds,
     )
+    _save_message(message, attachments)
+    return message
+
+
+def _save_message(message: Message, attachments: Sequence[AttachmentIn]) -> None:
+    stored = [store_attachment(a) for a in attachments]
     message.save(force_insert=True)
     for item in stored:
         Attachment.objects.create(
             message=message,
-            ticket=ticket,
-            brand_id=ticket.brand_id,
+            ticket=message.ticket,
+            brand_id=message.brand_id,
             file=item.file,
             filename=item.filename,
             content_type=item.content_type,
             size=item.size,
             sha256=item.sha256,
         )
-    return message
 
 
 def create_ticket(
@@ -244,18 +248,18 @@ def create_ticket(
     data = {"channel": channel, "status": ticket.status, "priority": priority} | (
         {"follow_up_of": follow_up_of.number} if follow_up_of is not None else {}
     )
+    message = _new_message(
+        ticket,
+        actor=actor,
+        kind=kind,
+        body=body,
+        channel=channel,
+        call_direction=call_direction,
+        call_duration_seconds=call_duration_seconds,
+    )
     number = number_sql_for(brand, now) if not attachments and can_insert_at_once() else None
     if number is not None:
         # PostgreSQL: the number, the ticket, its message and its event in one statement (tickets.inserts).
-        message = _new_message(
-            ticket,
-            actor=actor,
-            kind=kind,
-            body=body,
-            channel=channel,
-            call_direction=call_direction,
-            call_duration_seconds=call_duration_seconds,
-        )
         event = new_event(ticket, EventKind.CREATED, actor=actor, data=data)
         insert_ticket(ticket, message, event, year=number.year, number=number.sql)
         announce_event(event)
@@ -263,16 +267,8 @@ def create_ticket(
     with transaction.atomic():
         ticket.number = next_ticket_number(brand, now=now)
         ticket.save(force_insert=True)
-        message = _add_message(
-            ticket,
-            actor=actor,
-            kind=kind,
-            body=body,
-            channel=channel,
-            attachments=attachments,
-            call_direction=call_direction,
-            call_duration_seconds=call_duration_seconds,
-        )
+        message.ticket = ticket
+        _save_message(message, attachments)
         record_event(ticket, EventKind.CREATED, actor=actor, data={"message": message.pk, **data})
     return ticket
 
