@@ -17,8 +17,10 @@ from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.actions import MAX_ATTACHMENTS, MAX_SUBJECT, AttachmentIn, Body, make_body
 from frontdesk.tickets.choices import Channel
 from frontdesk.tickets.models import Message, Ticket
-from frontdesk.users.actions import find_or_create_customer
+from frontdesk.users.actions import create_or_find_customer
 from frontdesk.users.actors import SYSTEM, actor_for_customer
+from frontdesk.users.choices import ContactKind
+from frontdesk.users.contacts import normalize_email
 from frontdesk.users.models import Customer
 
 
@@ -74,8 +76,13 @@ def _add_extra_attachments(ticket: Ticket, extra: list[AttachmentIn]) -> None:
 def _customer(route: Route, parsed: ParsedMail, inbound: InboundMessage) -> Customer:
     if route.customer is not None:
         return route.customer
-    return find_or_create_customer(
-        inbound.brand, actor=SYSTEM, email=sender_of(parsed), name=(parsed.from_.name or "")[:200]
+    # Routing looked the sender up a moment ago and found no one.
+    return create_or_find_customer(
+        inbound.brand,
+        actor=SYSTEM,
+        kind=ContactKind.EMAIL,
+        value=normalize_email(sender_of(parsed)),
+        name=(parsed.from_.name or "")[:200],
     )
 
 
@@ -138,7 +145,7 @@ def _ingest(
             attachments=first,
             follow_up_of=route.ticket if route.kind == RouteKind.FOLLOW_UP else None,
         )
-        message = Message.objects.filter(ticket=ticket).order_by("id").first()  # type: ignore[assignment]
+        message = ticket_actions.first_message(ticket)
     elif route.kind == RouteKind.REPLY:
         assert route.ticket is not None
         assert route.customer is not None

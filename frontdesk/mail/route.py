@@ -29,6 +29,7 @@ from frontdesk.tickets.permissions import is_requester
 from frontdesk.users.actors import actor_for_customer
 from frontdesk.users.choices import ContactKind
 from frontdesk.users.models import Customer
+from frontdesk.users.queries import customer_by_contact
 
 # A ticket number in brackets, e.g. "[OPR-26-000123]"; the brand's format always starts with its prefix.
 _SUBJECT_NUMBER = re.compile(r"\[([A-Z0-9]{1,10}[^\[\]\s]{1,30})\]")
@@ -61,9 +62,9 @@ class Route:
 def own_addresses() -> frozenset[str]:
     """Every address Frontdesk sends from or receives at, of every brand: mail from them is a loop."""
     found: set[str] = set()
-    for addresses in Brand.objects.values_list("sender_addresses", flat=True):
-        found.update(a.lower() for a in addresses or [])
-    for addresses in Mailbox.objects.values_list("addresses", flat=True):
+    senders = Brand.objects.order_by().values_list("sender_addresses", flat=True)
+    receivers = Mailbox.objects.order_by().values_list("addresses", flat=True)
+    for addresses in senders.union(receivers, all=True):
         found.update(a.lower() for a in addresses or [])
     return frozenset(found)
 
@@ -86,16 +87,7 @@ def is_automatic(parsed: ParsedMail) -> bool:
 def find_customer(brand_id: int, address: str) -> Customer | None:
     if not address:
         return None
-    return (
-        Customer.objects.filter(
-            brand_id=brand_id,
-            contacts__brand_id=brand_id,
-            contacts__kind=ContactKind.EMAIL,
-            contacts__value=address.lower(),
-        )
-        .select_related("user", "organization")
-        .first()
-    )
+    return customer_by_contact(brand_id, ContactKind.EMAIL, address.lower(), related=("user", "organization"))
 
 
 def is_participant(customer: Customer | None, ticket: Ticket) -> bool:

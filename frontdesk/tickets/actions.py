@@ -263,6 +263,7 @@ def create_ticket(
         event = new_event(ticket, EventKind.CREATED, actor=actor, data=data)
         insert_ticket(ticket, message, event, year=number.year, number=number.sql)
         announce_event(event)
+        ticket._first_message = message  # type: ignore[attr-defined]
         return ticket
     with transaction.atomic():
         ticket.number = next_ticket_number(brand, now=now)
@@ -270,7 +271,16 @@ def create_ticket(
         message.ticket = ticket
         _save_message(message, attachments)
         record_event(ticket, EventKind.CREATED, actor=actor, data={"message": message.pk, **data})
+    ticket._first_message = message  # type: ignore[attr-defined]
     return ticket
+
+
+def first_message(ticket: Ticket) -> Message:
+    """The message a ticket was opened with: kept from ``create_ticket`` on the instance it returned."""
+    kept: Message | None = getattr(ticket, "_first_message", None)
+    if kept is not None:
+        return kept
+    return Message.objects.filter(ticket=ticket).order_by("id")[:1].get()
 
 
 def _set_status(ticket: Ticket, status: str, *, actor: Actor, fields: set[str], reason: str = "") -> None:

@@ -29,6 +29,7 @@ from frontdesk.users.models import (
     User,
 )
 from frontdesk.users.permissions import can_configure_brand, can_manage_customers
+from frontdesk.users.queries import customer_by_contact
 
 TOKEN_PREFIX = "fd_"  # noqa: S105 - a marker that tells tokens apart, not a secret
 LANGUAGES = ("en", "ru", "pl")
@@ -78,14 +79,17 @@ def _add_contacts(customer: Customer, kind: ContactKind, values: Sequence[str]) 
                     brand_id=customer.brand_id, customer=customer, kind=kind, value=value
                 )
         except IntegrityError:
-            raise Conflict(
-                _("%(value)s belongs to another customer of this brand.") % {"value": value},
-                field=f"{kind}s",
-                value=value,
-            ) from None
+            raise _contact_taken(kind, value) from None
 
 
-@transaction.atomic
+def _contact_taken(kind: str, value: str) -> Conflict:
+    return Conflict(
+        _("%(value)s belongs to another customer of this brand.") % {"value": value},
+        field=f"{kind}s",
+        value=value,
+    )
+
+
 def create_customer(
     brand: Brand,
     *,
@@ -105,7 +109,10 @@ def create_customer(
     if organization is not None and organization.brand_id != brand.pk:
         raise InvalidInput(_("The organization belongs to another brand."), field="organization")
     language = _check_language(language)
+    contacts = [(ContactKind.EMAIL, e) for e in clean_emails] + [(ContactKind.PHONE, p) for p in clean_phones]
     try:
+        # One savepoint for the customer and all their contacts (inside a caller's transaction): a taken
+        # address or account rolls back just this.
         with transaction.atomic():
             customer = Customer.objects.create(
                 brand=brand,
@@ -117,12 +124,19 @@ def create_customer(
                 email=clean_emails[0] if clean_emails else "",
                 phone=clean_phones[0] if clean_phones else "",
             )
+            CustomerContact.objects.bulk_create(
+                [
+                    CustomerContact(brand_id=brand.pk, customer=customer, kind=kind, value=value)
+                    for kind, value in contacts
+                ]
+            )
+            if user is not None:
+                _access_changed(user)
     except IntegrityError:
+        for kind, value in contacts:
+            if CustomerContact.objects.filter(brand_id=brand.pk, kind=kind, value=value).exists():
+                raise _contact_taken(kind, value) from None
         raise Conflict(_("This account is already a customer of this brand."), field="user") from None
-    _add_contacts(customer, ContactKind.EMAIL, clean_emails)
-    _add_contacts(customer, ContactKind.PHONE, clean_phones)
-    if user is not None:
-        _access_changed(user)
     return customer
 
 
@@ -135,30 +149,32 @@ def find_or_create_customer(
     kind, value = (
         (ContactKind.EMAIL, normalize_email(email)) if email else (ContactKind.PHONE, normalize_phone(phone))
     )
-    existing = (
-        Customer.objects.filter(
-            brand_id=brand.pk, contacts__brand_id=brand.pk, contacts__kind=kind, contacts__value=value
-        )
-        .select_related("organization")
-        .first()
-    )
+    existing = customer_by_contact(brand.pk, kind, value)
     if existing is not None:
         return existing
+    return create_or_find_customer(brand, actor=actor, kind=kind, value=value, name=name, language=language)
+
+
+def create_or_find_customer(
+    brand: Brand, *, actor: Actor, kind: ContactKind, value: str, name: str = "", language: str = ""
+) -> Customer:
+    """A new customer with this normalized email or phone, or the one another process has just created: for a
+    caller that looked the address up a moment ago and found no one."""
     try:
-        with transaction.atomic():
-            return create_customer(
-                brand,
-                actor=actor,
-                name=name,
-                emails=[value] if kind == ContactKind.EMAIL else [],
-                phones=[value] if kind == ContactKind.PHONE else [],
-                language=language,
-            )
+        return create_customer(
+            brand,
+            actor=actor,
+            name=name,
+            emails=[value] if kind == ContactKind.EMAIL else [],
+            phones=[value] if kind == ContactKind.PHONE else [],
+            language=language,
+        )
     except Conflict:
         # Another process created the same customer in the meantime.
-        return Customer.objects.get(
-            brand_id=brand.pk, contacts__brand_id=brand.pk, contacts__kind=kind, contacts__value=value
-        )
+        found = customer_by_contact(brand.pk, kind, value)
+        if found is None:
+            raise
+        return found
 
 
 @transaction.atomic

@@ -121,7 +121,8 @@ class Customer(TimestampedModel):
 class CustomerContact(models.Model):
     """An email address or phone number of a customer; unique within the brand."""
 
-    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the unique (brand, kind, value) index leads with the brand.
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+", db_index=False)
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
     kind = models.CharField(max_length=8, choices=ContactKind.choices)
     value = models.CharField(max_length=254)

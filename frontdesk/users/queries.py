@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
 from frontdesk.brands.models import Brand
 from frontdesk.core.errors import NotFound
 from frontdesk.users.actors import Actor
-from frontdesk.users.models import Customer, Organization, Team, User
+from frontdesk.users.models import Customer, CustomerContact, Organization, Team, User
 
 
 def brands_visible_to(actor: Actor) -> QuerySet[Brand]:
@@ -30,6 +30,19 @@ def access_brand_by_id(actor: Actor, brand_id: int) -> Brand:
         return brands_visible_to(actor).get(pk=brand_id)
     except Brand.DoesNotExist:
         raise NotFound("brand") from None
+
+
+def customer_by_contact(
+    brand_id: int, kind: str, value: str, *, related: tuple[str, ...] = ("organization",)
+) -> Customer | None:
+    """The brand's customer with this (normalized) email or phone, or None; no actor: for the channels.
+
+    The contact is found through its unique (brand, kind, value) index first, whatever the planner's statistics
+    say about the tables (a join ordered by the customer's brand walks every customer of a new brand)."""
+    contact = CustomerContact.objects.filter(brand_id=brand_id, kind=kind, value=value).values("customer_id")[
+        :1
+    ]
+    return Customer.objects.filter(pk=Subquery(contact), brand_id=brand_id).select_related(*related).first()
 
 
 def customers_visible_to(actor: Actor) -> QuerySet[Customer]:
