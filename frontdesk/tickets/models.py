@@ -72,7 +72,9 @@ class Ticket(models.Model):
     # Foreign keys whose lookups the composite indexes below already lead with carry no index of their own:
     # every index costs each of the many inserts, and a million-row table keeps them all.
     brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+", db_index=False)
-    number = models.CharField(_("number"), max_length=40, unique=True)
+    # Unique through Meta.constraints: unique=True would add a second, varchar_pattern_ops index for LIKE
+    # on PostgreSQL, and nothing searches numbers by prefix.
+    number = models.CharField(_("number"), max_length=40)
     subject = models.CharField(_("subject"), max_length=300)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.NEW)
     priority = models.CharField(
@@ -97,10 +99,13 @@ class Ticket(models.Model):
     line = models.PositiveSmallIntegerField(_("support line"), default=1)
     # Optimistic concurrency: agents' edits carry the version they saw.
     version = models.PositiveIntegerField(default=1)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Indexed in Meta only where set: almost every ticket leaves these two empty.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # A customer's answer to a closed ticket opens a new one that points back here.
     follow_up_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
@@ -115,22 +120,60 @@ class Ticket(models.Model):
         ordering = ["-id"]
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
+        # Every index costs each new ticket, so an index on a column that a new ticket leaves empty covers only
+        # the rows where it is set (PostgreSQL skips a partial index whose condition a row fails). A filter on
+        # such a column (`team_id = 5`, `organization_id IN (...)`, a foreign-key check) implies it is set, so
+        # it still uses the index. tests/test_indexes.py lists the indexes a new ticket has to update.
         indexes = [
             models.Index(fields=["brand", "status", "-id"], name="ticket_brand_status"),
             models.Index(fields=["brand", "-id"], name="ticket_brand"),
-            models.Index(fields=["assignee", "status", "-id"], name="ticket_assignee_status"),
-            models.Index(fields=["team", "status", "-id"], name="ticket_team_status"),
+            # Unassigned open tickets (the unassigned queue, and most new tickets) are in ticket_unassigned_open.
+            models.Index(
+                fields=["assignee", "status", "-id"],
+                name="ticket_assignee_status",
+                condition=Q(assignee__isnull=False) | ~OPEN_Q,
+            ),
+            models.Index(
+                fields=["team", "status", "-id"], name="ticket_team_status", condition=Q(team__isnull=False)
+            ),
             models.Index(fields=["customer", "-id"], name="ticket_customer"),
-            models.Index(fields=["organization", "-id"], name="ticket_organization"),
+            models.Index(
+                fields=["organization", "-id"],
+                name="ticket_organization",
+                condition=Q(organization__isnull=False),
+            ),
             models.Index(fields=["brand", "line", "status", "-id"], name="ticket_brand_line_status"),
             models.Index(fields=["updated_at", "id"], name="ticket_updated"),
-            models.Index(fields=["category", "-id"], name="ticket_category"),
-            # Work queues list the open tickets of an agent, a team or a brand across several statuses.
-            models.Index(fields=["assignee", "-id"], name="ticket_assignee_open", condition=OPEN_Q),
-            models.Index(fields=["team", "-id"], name="ticket_team_open", condition=OPEN_Q),
+            models.Index(
+                fields=["category", "-id"], name="ticket_category", condition=Q(category__isnull=False)
+            ),
+            # Work queues list the open tickets of an agent, a team or a brand across statuses, and the
+            # unassigned queue a brand's open tickets without an agent (in the order of this index: no sort,
+            # which `assignee_id IS NULL` on the agents' index would need).
+            models.Index(
+                fields=["assignee", "-id"],
+                name="ticket_assignee_open",
+                condition=OPEN_Q & Q(assignee__isnull=False),
+            ),
+            models.Index(
+                fields=["brand", "-id"],
+                name="ticket_unassigned_open",
+                condition=OPEN_Q & Q(assignee__isnull=True),
+            ),
+            models.Index(
+                fields=["team", "-id"], name="ticket_team_open", condition=OPEN_Q & Q(team__isnull=False)
+            ),
             models.Index(fields=["brand", "-id"], name="ticket_brand_open", condition=OPEN_Q),
+            # Only for the foreign keys (merging, protecting a ticket others point to).
+            models.Index(
+                fields=["merged_into"], name="ticket_merged_into", condition=Q(merged_into__isnull=False)
+            ),
+            models.Index(
+                fields=["follow_up_of"], name="ticket_follow_up_of", condition=Q(follow_up_of__isnull=False)
+            ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="ticket_number_unique"),
             models.CheckConstraint(condition=Q(line__gte=1, line__lte=3), name="ticket_line_1_to_3"),
         ]
 
@@ -141,10 +184,14 @@ class Ticket(models.Model):
 class Message(models.Model):
     """A public reply, an internal note or a phone-call record on a ticket."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="messages")
-    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    # The ticket's index is message_ticket. The brand's is none: a brand with tickets cannot be deleted (its
+    # tickets are protected, and so are they by their events), so only deleting a brand that never had a
+    # ticket reads this column: sequential scans of the messages and of the events (seconds at millions).
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="messages", db_index=False)
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField(max_length=8, choices=MessageKind.choices)
     author_kind = models.CharField(max_length=10, choices=AuthorKind.choices)
+    # Keeps its index: deleting a user (an admin action) sets it to NULL, a scan of every message without it.
     author = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The author's name at the time, kept when the account is gone.
     author_label = models.CharField(max_length=200)
@@ -202,9 +249,11 @@ class TicketEventQuerySet(models.QuerySet["TicketEvent"]):
 class TicketEvent(models.Model):
     """One change of a ticket: history, audit trail and the queue notifications and automation read."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
-    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    # Indexed by event_ticket; the brand as on Message (deleting a brand with no tickets scans the events).
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events", db_index=False)
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField(max_length=24, choices=EventKind.choices)
+    # Keeps its index, as Message.author does, for deleting a user.
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # Who acted, copied in so that history outlives deleted accounts.
     actor_label = models.CharField(max_length=200)
