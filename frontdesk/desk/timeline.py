@@ -19,13 +19,15 @@ from frontdesk.tickets.choices import CallDirection, Channel, EventKind, Message
 
 if TYPE_CHECKING:
     from frontdesk.mail.models import OutboundMessage
-    from frontdesk.tickets.models import Message, TicketEvent
+    from frontdesk.tickets.models import Message, Ticket, TicketEvent
 
 # Events that only say a message was added: the message itself stands in the timeline instead.
 MESSAGE_EVENTS = frozenset(
     {EventKind.CUSTOMER_MESSAGE, EventKind.REPLIED, EventKind.NOTE_ADDED, EventKind.CALL_LOGGED}
 )
 RETRYABLE = frozenset({OutboundStatus.FAILED, OutboundStatus.UNCERTAIN})
+# Channels whose customers are answered somewhere else than by mail (the chat window, the social network).
+NOT_BY_MAIL = frozenset({Channel.CHAT, Channel.SOCIAL})
 
 
 def viewer_zone(name: str) -> ZoneInfo | None:
@@ -213,6 +215,8 @@ class MessageItem:
     channel: str = ""
     call_direction: str = ""
     call_duration: str = ""
+    # The address a reply's mail will go to while the worker has not queued it yet.
+    mail_pending_to: str = ""
     kind: str = "message"
 
     @property
@@ -255,15 +259,24 @@ def team_ids_in(events: Iterable[TicketEvent]) -> set[int]:
     return ids
 
 
+def mail_recipient(ticket: Ticket) -> str:
+    """Where an agent's reply on this ticket goes by mail; empty when it is answered elsewhere."""
+    if ticket.channel in NOT_BY_MAIL:
+        return ""
+    return (ticket.customer.email or "").lower()
+
+
 def build_timeline(
     messages: Sequence[Message],
     events: Sequence[TicketEvent],
     outbound: Sequence[OutboundMessage],
     *,
     team_names: dict[int, str],
+    mail_to: str = "",
 ) -> list[MessageItem | EventItem]:
     """Messages and events in time order; each mail we sent sits on the message it carried (an
-    acknowledgement on the message its ticket was opened with)."""
+    acknowledgement on the message its ticket was opened with). A reply whose event the worker has not
+    handled yet shows its mail to ``mail_to`` as queued."""
     now = timezone.now()
     message_of_event = {
         event.pk: event.data.get("message")
@@ -275,6 +288,11 @@ def build_timeline(
         message_id = mail.source_message_id or message_of_event.get(mail.event_id or 0)
         if message_id:
             deliveries.setdefault(int(message_id), []).append(delivery_of(mail, now=now))
+    undispatched_replies = {
+        int(event.data["message"])
+        for event in events
+        if event.kind == EventKind.REPLIED and event.dispatched_at is None and event.pk in message_of_event
+    }
     rows: list[tuple[tuple[datetime, int, int], MessageItem | EventItem]] = []
     for message in messages:
         item = MessageItem(
@@ -287,6 +305,8 @@ def build_timeline(
             call_direction=_label(CallDirection, message.call_direction) if message.call_direction else "",
             call_duration=call_duration(message.call_duration_seconds),
         )
+        if mail_to and not item.deliveries and message.pk in undispatched_replies:
+            item.mail_pending_to = mail_to
         rows.append(((message.created_at, 1, message.pk), item))
     for event in events:
         if event.kind in MESSAGE_EVENTS:

@@ -1,6 +1,9 @@
-"""The ticket page: header, one timeline of messages, notes, calls and events, and the delivery of our mail."""
+"""The ticket page: header, one timeline of messages, notes, calls and events, the delivery of our mail, and
+the composer for replies and internal notes."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
@@ -9,19 +12,31 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from frontdesk.desk.timeline import build_timeline, delivery_of, team_ids_in, viewer_zone
+from frontdesk.core.errors import DomainError, NotFound, PermissionDenied, TicketChanged
+from frontdesk.desk.forms import NOTE, ComposerForm
+from frontdesk.desk.timeline import build_timeline, delivery_of, mail_recipient, team_ids_in, viewer_zone
 from frontdesk.desk.views.access import agent_view
 from frontdesk.mail.actions import retry_outbound
 from frontdesk.mail.queries import access_outbound, outbound_for_ticket
+from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.queries import access_attachment, access_ticket, events_visible_to, messages_visible_to
 from frontdesk.users.actors import Actor
 from frontdesk.users.queries import teams_visible_to
 
+if TYPE_CHECKING:
+    from frontdesk.tickets.models import Message, Ticket
 
-@require_GET
-@agent_view
-def ticket_page(request: HttpRequest, actor: Actor, number: str) -> HttpResponse:
-    ticket = access_ticket(actor, number)
+
+def _page(
+    request: HttpRequest,
+    actor: Actor,
+    ticket: Ticket,
+    form: ComposerForm | None = None,
+    *,
+    stale: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    """The page, or for HTMX the ticket's part of it: header, timeline and composer."""
     messages = list(messages_visible_to(actor, ticket))
     events = list(events_visible_to(actor, ticket))
     outbound = outbound_for_ticket(actor, ticket)
@@ -31,16 +46,74 @@ def ticket_page(request: HttpRequest, actor: Actor, number: str) -> HttpResponse
         if team_ids
         else {}
     )
-    timeline = build_timeline(messages, events, outbound, team_names=team_names)
+    timeline = build_timeline(
+        messages, events, outbound, team_names=team_names, mail_to=mail_recipient(ticket)
+    )
+    if form is None:
+        form = ComposerForm(initial={"version": ticket.version})
+    template = "desk/partials/ticket.html" if request.htmx else "desk/ticket.html"  # type: ignore[attr-defined]
     return TemplateResponse(
         request,
-        "desk/ticket.html",
+        template,
         {
             "ticket": ticket,
             "timeline": timeline,
+            "form": form,
+            "stale": stale,
             "viewer_tz": viewer_zone(getattr(request.user, "time_zone", "")),
         },
+        status=status,
     )
+
+
+@require_GET
+@agent_view
+def ticket_page(request: HttpRequest, actor: Actor, number: str) -> HttpResponse:
+    return _page(request, actor, access_ticket(actor, number))
+
+
+def _send(actor: Actor, ticket: Ticket, form: ComposerForm) -> Message:
+    data = form.cleaned_data
+    body = form.valid_body()
+    if data["kind"] == NOTE:
+        return ticket_actions.add_note(
+            ticket, actor=actor, body=body, attachments=form.uploads, version=data["version"]
+        )
+    return ticket_actions.reply_to_ticket(
+        ticket,
+        actor=actor,
+        body=body,
+        attachments=form.uploads,
+        status=data["status"] or None,
+        version=data["version"],
+    )
+
+
+@require_POST
+@agent_view
+def post_message(request: HttpRequest, actor: Actor, number: str) -> HttpResponse:
+    """Reply or note from the composer. A post made on an outdated page is not sent: the composer comes
+    back with a warning and the new timeline, and sending it again confirms."""
+    ticket = access_ticket(actor, number)
+    form = ComposerForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, actor, ticket, form, status=422)
+    try:
+        message = _send(actor, ticket, form)
+    except TicketChanged as changed:
+        data = request.POST.copy()
+        data["version"] = str(changed.extra.get("current", ""))
+        ticket = access_ticket(actor, number)
+        return _page(request, actor, ticket, ComposerForm(data, request.FILES), stale=True, status=409)
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.detail)
+        return _page(request, actor, ticket, form, status=422)
+    if not request.htmx:  # type: ignore[attr-defined]
+        url = reverse("desk:ticket", args=[ticket.number])
+        return HttpResponseRedirect(f"{url}#message-{message.pk}")
+    return _page(request, actor, access_ticket(actor, number))
 
 
 @require_POST
