@@ -10,7 +10,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,25 +94,29 @@ def store_raw(
     raw = bytes(raw)
     sha256 = hashlib.sha256(raw).hexdigest()
     message_id = header_message_id(raw)
-    existing = _existing(brand, mailbox, sha256, message_id, uidvalidity, uid)
-    if existing is not None:
-        return existing, False
+    row = InboundMessage(
+        brand=brand,
+        mailbox=mailbox,
+        raw=raw,
+        size=len(raw),
+        sha256=sha256,
+        message_id=message_id,
+        source_uidvalidity=uidvalidity if uid is not None else None,
+        source_uid=uid,
+        envelope_from=envelope_from[:254],
+        envelope_to=[a[:254] for a in envelope_to][:50],
+    )
+    # Stored optimistically: the unique source key, bytes and Message-ID turn a copy into an IntegrityError,
+    # and only then is the stored one looked up. Outside a transaction the INSERT is the only statement.
     try:
-        with transaction.atomic():
-            inbound = InboundMessage.objects.create(
-                brand=brand,
-                mailbox=mailbox,
-                raw=raw,
-                size=len(raw),
-                sha256=sha256,
-                message_id=message_id,
-                source_uidvalidity=uidvalidity if uid is not None else None,
-                source_uid=uid,
-                envelope_from=envelope_from[:254],
-                envelope_to=[a[:254] for a in envelope_to][:50],
-            )
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        else:
+            row.save(force_insert=True)
+        inbound = row
     except IntegrityError:
-        # Another process stored the same message a moment ago.
+        # Stored before: by a re-run, a second copy, or another process a moment ago.
         existing = _existing(brand, mailbox, sha256, message_id, uidvalidity, uid)
         if existing is None:
             raise

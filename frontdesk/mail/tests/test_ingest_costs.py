@@ -70,3 +70,18 @@ def test_the_customer_look_up_goes_through_the_contacts_unique_index(mail_cast, 
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "customer_contact_unique" in plan, plan
+
+
+def test_storing_a_new_mail_is_one_statement_and_a_copy_finds_the_stored_one(
+    mail_cast, count_queries, django_capture_on_commit_callbacks
+):
+    raw = make_mail(frm="nina@customer.example")
+    with count_queries() as queries:
+        first = store_raw_message(raw, brand=mail_cast.opera.brand)
+    statements = [q for q in queries if not TRANSACTION_CONTROL.match(q)]
+    assert len(statements) == 1, queries
+    assert statements[0].startswith('INSERT INTO "mail_inboundmessage"')
+    # The same bytes, and other bytes with the same Message-ID, are the stored message.
+    assert store_raw_message(raw, brand=mail_cast.opera.brand) == first
+    assert store_raw_message(raw.replace(b"e-tickets", b"tickets"), brand=mail_cast.opera.brand) == first
+    assert InboundMessage.objects.count() == 1
