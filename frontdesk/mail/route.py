@@ -148,10 +148,16 @@ def thread_by_plus_address(inbound: InboundMessage, parsed: ParsedMail) -> Ticke
         *(a.address for a in parsed.to),
         *(a.address for a in parsed.cc),
     ]
+    prefix = inbound.brand.ticket_prefix
     for tag in plus_tags(inbound.brand_id, [r for r in recipients if r]):
-        # Mail addresses are case-insensitive, ticket numbers are not written in one case: compare ignoring it.
+        # Mail servers may change the case of an address: the number is tried as written, in capitals, in small
+        # letters and with the brand's prefix as the brand writes it, each through the unique index (a
+        # case-insensitive comparison would read every ticket of the brand, for any made-up address).
+        variants = {tag, tag.upper(), tag.lower()}
+        if prefix and tag.lower().startswith(prefix.lower()):
+            variants.add(prefix + tag[len(prefix) :].upper())
         ticket = (
-            Ticket.objects.filter(brand_id=inbound.brand_id, number__iexact=tag)
+            Ticket.objects.filter(brand_id=inbound.brand_id, number__in=sorted(variants))
             .select_related("brand")
             .first()
         )

@@ -139,3 +139,18 @@ def test_without_plus_addressing_mail_carries_no_reply_to(mail_cast, pipe, mailo
     ticket = _opened(pipe)
     acknowledgement = next(m for m in mailoutbox if ticket.number in m.subject)
     assert acknowledgement.reply_to == []
+
+
+def test_the_ticket_address_is_looked_up_by_exact_numbers_not_by_a_scan(plus_box, pipe):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ticket = _opened(pipe)
+    answer = make_mail(frm="anna@customer.example", to=_plus(ticket).lower(), subject="Another question")
+    with CaptureQueriesContext(connection) as captured:
+        pipe(answer, "--brand", "opera")
+    lookups = [q["sql"] for q in captured.captured_queries if 'FROM "tickets_ticket"' in q["sql"]]
+    assert lookups
+    # A case-insensitive comparison reads every ticket of the brand, for any made-up address.
+    assert not [q for q in lookups if "UPPER(" in q or "LIKE" in q], lookups
+    assert InboundMessage.objects.order_by("id").last().ticket == ticket
