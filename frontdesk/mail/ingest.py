@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from frontdesk.core.language import guess_language
 from frontdesk.mail.actions import mark_processed, record_bounce
 from frontdesk.mail.choices import InboundStatus
 from frontdesk.mail.models import InboundMessage
@@ -76,13 +77,16 @@ def _add_extra_attachments(ticket: Ticket, extra: list[AttachmentIn]) -> None:
 def _customer(route: Route, parsed: ParsedMail, inbound: InboundMessage) -> Customer:
     if route.customer is not None:
         return route.customer
-    # Routing looked the sender up a moment ago and found no one.
+    # Routing looked the sender up a moment ago and found no one. A new customer is answered in the language
+    # they wrote in, when the brand offers it.
+    written = f"{parsed.subject or ''}\n{parsed.visible_text or parsed.text or ''}"
     return create_or_find_customer(
         inbound.brand,
         actor=SYSTEM,
         kind=ContactKind.EMAIL,
         value=normalize_email(sender_of(parsed)),
         name=(parsed.from_.name or "")[:200],
+        language=guess_language(written, inbound.brand.languages or []),
     )
 
 

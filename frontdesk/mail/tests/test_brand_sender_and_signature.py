@@ -38,7 +38,11 @@ def _configure(brand) -> None:
 
 def test_acknowledgement_comes_from_the_brands_russian_sender_with_its_signature(mail_cast, pipe):
     _configure(mail_cast.opera.brand)
-    pipe(make_mail(frm="anna@customer.example"), "--brand", "opera")
+    pipe(
+        make_mail(frm="anna@customer.example", body="Здравствуйте, билеты так и не пришли."),
+        "--brand",
+        "opera",
+    )
     [ack] = mail.outbox
     assert _decoded(ack.from_email) == SENDERS["ru"]
     assert _decoded(ack.message()["From"]) == SENDERS["ru"]

@@ -316,3 +316,27 @@ def test_attachments_arrive_byte_for_byte(mail_cast, pipe):
     message = Message.objects.get()
     stored = {a.filename: a.file.open("rb").read() for a in message.attachments.all()}
     assert stored == {"notes.txt": b"plain text is kept too\n", "scan.bin": data}
+
+
+def test_a_new_customer_is_answered_in_the_language_they_wrote_in(mail_cast, pipe):
+    # The brand speaks Russian first and English too.
+    assert mail_cast.opera.brand.languages == ["ru", "en"]
+    pipe(
+        make_mail(
+            frm="kate@customer.example", body="Hello, I paid for two tickets but got no e-mail with them."
+        ),
+        "--brand",
+        "opera",
+    )
+    pipe(
+        make_mail(
+            frm="oleg@customer.example", body="Здравствуйте, я оплатил два билета, но письмо не пришло."
+        ),
+        "--brand",
+        "opera",
+    )
+    english, russian = Ticket.objects.order_by("id")
+    assert (english.customer.language, english.language) == ("en", "en")
+    assert (russian.customer.language, russian.language) == ("ru", "ru")
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    assert by_recipient["kate@customer.example"].subject != by_recipient["oleg@customer.example"].subject

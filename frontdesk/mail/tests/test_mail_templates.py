@@ -74,7 +74,13 @@ def _form(brand, **fields):
 def test_brand_a_template_is_used_for_its_acknowledgement_and_not_for_brand_b(mail_cast, pipe):
     _template(mail_cast.opera.brand)
     pipe(make_mail(frm="Anna <anna@customer.example>", subject="Lost tickets"), "--brand", "opera")
-    pipe(make_mail(frm="bob@customer.example", to=TOURS, subject="Lost tickets"), "--brand", "opera-tours")
+    pipe(
+        make_mail(
+            frm="bob@customer.example", to=TOURS, subject="Lost tickets", body="Билеты потерялись, помогите."
+        ),
+        "--brand",
+        "opera-tours",
+    )
     opera_ticket = Ticket.objects.get(brand=mail_cast.opera.brand)
     opera_ack, tours_ack = mail.outbox
     assert opera_ack.subject == f"Opera got it: Lost tickets [{opera_ticket.number}]"
