@@ -1,6 +1,7 @@
 """Mail ingest: 1,000 generated mails through the pipe and the IMAP path, processed by ``frontdesk worker``.
 
     python -m bench.mail_ingest [--mails 1000] [--workers 2] [--threads 2] [--pipe-sample 10] [--smoke]
+                                [--no-imap] [--no-helpdesk]
 
 The mix: 60% new plain mails, 20% new mails with a text and a PNG attachment, 20% replies to existing tickets
 (``In-Reply-To`` one of our acknowledgements' Message-IDs, from the ticket's customer). Each path gets its own
@@ -19,6 +20,9 @@ Processing: once a path has stored its mails, ``--workers`` ``frontdesk worker``
 ``--threads`` threads each) start and take the queued work: parse, route and ingest every mail, then
 the acknowledgements (event dispatch, planning, sending through Django's dummy mail backend). The rate is
 taken from the mails' own ``processed_at`` times (first to last), so the workers' start-up is not counted.
+
+Then the same mix goes through django-helpdesk's importer in as many processes (``bench/helpdesk_mail.py``: its own
+virtualenv and throwaway database), for comparison in the same run; ``--no-helpdesk`` (and ``--smoke``) skip it.
 
 Checked afterwards: every mail ends ingested (none quarantined), replies joined their tickets, and every
 attachment is kept: count, names, sizes and SHA-256 of the stored files against the generated ones. The SQL
@@ -634,6 +638,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=300.0, help="seconds per processing phase")
     parser.add_argument("--smoke", action="store_true", help="40 mails per path, for CI")
     parser.add_argument("--drop", action="store_true", help="drop the database afterwards")
+    parser.add_argument(
+        "--no-helpdesk",
+        action="store_true",
+        help="skip django-helpdesk's importer on the same mix (bench/helpdesk_mail.py; its own virtualenv)",
+    )
     args = parser.parse_args(argv)
     try:
         return run(args)
@@ -648,6 +657,7 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.smoke:
         args.mails, args.pipe_sample, args.time_limit = 40, 2, 90.0
+        args.no_helpdesk = True
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     ensure_database(os.environ["DATABASE_URL"], reset=True)
     os.environ.update(bench_env())
@@ -775,6 +785,21 @@ def run(args: argparse.Namespace) -> int:
     query_rows = count_queries(pipe_brand, pipe_seeds, show_sql=args.show_sql)
     print_table(["mail", "store", "process", "acknowledgement: plan", "acknowledgement: send"], query_rows)
     print(f"\nTarget: ≤ {TARGET_QUERIES} queries per new ticket (store + process).")
+    if not args.no_helpdesk:
+        from bench import helpdesk_mail
+
+        helpdesk = helpdesk_mail.run(args.mails, args.workers, args.time_limit)
+        print(f"\n## The same mix through django-helpdesk's importer ({args.workers} processes)\n")
+        print_table(helpdesk_mail.HEADERS, helpdesk_mail.table_rows([helpdesk]))
+        ours = [p.rate for _name, _check, p in checks]
+        if helpdesk["rate"]:
+            print(
+                "\nFrontdesk's processing rate is "
+                + ", ".join(f"{rate / helpdesk['rate']:.1f}×" for rate in ours)
+                + " django-helpdesk's (pipe"
+                + (", IMAP" if len(ours) > 1 else "")
+                + ")."
+            )
     if args.profile:
         print("\n## Profile\n")
         print(profile(pipe_brand, args.profile, 45))
