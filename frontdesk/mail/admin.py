@@ -181,6 +181,7 @@ class InboundMessageAdmin(BrandScopedAdmin):
         "brand",
         "status",
         "reason",
+        "why",
         "sender",
         "subject",
         "ticket",
@@ -195,6 +196,12 @@ class InboundMessageAdmin(BrandScopedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).defer("raw")
+
+    @admin.display(description=_("why"))
+    def why(self, obj: InboundMessage) -> str:
+        """The sentence behind the reason code, for a quarantined mail: what an agent has to fix."""
+        text = " ".join(obj.error.split())
+        return text[:157] + "…" if len(text) > 160 else text
 
     @admin.display(description=_("raw mail"))
     def raw_link(self, obj: InboundMessage) -> str:

@@ -22,6 +22,7 @@ from frontdesk.mail.actions import quarantine_message
 from frontdesk.mail.choices import InboundStatus, MailboxKind, OutboundStatus
 from frontdesk.mail.ingest import Quarantine, ingest_message
 from frontdesk.mail.models import InboundMessage, Mailbox, OutboundMessage
+from frontdesk.mail.parse import ParseError
 from frontdesk.mail.route import route_message
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,10 @@ def process_inbound(inbound_id: int) -> str:
         quarantine_message(inbound, reason=error.reason, error=str(error), parser_version=version)
     except DomainError as error:
         quarantine_message(inbound, reason=error.code, error=str(error.detail), parser_version=version)
+    except ParseError as error:
+        # A mail that cannot be taken in (empty, too large, no headers): expected, so no traceback in the log.
+        logger.warning("Inbound message %s quarantined: %s (%s)", inbound_id, error.code, error)
+        quarantine_message(inbound, reason=error.code[:50], error=str(error), parser_version=version)
     except Exception as error:
         logger.warning("Inbound message %s quarantined", inbound_id, exc_info=True)
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()

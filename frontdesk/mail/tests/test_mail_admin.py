@@ -62,3 +62,20 @@ def test_reprocess_action_ingests_a_quarantined_mail(client, mail_cast, django_c
     inbound.refresh_from_db()
     assert inbound.status == InboundStatus.INGESTED
     assert Ticket.objects.count() == 1
+
+
+def test_the_quarantine_list_says_why_in_a_sentence_and_the_log_has_no_traceback(
+    client, mail_cast, pipe, caplog
+):
+    caplog.set_level("WARNING", logger="frontdesk.mail.tasks")
+    inbound = pipe(b"this is not a mail at all\r\n", "--brand", "opera")
+    inbound.refresh_from_db()
+    assert inbound.status == InboundStatus.QUARANTINED
+    assert inbound.reason
+    assert inbound.error.startswith("The mail")
+    [record] = [r for r in caplog.records if r.name == "frontdesk.mail.tasks"]
+    assert inbound.reason in record.getMessage()
+    assert record.exc_info is None
+    _login(client, mail_cast.opera.admin)
+    listing = client.get(reverse("admin:mail_inboundmessage_changelist") + "?status=quarantined")
+    assert inbound.error in listing.content.decode()
