@@ -8,13 +8,14 @@ from __future__ import annotations
 import logging
 import secrets
 import smtplib
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.template.loader import select_template
 from django.utils import timezone, translation
@@ -207,8 +208,13 @@ def _plan_acknowledgement(event: TicketEvent, ticket: Ticket) -> OutboundMessage
     if not recipient:
         return None
     skip = ""
-    origin = InboundMessage.objects.filter(ticket_message_id=event.data.get("message")).first()
-    if origin is not None and origin.is_automatic:
+    # Only the flag: the row also holds the raw mail, up to 25 MB.
+    origin_is_automatic = (
+        InboundMessage.objects.filter(ticket_message_id=event.data.get("message"))
+        .values_list("is_automatic", flat=True)
+        .first()
+    )
+    if origin_is_automatic:
         skip = "automatic_sender"
     elif is_suppressed(ticket.brand_id, recipient):
         skip = "suppressed"
@@ -292,12 +298,11 @@ def _create(
     skip: str,
     source_message: Message | None,
 ) -> OutboundMessage:
-    existing = OutboundMessage.objects.filter(event=event, recipient=recipient).first()
-    if existing is not None:
-        return existing
     in_reply_to, references = _thread(ticket)
+    # Planned optimistically: the unique (event, recipient) turns a second planning into an IntegrityError, and
+    # only then is the first one read. Outside a transaction the INSERT is the only statement.
     try:
-        with transaction.atomic():
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
             return OutboundMessage.objects.create(
                 brand_id=ticket.brand_id,
                 ticket=ticket,

@@ -85,3 +85,22 @@ def test_storing_a_new_mail_is_one_statement_and_a_copy_finds_the_stored_one(
     assert store_raw_message(raw, brand=mail_cast.opera.brand) == first
     assert store_raw_message(raw.replace(b"e-tickets", b"tickets"), brand=mail_cast.opera.brand) == first
     assert InboundMessage.objects.count() == 1
+
+
+def test_planning_an_acknowledgement_reads_no_raw_mail_and_few_statements(
+    mail_cast, count_queries, django_capture_on_commit_callbacks
+):
+    from frontdesk.mail.consumers import send_ticket_mail
+    from frontdesk.mail.models import OutboundMessage
+    from frontdesk.tickets.models import TicketEvent
+
+    inbound = _store(make_mail(frm="nina@customer.example"), mail_cast.opera.brand)
+    process_inbound(inbound.pk)
+    event = TicketEvent.objects.get()
+    with count_queries() as queries:
+        send_ticket_mail(event)
+    assert OutboundMessage.objects.get().recipient == "nina@customer.example"
+    # ticket, origin flag, suppression, rate cap, stored template, thread (received, sent), insert
+    statements = [q for q in queries if not TRANSACTION_CONTROL.match(q)]
+    assert len(statements) <= 8, "\n".join(statements)
+    assert not [q for q in queries if "mail_inboundmessage" in q and '"raw"' in q], queries
