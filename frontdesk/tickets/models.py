@@ -136,6 +136,9 @@ class Ticket(models.Model):
             models.Index(
                 fields=["team", "status", "-id"], name="ticket_team_status", condition=Q(team__isnull=False)
             ),
+            # A team's whole list, newest first, read in index order (without it the primary key is walked
+            # backwards past every other team's tickets). New tickets have no team: inserts do not touch it.
+            models.Index(fields=["team", "-id"], name="ticket_team", condition=Q(team__isnull=False)),
             models.Index(fields=["customer", "-id"], name="ticket_customer"),
             models.Index(
                 fields=["organization", "-id"],

@@ -119,6 +119,7 @@ def test_an_agent_organization_team_and_category_put_a_ticket_in_their_indexes(c
         "ticket_organization",
         "ticket_assignee_open",
         "ticket_assignee_status",
+        "ticket_team",
         "ticket_team_open",
         "ticket_team_status",
         "ticket_category",
