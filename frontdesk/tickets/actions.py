@@ -257,11 +257,25 @@ def create_ticket(
         call_direction=call_direction,
         call_duration_seconds=call_duration_seconds,
     )
-    number = number_sql_for(brand, now) if not attachments and can_insert_at_once() else None
+    number = number_sql_for(brand, now) if can_insert_at_once() else None
     if number is not None:
-        # PostgreSQL: the number, the ticket, its message and its event in one statement (tickets.inserts).
+        # PostgreSQL: the number, the ticket, its message, attachments and event in one statement
+        # (tickets.inserts).
         event = new_event(ticket, EventKind.CREATED, actor=actor, data=data)
-        insert_ticket(ticket, message, event, year=number.year, number=number.sql)
+        files = [
+            Attachment(
+                message=message,
+                ticket=ticket,
+                brand_id=brand.pk,
+                file=item.file,
+                filename=item.filename,
+                content_type=item.content_type,
+                size=item.size,
+                sha256=item.sha256,
+            )
+            for item in [store_attachment(a) for a in attachments]
+        ]
+        insert_ticket(ticket, message, event, year=number.year, number=number.sql, attachments=files)
         announce_event(event)
         ticket._first_message = message  # type: ignore[attr-defined]
         return ticket

@@ -1,10 +1,10 @@
 """A new ticket in one round trip on PostgreSQL.
 
 ``create_ticket`` builds and checks the ticket, its first message and its ``created`` event as model instances,
-as always; on PostgreSQL, when there are no attachments to store, this module writes all of them with the next
-number from the brand's counter in a single statement of data-modifying CTEs. One statement is atomic by
-itself, so no transaction has to be opened around it, and a failure leaves nothing behind: not even a used
-number. The columns and values come from the models' own fields, so a field added to a model is written here
+as always; on PostgreSQL this module writes all of them, with the message's attachments, and the next number
+from the brand's counter in a single statement of data-modifying CTEs. One statement is atomic by itself, so no
+transaction has to be opened around it, and a failure leaves no row behind: not even a used number (an
+attachment's file, written to storage just before, is removed by the orphan-file sweep). The columns and values come from the models' own fields, so a field added to a model is written here
 without a change. On other databases, and for numbering formats this cannot express, ``create_ticket`` writes
 the same rows one by one.
 """
@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
 from django.db.models import Model
 
-from frontdesk.tickets.models import Message, Ticket, TicketCounter, TicketEvent
+from frontdesk.tickets.models import Attachment, Message, Ticket, TicketCounter, TicketEvent
 
 _SEQ_SPEC = re.compile(r"(0?)(\d*)d?")
 
@@ -84,14 +85,22 @@ def can_insert_at_once() -> bool:
 
 
 def insert_ticket(
-    ticket: Ticket, message: Message, event: TicketEvent, *, year: int, number: tuple[str, list[Any]]
+    ticket: Ticket,
+    message: Message,
+    event: TicketEvent,
+    *,
+    year: int,
+    number: tuple[str, list[Any]],
+    attachments: Sequence[Attachment] = (),
 ) -> None:
-    """Write ``ticket`` (numbered from the counter of its brand and ``year``), ``message`` and ``event`` in one
-    statement; the event's data gets the message id under ``message``. The instances get their ids."""
+    """Write ``ticket`` (numbered from the counter of its brand and ``year``), ``message``, its ``attachments``
+    (their files are written to storage first) and ``event`` in one statement; the event's data gets the message
+    id under ``message``. The instances get their ids."""
     number_expression, number_params = number
     ticket_columns, ticket_values = _columns(ticket, skip={"number"})
     message_columns, message_values = _columns(message, skip={"ticket_id"})
     event_columns, event_values = _columns(event, skip={"ticket_id", "data"})
+    attachment_rows = [_columns(a, skip={"message_id", "ticket_id"}) for a in attachments]
     quote = connection.ops.quote_name
     counter = quote(TicketCounter._meta.db_table)
 
@@ -108,9 +117,23 @@ def insert_ticket(
         f"e AS (INSERT INTO {quote(TicketEvent._meta.db_table)} "
         f"({', '.join(event_columns)}, {quote('ticket_id')}, {quote('data')}) "
         f"VALUES ({placeholders(event_values)}, (SELECT id FROM t), "
-        f"%s::jsonb || jsonb_build_object('message', (SELECT id FROM m))) RETURNING id) "
-        f"SELECT t.id, t.number, m.id, e.id FROM t, m, e"
+        f"%s::jsonb || jsonb_build_object('message', (SELECT id FROM m))) RETURNING id)"
     )
+    attachment_values: list[Any] = []
+    if attachment_rows:
+        rows = ", ".join(
+            f"({placeholders(values)}, (SELECT id FROM m), (SELECT id FROM t))"  # noqa: S608 - placeholders only
+            for _columns_, values in attachment_rows
+        )
+        sql += (
+            f", a AS (INSERT INTO {quote(Attachment._meta.db_table)} "  # noqa: S608 - names from the models
+            f"({', '.join(attachment_rows[0][0])}, {quote('message_id')}, {quote('ticket_id')}) "
+            f"VALUES {rows} RETURNING id)"
+        )
+        attachment_values = [v for _columns_, values in attachment_rows for v in values]
+    # Ids come from one sequence in the order of the VALUES rows.
+    attachment_ids = "(SELECT array_agg(id ORDER BY id) FROM a)" if attachment_rows else "NULL"
+    sql += f" SELECT t.id, t.number, m.id, e.id, {attachment_ids} FROM t, m, e"  # noqa: S608 - constant parts
     data = {key: value for key, value in event.data.items() if key != "message"}
     data_field = TicketEvent._meta.get_field("data")
     params = [
@@ -121,10 +144,11 @@ def insert_ticket(
         *message_values,
         *event_values,
         data_field.get_db_prep_save(data, connection),
+        *attachment_values,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        ticket_id, ticket_number, message_id, event_id = cursor.fetchone()
+        ticket_id, ticket_number, message_id, event_id, attachment_ids = cursor.fetchone()
     _saved(ticket, ticket_id)
     ticket.number = ticket_number
     message.ticket = ticket
@@ -132,3 +156,7 @@ def insert_ticket(
     event.ticket = ticket
     event.data = {**data, "message": message_id}
     _saved(event, event_id)
+    for attachment, attachment_id in zip(attachments, attachment_ids or [], strict=True):
+        attachment.message = message
+        attachment.ticket = ticket
+        _saved(attachment, attachment_id)

@@ -104,3 +104,23 @@ def test_planning_an_acknowledgement_reads_no_raw_mail_and_few_statements(
     statements = [q for q in queries if not TRANSACTION_CONTROL.match(q)]
     assert len(statements) <= 8, "\n".join(statements)
     assert not [q for q in queries if "mail_inboundmessage" in q and '"raw"' in q], queries
+
+
+def test_a_new_mail_with_attachments_costs_no_more_statements_on_postgresql(
+    mail_cast, count_queries, django_capture_on_commit_callbacks, is_postgres
+):
+    if not is_postgres:
+        return
+    raw = make_mail(
+        frm="Nina <nina@customer.example>",
+        attachments=(
+            ("order.txt", "text/plain", b"order 4711\n"),
+            ("seat.png", "image/png", b"\x89PNG" + b"x" * 64),
+        ),
+    )
+    inbound = _store(raw, mail_cast.opera.brand)
+    with count_queries() as queries:
+        assert process_inbound(inbound.pk) == InboundStatus.INGESTED
+    statements = [q for q in queries if not TRANSACTION_CONTROL.match(q)]
+    assert len(statements) <= 12, "\n".join(statements)
+    assert Ticket.objects.get().pk == InboundMessage.objects.get(pk=inbound.pk).ticket_id

@@ -111,3 +111,33 @@ def test_a_failed_insert_in_one_statement_leaves_no_row_and_no_used_number(db, i
     assert TicketCounter.objects.get(brand=brand).value == 0
     TicketCounter.objects.filter(brand=brand).update(value=1)
     assert _create(brand, customer).number == first.number.replace("000001", "000002")
+
+
+def test_attachments_go_in_the_same_statement_with_their_files_stored(
+    db, is_postgres, monkeypatch, count_queries
+):
+    if not is_postgres:
+        pytest.skip("the one-statement insert is PostgreSQL's")
+    from frontdesk.tickets.content import AttachmentIn
+    from frontdesk.tickets.models import Attachment
+
+    brand = create_brand(name="Opera", slug="opera", ticket_prefix="OPR")
+    customer = find_or_create_customer(brand, actor=SYSTEM, email="buyer@example.com")
+    files = [
+        AttachmentIn("order.txt", "text/plain", b"order 4711\r\n"),
+        AttachmentIn("seat.png", "image/png", b"\x89PNG\r\n\x1a\n" + b"x" * 100),
+    ]
+    with count_queries() as queries:
+        fast = _create(brand, customer, attachments=files)
+    assert len([q for q in queries if not q.startswith(("SAVEPOINT", "RELEASE"))]) == 1, queries
+    monkeypatch.setattr(actions, "can_insert_at_once", lambda: False)
+    slow = _create(brand, customer, attachments=files)
+
+    def kept(ticket):
+        rows = Attachment.objects.filter(ticket=ticket).order_by("id")
+        return [(a.filename, a.content_type, a.size, a.sha256, a.message_id, a.file.read()) for a in rows]
+
+    fast_rows, slow_rows = kept(fast), kept(slow)
+    assert [row[:4] for row in fast_rows] == [row[:4] for row in slow_rows]
+    assert [row[5] for row in fast_rows] == [f.data for f in files]
+    assert {row[4] for row in fast_rows} == {actions.first_message(fast).pk}
