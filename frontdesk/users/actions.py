@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +27,7 @@ from frontdesk.users.models import (
     Customer,
     CustomerContact,
     Organization,
+    SavedView,
     Team,
     User,
 )
@@ -343,3 +346,119 @@ def authenticate_token(raw: str) -> tuple[User, Actor] | None:
         if seconds:
             cache.set(token_cache_key(key_hash), (token_id, now, user, actor), seconds)
     return user, actor
+
+
+# Saved ticket views ---------------------------------------------------------------------------------------
+
+MAX_VIEW_FILTERS_BYTES = 4000
+_KEEP: Any = object()
+
+
+def _clean_view_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name or len(name) > 120:
+        raise InvalidInput(_("A view needs a name of at most 120 characters."), field="name")
+    return name
+
+
+def _clean_view_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
+    """Filters are the caller's (``tickets.queues`` writes and reads them); here only their shape and size.
+    Whatever ids they hold are filters inside the agent's own scope when the view is opened."""
+    if not isinstance(filters, Mapping) or not all(isinstance(k, str) for k in filters):
+        raise InvalidInput(_("The filters of a view are a set of named values."), field="filters")
+    try:
+        size = len(json.dumps(dict(filters)))
+    except (TypeError, ValueError):
+        raise InvalidInput(_("The filters of a view are a set of named values."), field="filters") from None
+    if size > MAX_VIEW_FILTERS_BYTES:
+        raise InvalidInput(_("The view has too many filters."), field="filters")
+    return dict(filters)
+
+
+def _check_view_brand(actor: Actor, brand: Brand | None, shared: bool) -> None:
+    if brand is not None:
+        require(actor.serves(brand.pk))
+    if shared and brand is None:
+        raise InvalidInput(_("Choose the brand whose agents will see the shared view."), field="brand")
+
+
+def _may_change_view(actor: Actor, view: SavedView) -> bool:
+    """The owner, and for a shared view the admins of its brand."""
+    if view.owner_id == actor.user_id:
+        return view.brand_id is None or actor.serves(view.brand_id)
+    return view.is_shared and view.brand_id is not None and actor.administers(view.brand_id)
+
+
+def _save_view(view: SavedView, *, fields: Sequence[str] | None = None) -> SavedView:
+    try:
+        with transaction.atomic():
+            if fields is None:
+                view.save(force_insert=True)
+            else:
+                view.save(update_fields=[*fields, "updated_at"])
+    except IntegrityError:
+        raise Conflict(
+            _("You already have a view named %(name)s.") % {"name": view.name}, field="name"
+        ) from None
+    return view
+
+
+def create_saved_view(
+    *,
+    actor: Actor,
+    name: str,
+    filters: Mapping[str, Any],
+    brand: Brand | None = None,
+    shared: bool = False,
+) -> SavedView:
+    """A named ticket list for the agent; shared with the agents of ``brand`` when ``shared``."""
+    owner_id = actor.user_id
+    require(actor.is_agent and owner_id is not None)
+    assert owner_id is not None  # for the type checker: ``require`` refused otherwise
+    _check_view_brand(actor, brand, shared)
+    view = SavedView(
+        owner_id=owner_id,
+        brand=brand,
+        name=_clean_view_name(name),
+        is_shared=shared,
+        filters=_clean_view_filters(filters),
+    )
+    return _save_view(view)
+
+
+def update_saved_view(
+    view: SavedView,
+    *,
+    actor: Actor,
+    name: str = _KEEP,
+    filters: Mapping[str, Any] = _KEEP,
+    brand: Brand | None = _KEEP,
+    shared: bool = _KEEP,
+) -> SavedView:
+    """Rename, refilter, move or (un)share a view; omitted fields stay. Only its owner, or for a shared view
+    an admin of its brand, may change it."""
+    require(_may_change_view(actor, view))
+    changes: dict[str, Any] = {}
+    if name is not _KEEP:
+        changes["name"] = _clean_view_name(name)
+    if filters is not _KEEP:
+        changes["filters"] = _clean_view_filters(filters)
+    if brand is not _KEEP:
+        changes["brand"] = brand
+    if shared is not _KEEP:
+        changes["is_shared"] = shared
+    new_brand: Brand | None = changes.get("brand", view.brand)
+    new_shared: bool = changes.get("is_shared", view.is_shared)
+    _check_view_brand(actor, new_brand, new_shared)
+    if new_shared and view.owner_id != actor.user_id:
+        require(new_brand is not None and actor.administers(new_brand.pk))
+    # Checked first, changed after: a refused change leaves the caller's instance as it was.
+    for attribute, value in changes.items():
+        setattr(view, attribute, value)
+    fields = list(changes)
+    return _save_view(view, fields=fields) if fields else view
+
+
+def delete_saved_view(view: SavedView, *, actor: Actor) -> None:
+    require(_may_change_view(actor, view))
+    SavedView.objects.filter(pk=view.pk).delete()

@@ -193,3 +193,32 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name or self.user_id})"
+
+
+class SavedView(TimestampedModel):
+    """A ticket list an agent named: a queue with filters and a sort. Shared views are offered to every agent
+    of their brand; personal ones to their owner only."""
+
+    # Indexed by the unique (owner, name) constraint.
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # Set for shared views: whose agents see it, and the brand its list stays within.
+    brand = models.ForeignKey(Brand, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    is_shared = models.BooleanField(_("shared"), default=False)
+    # The queue, filters and sort, as ``tickets.queues.QueueFilters.to_json`` writes them.
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="saved_view_owner_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(is_shared=False) | models.Q(brand__isnull=False),
+                name="saved_view_shared_has_brand",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

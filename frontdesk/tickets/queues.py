@@ -1,0 +1,453 @@
+"""Work queues of the agent desk: which tickets each queue holds, capped counts, sorting and cursor pages.
+
+Every queue starts from ``filter_tickets`` (so from ``tickets_visible_to``): a brand, team or agent id from a
+request or a saved view can only narrow what the agent sees, never widen it. Each queue reads one of the
+ticket indexes in order (see ``Ticket.Meta.indexes``), and counts stop at ``COUNT_CAP`` rows, so the sidebar costs
+the same at a thousand tickets as at a million.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from frontdesk.core.errors import NotFound
+from frontdesk.tickets.choices import OPEN_STATUSES, Channel, Priority, Status, WorkLogKind
+from frontdesk.tickets.models import Ticket, WorkLogEntry
+from frontdesk.tickets.queries import TicketFilters, filter_tickets
+from frontdesk.users.actors import Actor
+from frontdesk.users.models import SavedView, Team
+
+E = TypeVar("E", bound=StrEnum)
+
+PAGE_SIZE = 50
+# Counts stop here: "999+" says enough, and counting further would read every matching row.
+COUNT_CAP = 1000
+RECENT = timedelta(days=1)
+MAX_TAG = 50
+WAITING_STATUSES = (Status.PENDING_CUSTOMER, Status.PENDING_THIRD_PARTY)
+_OPEN = tuple(sorted(OPEN_STATUSES))
+
+
+class QueueKind(StrEnum):
+    MINE = "mine"
+    TEAM = "team"
+    UNASSIGNED = "unassigned"
+    LINE1 = "line-1"
+    LINE2 = "line-2"
+    LINE3 = "line-3"
+    ESCALATED = "escalated"
+    WAITING = "waiting"
+    RECENT = "recent"
+    ALL = "all"
+
+
+QUEUE_LABELS: dict[QueueKind, Promise] = {
+    QueueKind.MINE: _("My tickets"),
+    QueueKind.TEAM: _("My teams"),
+    QueueKind.UNASSIGNED: _("Unassigned"),
+    QueueKind.LINE1: _("Line 1"),
+    QueueKind.LINE2: _("Line 2"),
+    QueueKind.LINE3: _("Line 3"),
+    QueueKind.ESCALATED: _("Escalated to me"),
+    QueueKind.WAITING: _("Waiting for customer"),
+    QueueKind.RECENT: _("Recently updated"),
+    QueueKind.ALL: _("All tickets"),
+}
+
+
+class Sort(StrEnum):
+    UPDATED_DESC = "-updated"
+    UPDATED = "updated"
+    CREATED_DESC = "-created"
+    CREATED = "created"
+    PRIORITY_DESC = "-priority"
+    PRIORITY = "priority"
+    NUMBER = "number"
+    NUMBER_DESC = "-number"
+
+
+SORT_LABELS: dict[Sort, Promise] = {
+    Sort.UPDATED_DESC: _("Updated, newest first"),
+    Sort.UPDATED: _("Updated, oldest first"),
+    Sort.CREATED_DESC: _("Created, newest first"),
+    Sort.CREATED: _("Created, oldest first"),
+    Sort.PRIORITY_DESC: _("Priority, most urgent first"),
+    Sort.PRIORITY: _("Priority, lowest first"),
+    Sort.NUMBER: _("Number, ascending"),
+    Sort.NUMBER_DESC: _("Number, descending"),
+}
+
+# Priorities in the order of their urgency (the stored values sort alphabetically, not by urgency).
+PRIORITY_RANK = {Priority.LOW: 1, Priority.NORMAL: 2, Priority.HIGH: 3, Priority.URGENT: 4}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What an agent narrows a queue by, on the page and in a saved view. Ids are only ever filters inside
+    ``tickets_visible_to``: a foreign id matches nothing."""
+
+    queue: QueueKind = QueueKind.ALL
+    statuses: tuple[str, ...] = ()
+    brand_id: int | None = None
+    team_id: int | None = None
+    assignee_id: int | None = None
+    unassigned: bool = False
+    line: int | None = None
+    priority: str | None = None
+    category_id: int | None = None
+    channel: str | None = None
+    tag: str | None = None
+    sort: Sort = Sort.UPDATED_DESC
+
+    def to_json(self) -> dict[str, Any]:
+        """The filters as a saved view stores them: only what is set."""
+        data: dict[str, Any] = {
+            "queue": str(self.queue),
+            "status": list(self.statuses),
+            "brand": self.brand_id,
+            "team": self.team_id,
+            "assignee": self.assignee_id,
+            "unassigned": self.unassigned or None,
+            "line": self.line,
+            "priority": self.priority,
+            "category": self.category_id,
+            "channel": self.channel,
+            "tag": self.tag,
+            "sort": str(self.sort) if self.sort != Sort.UPDATED_DESC else None,
+        }
+        return {key: value for key, value in data.items() if value not in (None, [], "")}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> QueueFilters:
+        """Filters from a saved view. Anything unknown or malformed is left out rather than refused: a view
+        saved by an older version still opens."""
+        if not isinstance(data, Mapping):
+            return cls()
+        statuses = data.get("status")
+        return cls(
+            queue=_enum(QueueKind, data.get("queue"), QueueKind.ALL),
+            statuses=tuple(s for s in statuses if s in Status.values) if isinstance(statuses, list) else (),
+            brand_id=_positive(data.get("brand")),
+            team_id=_positive(data.get("team")),
+            assignee_id=_positive(data.get("assignee")),
+            unassigned=data.get("unassigned") is True,
+            line=data.get("line") if data.get("line") in (1, 2, 3) else None,
+            priority=data.get("priority") if data.get("priority") in Priority.values else None,
+            category_id=_positive(data.get("category")),
+            channel=data.get("channel") if data.get("channel") in Channel.values else None,
+            tag=_tag(data.get("tag")),
+            sort=_enum(Sort, data.get("sort"), Sort.UPDATED_DESC),
+        )
+
+    def merged(self, **changes: Any) -> QueueFilters:
+        return replace(self, **changes)
+
+
+def _enum(kind: type[E], value: Any, default: E) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        return default
+
+
+def _positive(value: Any) -> int | None:
+    return value if type(value) is int and 0 < value < 2**63 else None
+
+
+def _tag(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = value.strip().lower()
+    return value if 0 < len(value) <= MAX_TAG else None
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What the queues need to know about the agent beyond the ``Actor``: the teams they belong to."""
+
+    actor: Actor
+    team_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+def teams_for_queues(actor: Actor) -> list[Team]:
+    """The teams an agent may filter by, each marked ``is_member`` for the agent's own: one query."""
+    if not actor.is_agent or actor.user_id is None:
+        return []
+    qs = (
+        Team.objects.all()
+        if actor.sees_all_brands
+        else Team.objects.filter(actor.brand_scope() | Q(brand__isnull=True))
+    )
+    membership = Team.members.through.objects.filter(team_id=OuterRef("pk"), user_id=actor.user_id)
+    return list(qs.annotate(is_member=Exists(membership)).order_by("name", "id"))
+
+
+def desk_for(actor: Actor, teams: Sequence[Team] | None = None) -> Desk:
+    """The agent's desk; pass the teams from ``teams_for_queues`` when the page loaded them already."""
+    if teams is None:
+        teams = teams_for_queues(actor)
+    return Desk(actor, frozenset(t.pk for t in teams if getattr(t, "is_member", False)))
+
+
+def _escalated_to_me(desk: Desk, qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Open tickets whose latest escalation (work log of kind "escalation") aimed at this agent and that are
+    still where it put them (on its line; with its team, if it named one), and which are either waiting for
+    someone there (unassigned) or were taken by this agent since.
+
+    "Aimed at this agent" is a team the agent belongs to, or, for an escalation to a line without a team, the
+    agent's own line in that brand. Handed back to line 1, the ticket leaves the queue (its line no longer
+    matches). Each branch leads with a ticket index: the agent's, the teams', or the brand's line."""
+    actor = desk.actor
+    latest = WorkLogEntry.objects.filter(ticket_id=OuterRef("pk"), kind=WorkLogKind.ESCALATION).order_by(
+        "-created_at", "-id"
+    )
+    qs = qs.annotate(
+        escalated_line=Subquery(latest.values("to_line")[:1]),
+        escalated_team=Subquery(latest.values("to_team_id")[:1]),
+    )
+    aimed = Q(assignee_id=actor.user_id)
+    if desk.team_ids:
+        aimed |= Q(assignee__isnull=True, team_id__in=sorted(desk.team_ids), escalated_team=F("team_id"))
+    lines = Q()
+    for brand_id, line in sorted(actor.agent_lines.items()):
+        if line > 1:  # nobody escalates to line 1 without naming a team
+            lines |= Q(brand_id=brand_id, line=line)
+    if actor.is_provider_admin:
+        lines |= Q(line=3) & ~Q(brand_id__in=sorted(actor.agent_lines))
+    if lines:
+        aimed |= Q(assignee__isnull=True, escalated_team__isnull=True) & lines
+    return qs.filter(aimed, escalated_line=F("line"))
+
+
+def _queue_condition(desk: Desk, queue: QueueKind, qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    actor = desk.actor
+    if queue == QueueKind.MINE:
+        return qs.filter(assignee_id=actor.user_id) if actor.user_id else qs.none()
+    if queue == QueueKind.TEAM:
+        return qs.filter(team_id__in=sorted(desk.team_ids)) if desk.team_ids else qs.none()
+    if queue == QueueKind.UNASSIGNED:
+        return qs.filter(assignee__isnull=True)
+    if queue in (QueueKind.LINE1, QueueKind.LINE2, QueueKind.LINE3):
+        return qs.filter(line=int(queue.value[-1]))
+    if queue == QueueKind.ESCALATED:
+        return _escalated_to_me(desk, qs)
+    if queue == QueueKind.RECENT:
+        return qs.filter(updated_at__gte=timezone.now() - RECENT)
+    return qs
+
+
+def default_statuses(queue: QueueKind) -> tuple[str, ...]:
+    """The statuses a queue shows unless the agent picks others: open work, or the waiting statuses."""
+    if queue == QueueKind.WAITING:
+        return tuple(WAITING_STATUSES)
+    if queue in (QueueKind.RECENT, QueueKind.ALL):
+        return ()
+    return _OPEN
+
+
+def _tag_q(tag: str, vendor: str) -> Q:
+    if vendor == "postgresql":
+        return Q(tags__contains=[tag])
+    # SQLite has no JSON containment: match the quoted element in the stored JSON text, which is written
+    # with the same escaping as json.dumps gives here (tags are stored lower-case).
+    return Q(tags__icontains=json.dumps(tag))
+
+
+def queue_tickets(desk: Desk, filters: QueueFilters) -> QuerySet[Ticket]:
+    """The queue's tickets with the filters applied, details joined up front, not yet sorted. Queues are the
+    agents' (customers list their tickets elsewhere)."""
+    if not desk.actor.is_agent:
+        return Ticket.objects.none()
+    statuses = filters.statuses or default_statuses(filters.queue)
+    qs = filter_tickets(
+        desk.actor,
+        TicketFilters(
+            status=list(statuses) or None,
+            brand_id=filters.brand_id,
+            team_id=filters.team_id,
+            assignee_id=filters.assignee_id,
+            unassigned=filters.unassigned,
+            category_id=filters.category_id,
+            channel=filters.channel,
+            line=filters.line,
+            priority=filters.priority,
+        ),
+    )
+    if filters.tag:
+        qs = qs.filter(_tag_q(filters.tag, connections[qs.db].vendor))
+    return _queue_condition(desk, filters.queue, qs)
+
+
+def capped_counts(querysets: Mapping[str, QuerySet[Ticket]], *, cap: int = COUNT_CAP) -> dict[str, int]:
+    """How many rows each queryset has, up to ``cap``, in one statement (one round trip for the whole
+    sidebar). Each count reads at most ``cap`` index entries: ``SELECT COUNT(*) FROM (... LIMIT cap)``."""
+    parts: list[str] = []
+    params: list[Any] = []
+    names: list[str] = []
+    counts = dict.fromkeys(querysets, 0)
+    db = "default"
+    for name, qs in querysets.items():
+        db = qs.db
+        try:
+            sql, sql_params = qs.order_by().values("pk")[:cap].query.sql_with_params()
+        except EmptyResultSet:
+            continue  # a queue that cannot hold anything for this agent
+        # Django's compiler wrote ``sql`` for a queryset built here; every value is in ``sql_params``.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped_{len(parts)})")  # noqa: S608
+        params.extend(sql_params)
+        names.append(name)
+    if not parts:
+        return counts
+    with connections[db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    counts.update(zip(names, (int(n) for n in row), strict=True))
+    return counts
+
+
+def count_label(count: int, *, cap: int = COUNT_CAP) -> str:
+    return f"{cap - 1}+" if count >= cap else str(count)
+
+
+# Sorting and cursors ---------------------------------------------------------------------------------------
+
+
+class InvalidCursor(ValueError):
+    """A cursor this desk did not give out, or one for another sort."""
+
+
+_RANK = Case(
+    *(When(priority=value, then=Value(rank)) for value, rank in PRIORITY_RANK.items()),
+    default=Value(0),
+    output_field=IntegerField(),
+)
+
+
+def _key_field(sort: Sort) -> str | None:
+    """The column a sort orders by before the id; ``None`` when the id alone is the order."""
+    return {
+        "updated": "updated_at",
+        "created": None,  # ids grow with creation, and every queue index ends in the id
+        "priority": "priority_rank",
+        "number": "number",
+    }[sort.value.lstrip("-")]
+
+
+def sorted_tickets(qs: QuerySet[Ticket], sort: Sort) -> QuerySet[Ticket]:
+    if sort in (Sort.PRIORITY, Sort.PRIORITY_DESC):
+        qs = qs.annotate(priority_rank=_RANK)
+    key = _key_field(sort)
+    desc = sort.value.startswith("-")
+    columns = ([key] if key else []) + ["id"]
+    return qs.order_by(*(f"-{c}" if desc else c for c in columns))
+
+
+def encode_cursor(sort: Sort, ticket: Ticket) -> str:
+    key = _key_field(sort)
+    value: Any = getattr(ticket, key) if key else None
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    raw = json.dumps([sort.value, value, ticket.pk], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+_KEY_CHECKS: dict[str | None, Any] = {
+    "updated_at": lambda value: not timezone.is_naive(value),
+    "priority_rank": lambda value: type(value) is int and 0 <= value <= 4,
+    "number": lambda value: isinstance(value, str) and len(value) <= 40,
+    None: lambda value: value is None,
+}
+
+
+def decode_cursor(sort: Sort, cursor: str) -> tuple[Any, int]:
+    """The (sort key, id) after which the next page starts; ``InvalidCursor`` for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        name, value, pk = json.loads(raw)
+    except (binascii.Error, ValueError, TypeError):
+        raise InvalidCursor(cursor) from None
+    if name != sort.value or type(pk) is not int or not 0 < pk < 2**63:
+        raise InvalidCursor(cursor)
+    key = _key_field(sort)
+    if key == "updated_at":
+        try:
+            value = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise InvalidCursor(cursor) from None
+    if not _KEY_CHECKS[key](value):
+        raise InvalidCursor(cursor)
+    return value, pk
+
+
+def _after(sort: Sort, value: Any, pk: int) -> Q:
+    """Rows after (value, pk) in the sort's order; the bound on the key alone lets an index range start."""
+    key = _key_field(sort)
+    op = "lt" if sort.value.startswith("-") else "gt"
+    if key is None:
+        return Q(**{f"id__{op}": pk})
+    if key == "number":  # unique: the id never breaks a tie
+        return Q(**{f"number__{op}": value})
+    return Q(**{f"{key}__{op}e": value}) & (Q(**{f"{key}__{op}": value}) | Q(**{key: value, f"id__{op}": pk}))
+
+
+@dataclass(frozen=True)
+class Page:
+    tickets: list[Ticket]
+    next_cursor: str | None
+
+
+def page_of(qs: QuerySet[Ticket], sort: Sort, cursor: str | None = None, *, size: int = PAGE_SIZE) -> Page:
+    """One page in the sort's order after ``cursor``; one extra row says whether another page follows."""
+    qs = sorted_tickets(qs, sort)
+    if cursor:
+        qs = qs.filter(_after(sort, *decode_cursor(sort, cursor)))
+    rows = list(qs[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return Page(rows, encode_cursor(sort, rows[-1]) if more and rows else None)
+
+
+# Saved views ------------------------------------------------------------------------------------------------
+
+
+def saved_views_visible_to(actor: Actor) -> QuerySet[SavedView]:
+    """The agent's own views (of the brands they still serve, or of none) and the views shared in their
+    brands. Customers and outsiders have none."""
+    if not actor.is_agent or actor.user_id is None:
+        return SavedView.objects.none()
+    own = Q(owner_id=actor.user_id)
+    shared = Q(is_shared=True, brand__isnull=False)
+    if not actor.sees_all_brands:
+        brands = Q(brand_id__in=sorted(actor.agent_brand_ids))
+        own &= Q(brand__isnull=True) | brands
+        shared &= brands
+    return SavedView.objects.filter(own | shared).order_by("name", "id")
+
+
+def access_saved_view(actor: Actor, view_id: int) -> SavedView:
+    try:
+        return saved_views_visible_to(actor).get(pk=view_id)
+    except SavedView.DoesNotExist:
+        raise NotFound("saved view") from None
+
+
+def view_filters(view: SavedView) -> QueueFilters:
+    """A saved view's filters; a view saved for a brand stays within that brand."""
+    filters = QueueFilters.from_json(view.filters)
+    if view.brand_id is not None:
+        filters = filters.merged(brand_id=view.brand_id)
+    return filters
