@@ -1,0 +1,203 @@
+"""Search tickets by number, subject, message text and the customer's name, email or phone, ranked.
+
+The candidates come from one statement (a SELECT per source over its search index, see ``core.search``),
+narrowed to the actor's brands inside each source; the tickets themselves are read through
+``tickets_visible_to``, so a candidate the actor may not see is never shown. Three statements in all on
+PostgreSQL (one sets the name-similarity threshold), two on SQLite, however many tickets match.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from contextlib import nullcontext
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+
+from frontdesk.core.search import Kind, Match, SearchQuery, Source, backend_for, parse_query
+from frontdesk.tickets.models import Ticket
+from frontdesk.tickets.queries import tickets_visible_to
+from frontdesk.users.actors import Actor
+
+NUMBER = Source("ticket_number", "tickets_ticket", "number", Kind.SUBSTRING)
+SUBJECT = Source("ticket_subject", "tickets_ticket", "subject", Kind.WORDS)
+BODY = Source("message_body", "tickets_message", "body_text", Kind.WORDS, key="ticket_id")
+CUSTOMER_NAME = Source("customer_name", "users_customer", "name", Kind.NAMES)
+CONTACT = Source("contact_value", "users_customercontact", "value", Kind.SUBSTRING, key="customer_id")
+# What migration tickets 0007 indexes.
+SOURCES = (NUMBER, SUBJECT, BODY, CUSTOMER_NAME, CONTACT)
+
+MAX_LIMIT = 100
+# Ticket numbers are at most this long (Ticket.number).
+NUMBER_LENGTH = 40
+# Matched customers whose tickets are listed, and how many of each one's newest tickets.
+CUSTOMERS = 20
+TICKETS_PER_CUSTOMER = 10
+
+
+class Found:
+    """Where a ticket matched; each weighs what the score of ``TicketHit`` adds for it (plus up to its
+    text rank or name similarity times the same)."""
+
+    NUMBER = "number"  # the exact number: always first
+    NUMBER_PART = "number_part"
+    CONTACT = "contact"
+    CUSTOMER = "customer"
+    SUBJECT = "subject"
+    MESSAGE = "message"
+
+
+WEIGHTS = {
+    Found.NUMBER: 1000.0,
+    Found.NUMBER_PART: 100.0,
+    Found.CONTACT: 60.0,
+    Found.CUSTOMER: 30.0,
+    Found.SUBJECT: 20.0,
+    Found.MESSAGE: 10.0,
+}
+
+
+@dataclass(frozen=True)
+class TicketHit:
+    ticket: Ticket
+    score: float
+    # The Found values where this ticket matched.
+    found: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """SQL conditions on ``src`` limiting each source to what the actor may see (or more: the tickets are
+    read through ``tickets_visible_to`` in the end; never less)."""
+
+    tickets: tuple[str, list[Any]]
+    messages: tuple[str, list[Any]]
+    people: tuple[str, list[Any]]
+
+
+def _scope(actor: Actor) -> _Scope | None:
+    if actor.sees_all_brands and (actor.is_agent or actor.is_system):
+        return _Scope(("", []), ("", []), ("", []))
+    if actor.is_agent:
+        brands = sorted(actor.agent_brand_ids)
+        in_brands = ("src.brand_id IN (" + ", ".join(["%s"] * len(brands)) + ")", list(brands))
+        return _Scope(in_brands, in_brands, in_brands)
+    if actor.is_customer:
+        sql, params = tickets_visible_to(actor).values("id").query.sql_with_params()
+        brands = sorted(actor.customer_ids)
+        people = ("src.brand_id IN (" + ", ".join(["%s"] * len(brands)) + ")", list(brands))
+        return _Scope(
+            (f"src.id IN ({sql})", list(params)), (f"src.ticket_id IN ({sql})", list(params)), people
+        )
+    return None
+
+
+def _part(found: str, match: Match | None) -> tuple[str, list[Any]] | None:
+    if match is None:
+        return None
+    weight = WEIGHTS[found]
+    return (
+        f"SELECT key, '{found}' AS found, {weight} + {weight} * rank AS score FROM ({match.sql}) AS m_{found}",  # noqa: S608 - names from Source
+        match.params,
+    )
+
+
+def _statement(query: SearchQuery, scope: _Scope, limit: int) -> tuple[str, list[Any]] | None:
+    backend = backend_for(connection)
+    per_source = max(limit, 50)
+    tickets_where, tickets_params = scope.tickets
+    parts: list[tuple[str, list[Any]]] = []
+    if " " not in query.text and len(query.text) <= NUMBER_LENGTH:
+        exact_where = f" AND ({tickets_where})" if tickets_where else ""
+        parts.append(
+            (
+                (
+                    f"SELECT src.id AS key, '{Found.NUMBER}' AS found, {WEIGHTS[Found.NUMBER]} AS score "  # noqa: S608 - names from Source
+                    f"FROM tickets_ticket src WHERE src.number = %s{exact_where}"
+                ),
+                [query.text.upper(), *tickets_params],
+            )
+        )
+    for found, source, (where, params) in (
+        (Found.NUMBER_PART, NUMBER, scope.tickets),
+        (Found.SUBJECT, SUBJECT, scope.tickets),
+        (Found.MESSAGE, BODY, scope.messages),
+    ):
+        part = _part(found, backend.match(source, query, limit=per_source, where=where, params=params))
+        if part:
+            parts.append(part)
+    people = [
+        p
+        for p in (
+            _part(
+                Found.CUSTOMER,
+                backend.match(
+                    CUSTOMER_NAME, query, limit=CUSTOMERS, where=scope.people[0], params=scope.people[1]
+                ),
+            ),
+            _part(
+                Found.CONTACT,
+                backend.match(CONTACT, query, limit=CUSTOMERS, where=scope.people[0], params=scope.people[1]),
+            ),
+        )
+        if p
+    ]
+    ctes: list[tuple[str, list[Any]]] = []
+    if people:
+        # The customers found, best first, and the newest tickets of each.
+        ctes.append(
+            (
+                "customers AS (SELECT key, found, MAX(score) AS score FROM ("  # noqa: S608 - names from Source
+                + " UNION ALL ".join(f"SELECT * FROM ({sql}) AS p{i}" for i, (sql, _) in enumerate(people))  # noqa: S608 - names from Source
+                + f") AS people GROUP BY key, found ORDER BY score DESC LIMIT {CUSTOMERS})",
+                [p for _, params in people for p in params],
+            )
+        )
+        ticket_where = f" AND ({tickets_where})" if tickets_where else ""
+        parts.append(
+            (
+                (
+                    "SELECT key, found, score FROM (SELECT src.id AS key, c.found AS found, c.score AS score, "  # noqa: S608 - names from Source
+                    "ROW_NUMBER() OVER (PARTITION BY src.customer_id, c.found ORDER BY src.id DESC) AS n "
+                    "FROM tickets_ticket src JOIN customers c ON c.key = src.customer_id "
+                    f"WHERE TRUE{ticket_where}) AS of_customers WHERE n <= {TICKETS_PER_CUSTOMER}"
+                ),
+                list(tickets_params),
+            )
+        )
+    if not parts:
+        return None
+    with_sql = ("WITH " + ", ".join(sql for sql, _ in ctes) + " ") if ctes else ""
+    union = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS s{i}" for i, (sql, _) in enumerate(parts))  # noqa: S608 - names from Source
+    params = [p for _, ps in ctes for p in ps] + [p for _, ps in parts for p in ps]
+    return f"{with_sql}SELECT key, found, MAX(score) FROM ({union}) AS hits GROUP BY key, found", params  # noqa: S608 - names from Source
+
+
+def search_tickets(actor: Actor, text: str | None, *, limit: int = 20) -> list[TicketHit]:
+    """The tickets ``actor`` may see that match ``text``, best first (then newest first).
+
+    Raises ``InvalidInput`` (field ``q``) for an empty or too long query."""
+    query = parse_query(text)
+    limit = max(1, min(limit, MAX_LIMIT))
+    scope = _scope(actor)
+    if scope is None:
+        return []
+    statement = _statement(query, scope, limit)
+    if statement is None:
+        return []
+    sql, params = statement
+    scores: dict[int, float] = defaultdict(float)
+    found: dict[int, set[str]] = defaultdict(set)
+    backend = backend_for(connection)
+    with transaction.atomic() if backend.needs_transaction else nullcontext():
+        backend.prepare(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for key, where, score in cursor.fetchall():
+                scores[key] += float(score)
+                found[key].add(where)
+    best = sorted(scores, key=lambda key: (-scores[key], -key))[:limit]
+    tickets = tickets_visible_to(actor).filter(pk__in=best).select_related("brand", "customer", "assignee")
+    by_id = {t.pk: t for t in tickets}
+    return [TicketHit(by_id[k], scores[k], frozenset(found[k])) for k in best if k in by_id]
