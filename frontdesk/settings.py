@@ -143,7 +143,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, background work, live updates -------------------------------------------------------------------
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # One pool per process: Django would open a connection per request under ASGI (core/cache.py).
+            "OPTIONS": {"pool_class": "frontdesk.core.cache.SharedConnectionPool"},
+        }
+    }
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": "frontdesk",
@@ -244,6 +251,9 @@ FRONTDESK_MAIL_ACKS_PER_HOUR = env.int("FRONTDESK_MAIL_ACKS_PER_HOUR", 5)
 FRONTDESK_MAIL_AUTOMATIC_PER_HOUR = env.int("FRONTDESK_MAIL_AUTOMATIC_PER_HOUR", 30)
 # Outbound mail is retried with backoff for this long before it is marked failed.
 FRONTDESK_MAIL_RETRY_HOURS = env.int("FRONTDESK_MAIL_RETRY_HOURS", 24)
+# A worker takes up to this many stored mails (and ticket events, and queued outgoing mails) at once: one query
+# per kind of look-up for the batch instead of one per mail.
+FRONTDESK_MAIL_BATCH_SIZE = env.int("FRONTDESK_MAIL_BATCH_SIZE", 50)
 # A PEM file of CA certificates trusted besides the system's, for IMAP servers and OAuth2 token endpoints
 # with certificates from a private CA.
 FRONTDESK_MAIL_CA_FILE = env.str("FRONTDESK_MAIL_CA_FILE", "")

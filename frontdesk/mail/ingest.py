@@ -13,7 +13,7 @@ from frontdesk.mail.actions import mark_processed, record_bounce
 from frontdesk.mail.choices import InboundStatus
 from frontdesk.mail.models import InboundMessage
 from frontdesk.mail.parsed import ParsedMail
-from frontdesk.mail.route import Route, RouteKind, is_automatic, sender_of
+from frontdesk.mail.route import Lookups, Route, RouteKind, is_automatic, sender_of
 from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.actions import MAX_ATTACHMENTS, MAX_SUBJECT, AttachmentIn, Body, make_body
 from frontdesk.tickets.choices import Channel
@@ -74,20 +74,25 @@ def _add_extra_attachments(ticket: Ticket, extra: list[AttachmentIn]) -> None:
         )
 
 
-def _customer(route: Route, parsed: ParsedMail, inbound: InboundMessage) -> Customer:
+def _customer(route: Route, parsed: ParsedMail, inbound: InboundMessage, lookups: Lookups | None) -> Customer:
     if route.customer is not None:
         return route.customer
     # Routing looked the sender up a moment ago and found no one. A new customer is answered in the language
     # they wrote in, when the brand offers it.
     written = f"{parsed.subject or ''}\n{parsed.visible_text or parsed.text or ''}"
-    return create_or_find_customer(
+    address = normalize_email(sender_of(parsed))
+    customer = create_or_find_customer(
         inbound.brand,
         actor=SYSTEM,
         kind=ContactKind.EMAIL,
-        value=normalize_email(sender_of(parsed)),
+        value=address,
         name=(parsed.from_.name or "")[:200],
         language=guess_language(written, inbound.brand.languages or []),
     )
+    if lookups is not None:
+        # The next mail of the same sender in this batch finds them, once this mail's transaction committed.
+        lookups.remember_customer(customer, address)
+    return customer
 
 
 def ingest_message(
@@ -97,17 +102,18 @@ def ingest_message(
     *,
     parser_version: str = "",
     savepoint: bool = True,
+    lookups: Lookups | None = None,
 ) -> InboundStatus:
     """Apply ``route``; the message is marked ingested (or ignored) in the same transaction.
 
     Returns the status it ended in. ``savepoint=False`` when the caller's transaction holds nothing else.
     """
     with transaction.atomic(savepoint=savepoint):
-        return _ingest(inbound, parsed, route, parser_version=parser_version)
+        return _ingest(inbound, parsed, route, parser_version=parser_version, lookups=lookups)
 
 
 def _ingest(
-    inbound: InboundMessage, parsed: ParsedMail, route: Route, *, parser_version: str
+    inbound: InboundMessage, parsed: ParsedMail, route: Route, *, parser_version: str, lookups: Lookups | None
 ) -> InboundStatus:
     common: dict[str, Any] = {
         "parser_version": parser_version,
@@ -138,7 +144,7 @@ def _ingest(
     ticket: Ticket
     message: Message
     if route.kind in (RouteKind.NEW_TICKET, RouteKind.FOLLOW_UP):
-        customer = _customer(route, parsed, inbound)
+        customer = _customer(route, parsed, inbound, lookups)
         ticket = ticket_actions.create_ticket(
             inbound.brand,
             actor=actor_for_customer(customer),

@@ -29,7 +29,7 @@ from frontdesk.tickets.permissions import is_requester
 from frontdesk.users.actors import actor_for_customer
 from frontdesk.users.choices import ContactKind
 from frontdesk.users.models import Customer
-from frontdesk.users.queries import customer_by_contact
+from frontdesk.users.queries import customer_by_contact, customers_by_contacts
 
 # A ticket number in brackets, e.g. "[OPR-26-000123]"; the brand's format always starts with its prefix.
 _SUBJECT_NUMBER = re.compile(r"\[([A-Z0-9]{1,10}[^\[\]\s]{1,30})\]")
@@ -97,27 +97,111 @@ def is_participant(customer: Customer | None, ticket: Ticket) -> bool:
     return is_requester(actor_for_customer(customer), ticket)
 
 
-def thread_by_message_ids(brand_id: int, parsed: ParsedMail) -> Ticket | None:
-    """The ticket of the most recent of In-Reply-To and References that we sent or received in this brand."""
+def _thread_ids(parsed: ParsedMail) -> list[str]:
     ids = [normalize_message_id(i) for i in (*parsed.in_reply_to, *reversed(parsed.references))]
-    ids = [i for i in dict.fromkeys(ids) if i][:50]
+    return [i for i in dict.fromkeys(ids) if i][:50]
+
+
+def _known_message_ids(brand_ids: list[int], ids: list[str]) -> dict[tuple[int, str], int]:
+    """(brand id, Message-ID) → ticket id of the mail we sent or received with that Message-ID; sent mail wins."""
+    if not ids:
+        return {}
+    known: dict[tuple[int, str], int] = {}
+    received = InboundMessage.objects.filter(
+        brand_id__in=brand_ids, message_id__in=ids, ticket__isnull=False
+    ).values_list("brand_id", "message_id", "ticket_id")
+    sent = OutboundMessage.objects.filter(brand_id__in=brand_ids, message_id__in=ids).values_list(
+        "brand_id", "message_id", "ticket_id"
+    )
+    for brand_id, message_id, ticket_id in [*received, *sent]:
+        known[(brand_id, message_id)] = ticket_id
+    return known
+
+
+def thread_by_message_ids(brand_id: int, parsed: ParsedMail, lookups: Lookups | None = None) -> Ticket | None:
+    """The ticket of the most recent of In-Reply-To and References that we sent or received in this brand."""
+    ids = _thread_ids(parsed)
     if not ids:
         return None
-    sent = dict(
-        OutboundMessage.objects.filter(brand_id=brand_id, message_id__in=ids).values_list(
-            "message_id", "ticket_id"
-        )
-    )
-    received = dict(
-        InboundMessage.objects.filter(
-            brand_id=brand_id, message_id__in=ids, ticket__isnull=False
-        ).values_list("message_id", "ticket_id")
-    )
+    known = lookups.known_message_ids(brand_id, ids) if lookups else _known_message_ids([brand_id], ids)
     for message_id in ids:
-        ticket_id = sent.get(message_id) or received.get(message_id)
+        ticket_id = known.get((brand_id, message_id))
         if ticket_id:
-            return _current(Ticket.objects.select_related("brand").get(pk=ticket_id))
+            ticket = lookups.ticket(ticket_id) if lookups else None
+            return _current(ticket or Ticket.objects.select_related("brand").get(pk=ticket_id))
     return None
+
+
+class Lookups:
+    """What routing reads, for a batch of mails at once: one query per kind of look-up instead of one per mail.
+
+    Without ``prefetch`` every look-up goes to the database as it comes. What ingest creates meanwhile (a new
+    customer) is added with ``remember_customer``, so a second mail of the same new sender in the batch finds
+    them.
+    """
+
+    def __init__(self) -> None:
+        self._own: frozenset[str] | None = None
+        self._customers: dict[tuple[int, str], Customer | None] = {}
+        self._own_message_ids: set[str] | None = None
+        self._message_ids: dict[tuple[int, str], int] | None = None
+        self._tickets: dict[int, Ticket] = {}
+        self._pending: dict[tuple[int, str], Customer] = {}
+
+    def prefetch(self, mails: list[tuple[InboundMessage, ParsedMail]]) -> None:
+        senders = {(inbound.brand_id, sender_of(parsed)) for inbound, parsed in mails if sender_of(parsed)}
+        found = customers_by_contacts(ContactKind.EMAIL, senders, related=("user", "organization"))
+        self._customers.update({pair: found.get(pair) for pair in senders})
+        own_ids = [i for i in (normalize_message_id(p.message_id) for _inbound, p in mails) if i]
+        self._own_message_ids = (
+            set(OutboundMessage.objects.filter(message_id__in=own_ids).values_list("message_id", flat=True))
+            if own_ids
+            else set()
+        )
+        thread_ids = sorted({i for _inbound, parsed in mails for i in _thread_ids(parsed)})
+        brand_ids = sorted({inbound.brand_id for inbound, _parsed in mails})
+        self._message_ids = _known_message_ids(brand_ids, thread_ids)
+        ticket_ids = sorted(set(self._message_ids.values()))
+        if ticket_ids:
+            self._tickets = Ticket.objects.select_related("brand").in_bulk(ticket_ids)
+
+    def own_addresses(self) -> frozenset[str]:
+        if self._own is None:
+            self._own = own_addresses()
+        return self._own
+
+    def customer(self, brand_id: int, address: str) -> Customer | None:
+        key = (brand_id, address.lower())
+        if key not in self._customers:
+            self._customers[key] = find_customer(brand_id, address)
+        return self._customers[key]
+
+    def remember_customer(self, customer: Customer, address: str) -> None:
+        """A customer created for the current mail: known to the next mails once ``keep`` says it committed."""
+        self._pending[(customer.brand_id, address.lower())] = customer
+
+    def keep(self) -> None:
+        self._customers.update(self._pending)
+        self._pending.clear()
+
+    def forget(self) -> None:
+        """The current mail's transaction rolled back: what it created is gone."""
+        for key in self._pending:
+            self._customers.pop(key, None)
+        self._pending.clear()
+
+    def is_own_message(self, message_id: str) -> bool:
+        if self._own_message_ids is not None:
+            return message_id in self._own_message_ids
+        return OutboundMessage.objects.filter(message_id=message_id).exists()
+
+    def known_message_ids(self, brand_id: int, ids: list[str]) -> dict[tuple[int, str], int]:
+        if self._message_ids is not None:
+            return self._message_ids
+        return _known_message_ids([brand_id], ids)
+
+    def ticket(self, ticket_id: int) -> Ticket | None:
+        return self._tickets.get(ticket_id)
 
 
 def plus_tags(brand_id: int, recipients: list[str]) -> list[str]:
@@ -186,7 +270,8 @@ def _current(ticket: Ticket) -> Ticket:
     return ticket
 
 
-def route_message(inbound: InboundMessage, parsed: ParsedMail) -> Route:
+def route_message(inbound: InboundMessage, parsed: ParsedMail, lookups: Lookups | None = None) -> Route:
+    lookups = lookups or Lookups()
     brand_id = inbound.brand_id
     sender = sender_of(parsed)
     if parsed.bounce is not None:
@@ -202,17 +287,17 @@ def route_message(inbound: InboundMessage, parsed: ParsedMail) -> Route:
             "invalid_sender",
             _("The sender address %(address)s is not a valid email address.") % {"address": sender},
         )
-    if sender in own_addresses():
+    if sender in lookups.own_addresses():
         return Route(RouteKind.IGNORE, "own_address")
     message_id = normalize_message_id(parsed.message_id)
-    if message_id and OutboundMessage.objects.filter(message_id=message_id).exists():
+    if message_id and lookups.is_own_message(message_id):
         return Route(RouteKind.IGNORE, "own_message")
     automatic = is_automatic(parsed)
     if automatic and _too_many_automatic(brand_id, sender, inbound.pk):
         return Route(RouteKind.IGNORE, "automatic_rate")
-    customer = find_customer(brand_id, sender)
+    customer = lookups.customer(brand_id, sender)
 
-    ticket = thread_by_message_ids(brand_id, parsed) or thread_by_plus_address(inbound, parsed)
+    ticket = thread_by_message_ids(brand_id, parsed, lookups) or thread_by_plus_address(inbound, parsed)
     by_subject = False
     if ticket is None:
         candidate = thread_by_subject(brand_id, parsed.subject)

@@ -6,24 +6,27 @@ Rows are the queue of record; these tasks take ids, re-read, and return quietly 
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from frontdesk.core.errors import DomainError
+from frontdesk.core.work import claim_batch
 from frontdesk.mail.actions import quarantine_message
 from frontdesk.mail.choices import InboundStatus, MailboxKind, OutboundStatus
 from frontdesk.mail.ingest import Quarantine, ingest_message
 from frontdesk.mail.models import InboundMessage, Mailbox, OutboundMessage
 from frontdesk.mail.parse import ParseError
-from frontdesk.mail.route import route_message
+from frontdesk.mail.parsed import ParsedMail
+from frontdesk.mail.route import Lookups, route_message
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +35,8 @@ LEASE = timedelta(minutes=5)
 # this many times before it is quarantined.
 MAX_TRANSIENT_ATTEMPTS = 5
 SEND_LEASE = timedelta(minutes=2)
+# A batch that has taken this long gives its remaining mails back to the queue, for other workers.
+BATCH_SECONDS = 2.0
 
 
 def _parser() -> Any:
@@ -58,7 +63,7 @@ def _reason_of(error: Exception) -> str:
 
 @db_task()  # type: ignore[untyped-decorator]  # huey ships no type hints
 def process_inbound_message(inbound_id: int) -> None:
-    process_inbound(inbound_id)
+    process_inbound_batch(inbound_id)
 
 
 def process_inbound(inbound_id: int) -> str:
@@ -66,60 +71,107 @@ def process_inbound(inbound_id: int) -> str:
 
     Returns the status it ended in ("" when another worker has it or it was done already).
     """
-    if not _claim(inbound_id):
-        return ""
+    return process_inbound_batch(inbound_id, size=1).get(inbound_id, "")
+
+
+def process_inbound_batch(inbound_id: int, *, size: int | None = None) -> dict[int, str]:
+    """``inbound_id`` and up to ``size`` - 1 other waiting messages (default ``FRONTDESK_MAIL_BATCH_SIZE``).
+
+    The worker that rings first takes a batch; the doorbells of the others find their mail taken and return at
+    once. Routing looks the whole batch up at once (``route.Lookups``); each mail is still ingested in its own
+    transaction, so one bad mail is quarantined alone. A batch that runs long (a mail that is slow to parse)
+    gives the rest back to the queue for other workers. Returns the status each mail ended in.
+    """
+    size = size or settings.FRONTDESK_MAIL_BATCH_SIZE
+    ids = claim_batch(
+        InboundMessage.objects.filter(status=InboundStatus.RECEIVED),
+        inbound_id,
+        size=size,
+        lease=LEASE,
+        extra={"attempts": F("attempts") + 1},
+    )
+    if not ids:
+        return {}
+    started = time.monotonic()
     try:
-        inbound = InboundMessage.objects.select_related("brand", "mailbox").get(pk=inbound_id)
+        rows = InboundMessage.objects.select_related("brand", "mailbox").in_bulk(ids)
     except (OperationalError, InterfaceError) as error:
-        logger.warning("Inbound message %s left for a retry: %s", inbound_id, error)
-        _release(inbound_id)
-        return str(InboundStatus.RECEIVED)
+        logger.warning("Inbound messages %s left for a retry: %s", ids, error)
+        _release(ids)
+        return dict.fromkeys(ids, str(InboundStatus.RECEIVED))
     version = parser_version()
+    results: dict[int, str] = {}
+    parsed: dict[int, ParsedMail] = {}
+    for pk in ids:
+        try:
+            parsed[pk] = _parser().parse_message(
+                bytes(rows[pk].raw), max_bytes=settings.FRONTDESK_MAIL_MAX_BYTES
+            )
+        except Exception as error:  # noqa: BLE001 - recorded on the mail by _fail
+            results[pk] = _fail(rows[pk], error, version)
+    lookups = Lookups()
+    if len(parsed) > 1:
+        try:
+            lookups.prefetch([(rows[pk], parsed[pk]) for pk in parsed])
+        except (OperationalError, InterfaceError) as error:
+            logger.warning("Inbound messages %s left for a retry: %s", list(parsed), error)
+            _release(list(parsed))
+            return results | dict.fromkeys(parsed, str(InboundStatus.RECEIVED))
+    for done, pk in enumerate(parsed):
+        if done and time.monotonic() - started > BATCH_SECONDS:
+            rest = list(parsed)[done:]
+            _release(rest)
+            for other in rest:
+                process_inbound_message(other)
+            break
+        results[pk] = _process_parsed(rows[pk], parsed[pk], lookups, version)
+    return results
+
+
+def _process_parsed(inbound: InboundMessage, parsed: ParsedMail, lookups: Lookups, version: str) -> str:
     try:
-        parse = _parser()
-        parsed = parse.parse_message(bytes(inbound.raw), max_bytes=settings.FRONTDESK_MAIL_MAX_BYTES)
         with transaction.atomic():
-            route = route_message(inbound, parsed)
+            route = route_message(inbound, parsed, lookups)
             # One transaction: ingest_message needs no savepoint of its own inside it.
-            return str(ingest_message(inbound, parsed, route, parser_version=version, savepoint=False))
-    except (OperationalError, InterfaceError) as error:
+            return str(
+                ingest_message(
+                    inbound, parsed, route, parser_version=version, savepoint=False, lookups=lookups
+                )
+            )
+    except Exception as error:  # noqa: BLE001 - recorded on the mail by _fail
+        return _fail(inbound, error, version)
+
+
+def _fail(inbound: InboundMessage, error: Exception, version: str) -> str:
+    """Quarantine the mail with the reason ``error`` gives; a database that failed leaves it for a retry."""
+    if isinstance(error, OperationalError | InterfaceError):
         if inbound.attempts < MAX_TRANSIENT_ATTEMPTS:
-            logger.warning("Inbound message %s left for a retry: %s", inbound_id, error)
-            _release(inbound_id)
+            logger.warning("Inbound message %s left for a retry: %s", inbound.pk, error)
+            _release([inbound.pk])
             return str(InboundStatus.RECEIVED)
         quarantine_message(inbound, reason="database_error", error=str(error), parser_version=version)
-    except Quarantine as error:
+    elif isinstance(error, Quarantine):
         quarantine_message(inbound, reason=error.reason, error=str(error), parser_version=version)
-    except DomainError as error:
+    elif isinstance(error, DomainError):
         quarantine_message(inbound, reason=error.code, error=str(error.detail), parser_version=version)
-    except ParseError as error:
+    elif isinstance(error, ParseError):
         # A mail that cannot be taken in (empty, too large, no headers): expected, so no traceback in the log.
-        logger.warning("Inbound message %s quarantined: %s (%s)", inbound_id, error.code, error)
+        logger.warning("Inbound message %s quarantined: %s (%s)", inbound.pk, error.code, error)
         quarantine_message(inbound, reason=error.code[:50], error=str(error), parser_version=version)
-    except Exception as error:
-        logger.warning("Inbound message %s quarantined", inbound_id, exc_info=True)
+    else:
+        logger.warning("Inbound message %s quarantined", inbound.pk, exc_info=error)
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()
         quarantine_message(inbound, reason=_reason_of(error)[:50], error=detail, parser_version=version)
-    return InboundMessage.objects.filter(pk=inbound_id).values_list("status", flat=True).get()
+    return InboundMessage.objects.filter(pk=inbound.pk).values_list("status", flat=True).get()
 
 
-def _release(inbound_id: int) -> None:
-    """Give the message back to the queue; the sweeper takes it again a minute later."""
+def _release(inbound_ids: list[int]) -> None:
+    """Give messages back to the queue; the sweeper takes them again a minute later."""
     try:
-        InboundMessage.objects.filter(pk=inbound_id).update(claimed_until=None)
+        InboundMessage.objects.filter(pk__in=inbound_ids).update(claimed_until=None)
     except (OperationalError, InterfaceError):
         # The lease expires by itself.
-        logger.warning("Could not release inbound message %s; its lease will expire", inbound_id)
-
-
-def _claim(inbound_id: int) -> bool:
-    """``core.work.claim`` and the attempt count in one UPDATE: True for the one worker that takes the mail."""
-    now = timezone.now()
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    taken = InboundMessage.objects.filter(free, pk=inbound_id, status=InboundStatus.RECEIVED).update(
-        claimed_until=now + LEASE, attempts=F("attempts") + 1
-    )
-    return taken == 1
+        logger.warning("Could not release inbound messages %s; their lease will expire", inbound_ids)
 
 
 @db_task()  # type: ignore[untyped-decorator]  # huey ships no type hints

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet, Subquery
 
 from frontdesk.brands.models import Brand
@@ -43,6 +45,30 @@ def customer_by_contact(
         :1
     ]
     return Customer.objects.filter(pk=Subquery(contact), brand_id=brand_id).select_related(*related).first()
+
+
+def customers_by_contacts(
+    kind: str, pairs: Iterable[tuple[int, str]], *, related: tuple[str, ...] = ("organization",)
+) -> dict[tuple[int, str], Customer]:
+    """``customer_by_contact`` for many (brand id, normalized value) pairs in two queries; pairs with no
+    customer are left out of the result."""
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    rows = CustomerContact.objects.filter(
+        kind=kind,
+        brand_id__in=sorted({brand_id for brand_id, _value in wanted}),
+        value__in=sorted({value for _brand_id, value in wanted}),
+    ).values_list("brand_id", "value", "customer_id")
+    found = {
+        (brand_id, value): customer_id for brand_id, value, customer_id in rows if (brand_id, value) in wanted
+    }
+    customers = Customer.objects.filter(pk__in=sorted(set(found.values()))).select_related(*related).in_bulk()
+    return {
+        pair: customers[customer_id]
+        for pair, customer_id in found.items()
+        if customer_id in customers and customers[customer_id].brand_id == pair[0]
+    }
 
 
 def customers_visible_to(actor: Actor) -> QuerySet[Customer]:

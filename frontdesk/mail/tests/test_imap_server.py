@@ -233,7 +233,7 @@ class Crasher:
         real_raw_from_fetch = imap._raw_from_fetch
         real_store_raw = imap.store_raw
         real_mark_processed = imap._mark_processed
-        real_process = tasks_module.process_inbound
+        real_process = tasks_module.process_inbound_batch
         real_ingest_mark = ingest_module.mark_processed
 
         def raw_from_fetch(data: list[Any]) -> bytes | None:
@@ -246,9 +246,9 @@ class Crasher:
             self.reached("mid_store_transaction")
             return stored
 
-        def process_inbound(inbound_id: int) -> str:
+        def process_inbound_batch(inbound_id: int, **kwargs: Any) -> dict[int, str]:
             self.reached("after_store_before_processing")
-            return real_process(inbound_id)
+            return real_process(inbound_id, **kwargs)
 
         def ingest_mark(*args: Any, **kwargs: Any) -> None:
             real_ingest_mark(*args, **kwargs)
@@ -261,7 +261,7 @@ class Crasher:
         monkeypatch.setattr(imap, "_raw_from_fetch", raw_from_fetch)
         monkeypatch.setattr(imap, "store_raw", store_raw)
         monkeypatch.setattr(imap, "_mark_processed", mark_processed)
-        monkeypatch.setattr(tasks_module, "process_inbound", process_inbound)
+        monkeypatch.setattr(tasks_module, "process_inbound_batch", process_inbound_batch)
         monkeypatch.setattr(ingest_module, "mark_processed", ingest_mark)
 
     def arm(self, step: str, countdown: int) -> None:

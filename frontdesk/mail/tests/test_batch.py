@@ -1,0 +1,159 @@
+"""A worker takes waiting mail in batches: fewer statements per mail, each mail still on its own."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from frontdesk.mail import tasks
+from frontdesk.mail.actions import store_raw_message
+from frontdesk.mail.choices import InboundStatus
+from frontdesk.mail.models import InboundMessage
+from frontdesk.mail.tasks import process_inbound, process_inbound_batch
+from frontdesk.mail.tests.conftest import make_mail
+from frontdesk.tickets.models import Message, Ticket
+from frontdesk.users.models import Customer
+
+
+def _store(raw, brand):
+    with transaction.atomic():
+        return store_raw_message(raw, brand=brand)
+
+
+def test_one_doorbell_takes_the_waiting_mails_with_it_and_the_others_find_theirs_done(
+    mail_cast, django_capture_on_commit_callbacks
+):
+    brand = mail_cast.opera.brand
+    stored = [_store(make_mail(frm=f"c{n}@customer.example"), brand) for n in range(5)]
+    results = process_inbound_batch(stored[2].pk)
+    # The mail that rang first, then the oldest.
+    assert list(results) == [stored[2].pk, stored[0].pk, stored[1].pk, stored[3].pk, stored[4].pk]
+    assert set(results.values()) == {InboundStatus.INGESTED}
+    assert process_inbound_batch(stored[0].pk) == {}
+    assert Ticket.objects.count() == 5
+
+
+def test_a_batch_costs_fewer_statements_per_mail_than_one_mail_alone(
+    mail_cast, count_queries, django_capture_on_commit_callbacks
+):
+    brand = mail_cast.opera.brand
+    single = _store(make_mail(frm="alone@customer.example"), brand)
+    with count_queries() as alone:
+        process_inbound(single.pk)
+    stored = [_store(make_mail(frm=f"c{n}@customer.example"), brand) for n in range(10)]
+    with count_queries() as batch:
+        results = process_inbound_batch(stored[0].pk)
+    assert set(results.values()) == {InboundStatus.INGESTED}
+    # The look-ups (claim, load, own addresses, own Message-IDs, senders, threads) run once for all ten.
+    assert len(batch) <= 10 * (len(alone) - 3), "\n".join(batch)
+
+
+def test_two_mails_of_a_new_sender_in_one_batch_make_one_customer(
+    mail_cast, django_capture_on_commit_callbacks
+):
+    brand = mail_cast.opera.brand
+    first = _store(make_mail(frm="Nina <nina@customer.example>", subject="First"), brand)
+    _store(make_mail(frm="nina@customer.example", subject="Second"), brand)
+    process_inbound_batch(first.pk)
+    assert Customer.objects.filter(brand=brand, email="nina@customer.example").count() == 1
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["First", "Second"]
+    assert Ticket.objects.values("customer").distinct().count() == 1
+
+
+def _fail_after_ingesting(monkeypatch, subject):
+    """Ingest as usual, then fail for the mail with ``subject``: what it wrote must roll back."""
+    real = tasks.ingest_message
+
+    def ingest(inbound, parsed, *args, **kwargs):
+        status = real(inbound, parsed, *args, **kwargs)
+        if parsed.subject == subject:
+            raise RuntimeError("boom after the ticket was written")
+        return status
+
+    monkeypatch.setattr(tasks, "ingest_message", ingest)
+
+
+def test_a_mail_that_fails_is_quarantined_alone_and_its_neighbours_are_ingested(
+    mail_cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    brand = mail_cast.opera.brand
+    stored = [_store(make_mail(frm=f"c{n}@customer.example", subject=f"Mail {n}"), brand) for n in range(3)]
+    _fail_after_ingesting(monkeypatch, "Mail 1")
+    results = process_inbound_batch(stored[0].pk)
+    assert results == {
+        stored[0].pk: InboundStatus.INGESTED,
+        stored[1].pk: InboundStatus.QUARANTINED,
+        stored[2].pk: InboundStatus.INGESTED,
+    }
+    # Its ticket and customer were rolled back with it.
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Mail 0", "Mail 2"]
+    assert not Customer.objects.filter(email="c1@customer.example").exists()
+
+
+def test_a_new_sender_whose_mail_rolled_back_is_created_again_by_their_next_mail(
+    mail_cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    brand = mail_cast.opera.brand
+    first = _store(make_mail(frm="nina@customer.example", subject="Fails"), brand)
+    _store(make_mail(frm="nina@customer.example", subject="Works"), brand)
+    _fail_after_ingesting(monkeypatch, "Fails")
+    results = process_inbound_batch(first.pk)
+    assert list(results.values()) == [InboundStatus.QUARANTINED, InboundStatus.INGESTED]
+    ticket = Ticket.objects.get()
+    assert ticket.subject == "Works"
+    assert ticket.customer.email == "nina@customer.example"
+
+
+def test_mail_held_by_another_worker_is_left_to_it(mail_cast, django_capture_on_commit_callbacks):
+    brand = mail_cast.opera.brand
+    stored = [_store(make_mail(frm=f"c{n}@customer.example"), brand) for n in range(3)]
+    InboundMessage.objects.filter(pk=stored[1].pk).update(claimed_until=timezone.now() + timedelta(minutes=5))
+    assert list(process_inbound_batch(stored[0].pk)) == [stored[0].pk, stored[2].pk]
+    assert InboundMessage.objects.get(pk=stored[1].pk).status == InboundStatus.RECEIVED
+
+
+def test_replies_in_a_batch_join_their_tickets(mail_cast, django_capture_on_commit_callbacks):
+    brand = mail_cast.opera.brand
+    customer = mail_cast.opera.customer
+    opened = [
+        _store(
+            make_mail(frm=customer.email, subject=f"Order {n}", message_id=f"<order-{n}@customer.example>"),
+            brand,
+        )
+        for n in range(2)
+    ]
+    process_inbound_batch(opened[0].pk)
+    replies = [
+        _store(
+            make_mail(
+                frm=customer.email, subject=f"Re: Order {n}", in_reply_to=f"<order-{n}@customer.example>"
+            ),
+            brand,
+        )
+        for n in range(2)
+    ]
+    new = _store(make_mail(frm="someone@customer.example", subject="Something else"), brand)
+    results = process_inbound_batch(replies[0].pk)
+    assert set(results.values()) == {InboundStatus.INGESTED}
+    for n, reply in enumerate(replies):
+        ticket = InboundMessage.objects.get(pk=reply.pk).ticket
+        assert ticket.subject == f"Order {n}"
+        assert Message.objects.filter(ticket=ticket).count() == 2
+    assert InboundMessage.objects.get(pk=new.pk).ticket.subject == "Something else"
+
+
+def test_a_long_batch_gives_the_rest_back_to_the_queue(
+    mail_cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    brand = mail_cast.opera.brand
+    stored = [_store(make_mail(frm=f"c{n}@customer.example"), brand) for n in range(3)]
+    monkeypatch.setattr(tasks, "BATCH_SECONDS", -1.0)
+    rung: list[int] = []
+    monkeypatch.setattr(tasks, "process_inbound_message", rung.append)
+    results = process_inbound_batch(stored[0].pk)
+    assert results == {stored[0].pk: InboundStatus.INGESTED}
+    assert rung == [stored[1].pk, stored[2].pk]
+    rest = InboundMessage.objects.filter(pk__in=rung)
+    assert {(m.status, m.claimed_until) for m in rest} == {(InboundStatus.RECEIVED, None)}
