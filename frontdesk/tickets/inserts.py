@@ -32,14 +32,13 @@ def number_sql(fmt: str, *, prefix: str, year: int) -> tuple[str, list[Any]] | N
     values = {"prefix": prefix, "yy": f"{year % 100:02d}", "yyyy": f"{year:04d}"}
     pieces: list[str] = []
     params: list[Any] = []
+    text = ""  # what is known before the counter's value: one parameter, not one per piece
     try:
         parsed = list(string.Formatter().parse(fmt))
     except ValueError:
         return None
     for literal, field, spec, conversion in parsed:
-        if literal:
-            pieces.append("%s")
-            params.append(literal)
+        text += literal
         if field is None:
             continue
         if conversion:
@@ -48,17 +47,23 @@ def number_sql(fmt: str, *, prefix: str, year: int) -> tuple[str, list[Any]] | N
             match = _SEQ_SPEC.fullmatch(spec or "")
             if match is None or (match.group(2) and not match.group(1)):
                 return None
+            if text:
+                pieces.append("%s")
+                params.append(text)
+                text = ""
             # Zero-padded to the width, never cut: Python's format does the same for longer numbers.
             pieces.append("lpad(c.value::text, greatest(%s, length(c.value::text)), '0')")
             params.append(int(match.group(2) or 0))
         elif field in values:
             try:
-                pieces.append("%s")
-                params.append(format(values[field], spec or ""))
+                text += format(values[field], spec or "")
             except ValueError:
                 return None
         else:
             return None
+    if text:
+        pieces.append("%s")
+        params.append(text)
     return " || ".join(pieces) or "''", params
 
 

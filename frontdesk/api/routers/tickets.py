@@ -25,12 +25,17 @@ from frontdesk.core.errors import InvalidInput, NotFound
 from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.choices import Channel, MessageKind, Priority
 from frontdesk.tickets.content import AttachmentIn, make_body
-from frontdesk.tickets.queries import TicketFilters, access_category, access_ticket, filter_tickets
+from frontdesk.tickets.queries import (
+    TicketFilters,
+    access_category,
+    access_ticket,
+    customer_for_new_ticket,
+    filter_tickets,
+)
 from frontdesk.users import actions as user_actions
 from frontdesk.users.queries import (
     access_agent,
     access_brand,
-    access_customer,
     access_team,
     brands_visible_to,
     customers_visible_to,
@@ -69,7 +74,7 @@ def _customer_for_agent(actor: Actor, payload: TicketCreateIn) -> tuple[Brand, C
         raise InvalidInput(_("Give either customer_id or customer, not both."), field="customer")
     brand = lookup("brand", access_brand, actor, payload.brand) if payload.brand is not None else None
     if payload.customer_id is not None:
-        customer = lookup("customer_id", access_customer, actor, payload.customer_id)
+        customer = lookup("customer_id", customer_for_new_ticket, actor, payload.customer_id)
         if brand is not None and brand.pk != customer.brand_id:
             raise InvalidInput(_("The customer belongs to another brand."), field="brand")
         return customer.brand, customer

@@ -76,3 +76,43 @@ def test_without_a_token_cache_every_request_reads_the_token(api, cast, settings
     # Revoked behind the application's back: only a fresh read notices.
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     assert _me(api, raw).status_code == 401
+
+
+def test_a_token_revoked_by_another_process_stops_working_here_within_two_seconds(api, cast, monkeypatch):
+    from django.core.cache import cache
+
+    from frontdesk.users import actors
+
+    token, raw = create_api_token(cast.opera.line1)
+    assert _me(api, raw).status_code == 200
+    # Another server process revokes it: the row and the shared cache change, this process's memory does not.
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    cache.delete(actors.token_cache_key(token.key_hash))
+    assert _me(api, raw).status_code == 200
+    later = actors._clock() + actors.TOKEN_MEMORY_SECONDS
+    monkeypatch.setattr(actors, "_clock", lambda: later)
+    assert _me(api, raw).status_code == 401
+
+
+def test_a_recently_seen_token_costs_no_round_trip_to_the_shared_cache(api, cast, monkeypatch):
+    from django.core.cache import cache
+
+    _token, raw = create_api_token(cast.opera.line1)
+    assert _me(api, raw).status_code == 200
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the shared cache was asked")
+
+    monkeypatch.setattr(cache, "get", refuse)
+    assert _me(api, raw).status_code == 200
+
+
+def test_each_request_gets_its_own_user_instance_from_the_token_memory(cast):
+    from frontdesk.users.actions import authenticate_token
+
+    _token, raw = create_api_token(cast.opera.line1)
+    first, _actor = authenticate_token(raw)
+    first.name = "Changed by one request"
+    second, _actor = authenticate_token(raw)
+    assert second is not first
+    assert second.name == cast.opera.line1.name
