@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from frontdesk.core.errors import InvalidInput
 from frontdesk.tickets.actions import MAX_ATTACHMENTS, AttachmentIn, Body, make_body
-from frontdesk.tickets.choices import MessageKind, Status
+from frontdesk.tickets.bulk import MAX_BULK, BulkKind
+from frontdesk.tickets.choices import Channel, MessageKind, Priority, Status
+from frontdesk.tickets.queues import MAX_TAG, SORT_LABELS, QueueFilters, QueueKind, Sort
 
 REPLY = MessageKind.REPLY.value
 NOTE = MessageKind.NOTE.value
@@ -124,3 +129,235 @@ class ComposerForm(forms.Form):
     def had_files(self) -> bool:
         """A bound form that came with files: a browser cannot keep them when the form comes back."""
         return self.is_bound and bool(self.files.getlist("attachments"))
+
+
+# Queues ------------------------------------------------------------------------------------------------------
+
+UNASSIGNED = "none"
+
+
+def _any(label: Any) -> list[tuple[str, Any]]:
+    return [("", label)]
+
+
+class IdOrNoneField(forms.CharField):
+    """An id from a list, or ``none`` for "nobody"/"no category"; anything else is a form error."""
+
+    def __init__(self, *args: Any, none_allowed: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.Select)
+        super().__init__(*args, **kwargs)
+        self.none_allowed = none_allowed
+
+    def clean(self, value: Any) -> int | str | None:
+        value = super().clean(value)
+        if value in ("", None):
+            return None
+        if value == UNASSIGNED and self.none_allowed:
+            return UNASSIGNED
+        if not str(value).isdigit() or not 0 < int(value) < 2**63:
+            raise forms.ValidationError(_("Choose one of the offered values."))
+        return int(value)
+
+
+class QueueFilterForm(forms.Form):
+    """The filters above a queue, in the query string (``?status=open&priority=high``) so that a filtered
+    list is a link. Ids are checked as numbers only: the queue reads within what the agent sees, so a foreign
+    id finds nothing. Choices are filled in for the page (``offer``), not for a table refresh."""
+
+    status = forms.MultipleChoiceField(
+        label=_("Status"), required=False, choices=Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    brand = IdOrNoneField(label=_("Brand"), none_allowed=False)
+    team = IdOrNoneField(label=_("Team"), none_allowed=False)
+    assignee = IdOrNoneField(label=_("Assignee"))
+    line = forms.TypedChoiceField(
+        label=_("Line"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=_any(_("Any line")) + [(n, _("Line %(line)d") % {"line": n}) for n in (1, 2, 3)],
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=_any(_("Any priority")) + Priority.choices
+    )
+    category = IdOrNoneField(label=_("Category"), none_allowed=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=_any(_("Any channel")) + Channel.choices
+    )
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=MAX_TAG)
+    sort = forms.ChoiceField(
+        label=_("Sort"), required=False, choices=[(s.value, label) for s, label in SORT_LABELS.items()]
+    )
+    cursor = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
+
+    def offer(
+        self,
+        *,
+        brands: Sequence[Any],
+        teams: Sequence[Any],
+        agents: Sequence[Any],
+        categories: Sequence[Any],
+    ) -> None:
+        """The choices of the selects, from what the agent may see."""
+        fields = self.fields
+        fields["brand"].widget.choices = _any(_("All brands")) + [(b.pk, b.name) for b in brands]
+        fields["team"].widget.choices = _any(_("Any team")) + [(t.pk, t.name) for t in teams]
+        fields["assignee"].widget.choices = (
+            _any(_("Anyone")) + [(UNASSIGNED, _("Unassigned"))] + [(a.pk, a.get_full_name()) for a in agents]
+        )
+        fields["category"].widget.choices = _any(_("Any category")) + [(c.pk, c.path) for c in categories]
+
+    def filters(self, queue: QueueKind) -> QueueFilters:
+        """The filters of a valid form on top of ``queue``."""
+        data = self.cleaned_data
+        assignee = data.get("assignee")
+        return QueueFilters(
+            queue=queue,
+            statuses=tuple(data.get("status") or ()),
+            brand_id=data.get("brand"),
+            team_id=data.get("team"),
+            assignee_id=assignee if isinstance(assignee, int) else None,
+            unassigned=assignee == UNASSIGNED,
+            line=data.get("line"),
+            priority=data.get("priority") or None,
+            category_id=data.get("category"),
+            channel=data.get("channel") or None,
+            tag=(data.get("tag") or "").strip().lower() or None,
+            sort=Sort(data.get("sort") or Sort.UPDATED_DESC),
+        )
+
+
+def filter_params(filters: QueueFilters, **extra: str) -> str:
+    """The query string that ``QueueFilterForm`` reads back as ``filters`` (the queue is in the path)."""
+    params: list[tuple[str, Any]] = [("status", s) for s in filters.statuses]
+    params += [
+        (name, value)
+        for name, value in (
+            ("brand", filters.brand_id),
+            ("team", filters.team_id),
+            ("assignee", UNASSIGNED if filters.unassigned else filters.assignee_id),
+            ("line", filters.line),
+            ("priority", filters.priority),
+            ("category", filters.category_id),
+            ("channel", filters.channel),
+            ("tag", filters.tag),
+            ("sort", filters.sort.value if filters.sort != Sort.UPDATED_DESC else None),
+        )
+        if value not in (None, "")
+    ]
+    params += [(name, value) for name, value in extra.items() if value]
+    return urlencode(params)
+
+
+class SavedViewForm(forms.Form):
+    """Save the list on screen under a name, for oneself or for every agent of a brand."""
+
+    name = forms.CharField(label=_("View name"), max_length=120)
+    shared = forms.BooleanField(label=_("Share with the agents of the brand"), required=False)
+    brand = IdOrNoneField(label=_("Brand"), none_allowed=False)
+    queue = forms.ChoiceField(choices=[(q.value, q.value) for q in QueueKind], widget=forms.HiddenInput)
+    # The filters as the list's query string.
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        if cleaned.get("shared") and not cleaned.get("brand"):
+            self.add_error("brand", _("Choose the brand whose agents will see the shared view."))
+        return cleaned
+
+    def view_filters(self) -> QueueFilters | None:
+        """The filters carried in ``query``; None when they are not valid filters."""
+        form = QueueFilterForm(QueryDict(self.cleaned_data.get("query") or ""))
+        if not form.is_valid():
+            return None
+        return form.filters(QueueKind(self.cleaned_data["queue"]))
+
+
+class TicketIdsField(forms.Field):
+    """The ids of the tickets ticked in a list: numbers only; which of them the agent may touch is for
+    the bulk action to decide."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        if not all(str(v).isdigit() and 0 < int(v) < 2**63 for v in values):
+            raise forms.ValidationError(_("Tick the tickets in the list."))
+        ids = list(dict.fromkeys(int(v) for v in values))
+        if len(ids) > MAX_BULK:
+            raise forms.ValidationError(
+                ngettext(
+                    "Select at most %(limit)d ticket at once.",
+                    "Select at most %(limit)d tickets at once.",
+                    MAX_BULK,
+                )
+                % {"limit": MAX_BULK}
+            )
+        return ids
+
+
+BULK_LABELS = {
+    BulkKind.ASSIGN: _("Assign to"),
+    BulkKind.STATUS: _("Set status"),
+    BulkKind.PRIORITY: _("Set priority"),
+    BulkKind.CATEGORY: _("Set category"),
+    BulkKind.ADD_TAG: _("Add tag"),
+    BulkKind.REMOVE_TAG: _("Remove tag"),
+}
+
+
+class BulkForm(forms.Form):
+    """One change for the ticked tickets; sent once to see what it will do, then with ``confirm``."""
+
+    tickets = TicketIdsField(error_messages={"required": _("Tick the tickets to change first.")})
+    action = forms.ChoiceField(
+        label=_("Change"), choices=[(k.value, label) for k, label in BULK_LABELS.items()]
+    )
+    assignee = IdOrNoneField(label=_("Agent"))
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=_any("—") + [c for c in Status.choices if c[0] != Status.NEW],
+    )
+    priority = forms.ChoiceField(label=_("Priority"), required=False, choices=_any("—") + Priority.choices)
+    category = IdOrNoneField(label=_("Category"))
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=MAX_TAG)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    # The field that carries the value of each change.
+    VALUE_FIELD: ClassVar[dict[str, str]] = {
+        BulkKind.ASSIGN: "assignee",
+        BulkKind.STATUS: "status",
+        BulkKind.PRIORITY: "priority",
+        BulkKind.CATEGORY: "category",
+        BulkKind.ADD_TAG: "tag",
+        BulkKind.REMOVE_TAG: "tag",
+    }
+
+    def offer(self, *, agents: Sequence[Any], categories: Sequence[Any]) -> None:
+        self.fields["assignee"].widget.choices = (
+            _any("—") + [(UNASSIGNED, _("Nobody (unassign)"))] + [(a.pk, a.get_full_name()) for a in agents]
+        )
+        self.fields["category"].widget.choices = (
+            _any("—") + [(UNASSIGNED, _("No category"))] + [(c.pk, c.path) for c in categories]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        action = cleaned.get("action")
+        if action:
+            name = self.VALUE_FIELD[action]
+            if cleaned.get(name) in (None, ""):
+                self.add_error(name, _("Choose the new value."))
+        return cleaned
+
+    @property
+    def kind(self) -> BulkKind:
+        return BulkKind(self.cleaned_data["action"])
+
+    @property
+    def value(self) -> Any:
+        """The chosen value: an id (or ``none``) for agents and categories, the text for the others."""
+        value = self.cleaned_data[self.VALUE_FIELD[self.kind]]
+        return value.strip().lower() if self.kind in (BulkKind.ADD_TAG, BulkKind.REMOVE_TAG) else value

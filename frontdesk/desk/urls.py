@@ -1,10 +1,25 @@
 from django.urls import path
 
+from frontdesk.desk.views.queues import (
+    bulk,
+    create_view,
+    delete_view,
+    queue_page,
+    saved_view_page,
+    update_view,
+)
 from frontdesk.desk.views.ticket import download_attachment, post_message, retry_mail, ticket_page
 
 app_name = "desk"
 
 urlpatterns = [
+    path("queues/", queue_page, name="queues"),
+    path("queues/bulk/", bulk, name="bulk"),
+    path("queues/<slug:queue>/", queue_page, name="queue"),
+    path("views/", create_view, name="create_view"),
+    path("views/<int:view_id>/", saved_view_page, name="saved_view"),
+    path("views/<int:view_id>/update/", update_view, name="update_view"),
+    path("views/<int:view_id>/delete/", delete_view, name="delete_view"),
     path("tickets/<str:number>/", ticket_page, name="ticket"),
     path("tickets/<str:number>/messages/", post_message, name="post_message"),
     path("tickets/<str:number>/mail/<int:outbound_id>/retry/", retry_mail, name="retry_mail"),
