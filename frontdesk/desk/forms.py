@@ -187,7 +187,10 @@ class QueueFilterForm(forms.Form):
     )
     tag = forms.CharField(label=_("Tag"), required=False, max_length=MAX_TAG)
     sort = forms.ChoiceField(
-        label=_("Sort"), required=False, choices=[(s.value, label) for s, label in SORT_LABELS.items()]
+        label=_("Sort"),
+        required=False,
+        choices=_any(_("Queue order (newest first)"))
+        + [(s.value, label) for s, label in SORT_LABELS.items()],
     )
     cursor = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
 
@@ -224,7 +227,7 @@ class QueueFilterForm(forms.Form):
             category_id=data.get("category"),
             channel=data.get("channel") or None,
             tag=(data.get("tag") or "").strip().lower() or None,
-            sort=Sort(data.get("sort") or Sort.UPDATED_DESC),
+            sort=Sort(data["sort"]) if data.get("sort") else None,
         )
 
 
@@ -242,7 +245,7 @@ def filter_params(filters: QueueFilters, **extra: str) -> str:
             ("category", filters.category_id),
             ("channel", filters.channel),
             ("tag", filters.tag),
-            ("sort", filters.sort.value if filters.sort != Sort.UPDATED_DESC else None),
+            ("sort", filters.sort.value if filters.sort else None),
         )
         if value not in (None, "")
     ]

@@ -111,7 +111,12 @@ class QueueFilters:
     category_id: int | None = None
     channel: str | None = None
     tag: str | None = None
-    sort: Sort = Sort.UPDATED_DESC
+    # None: the queue's own order (``default_sort``).
+    sort: Sort | None = None
+
+    @property
+    def order(self) -> Sort:
+        return self.sort or default_sort(self.queue)
 
     def to_json(self) -> dict[str, Any]:
         """The filters as a saved view stores them: only what is set."""
@@ -127,7 +132,7 @@ class QueueFilters:
             "category": self.category_id,
             "channel": self.channel,
             "tag": self.tag,
-            "sort": str(self.sort) if self.sort != Sort.UPDATED_DESC else None,
+            "sort": str(self.sort) if self.sort else None,
         }
         return {key: value for key, value in data.items() if value not in (None, [], "")}
 
@@ -139,7 +144,7 @@ class QueueFilters:
             return cls()
         statuses = data.get("status")
         return cls(
-            queue=_enum(QueueKind, data.get("queue"), QueueKind.ALL),
+            queue=_enum(QueueKind, data.get("queue"), QueueKind.ALL) or QueueKind.ALL,
             statuses=tuple(s for s in statuses if s in Status.values) if isinstance(statuses, list) else (),
             brand_id=_positive(data.get("brand")),
             team_id=_positive(data.get("team")),
@@ -150,14 +155,14 @@ class QueueFilters:
             category_id=_positive(data.get("category")),
             channel=data.get("channel") if data.get("channel") in Channel.values else None,
             tag=_tag(data.get("tag")),
-            sort=_enum(Sort, data.get("sort"), Sort.UPDATED_DESC),
+            sort=_enum(Sort, data.get("sort"), None),
         )
 
     def merged(self, **changes: Any) -> QueueFilters:
         return replace(self, **changes)
 
 
-def _enum(kind: type[E], value: Any, default: E) -> E:
+def _enum(kind: type[E], value: Any, default: E | None) -> E | None:
     try:
         return kind(value)
     except ValueError:
@@ -219,9 +224,20 @@ def _escalated_to_me(desk: Desk, qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
         escalated_line=Subquery(latest.values("to_line")[:1]),
         escalated_team=Subquery(latest.values("to_team_id")[:1]),
     )
-    aimed = Q(assignee_id=actor.user_id)
+    # The subqueries come last in each branch, after conditions that are false (not NULL: SQL goes on
+    # through "NULL AND ...") for the rows they exclude, so PostgreSQL runs them only for the rows the agent,
+    # team and line conditions let through, not for every open ticket of the brand. The team branch has no
+    # line test: were all branches to share one, PostgreSQL would take it out of the OR and run it first.
+    # Its team test is enough: a ticket handed back leaves the team (to no team or a line-1 one it was not
+    # escalated to), and a later escalation is the latest.
+    still_there = Q(escalated_line=F("line"))
+    aimed = Q(assignee__isnull=False) & Q(assignee_id=actor.user_id) & still_there
     if desk.team_ids:
-        aimed |= Q(assignee__isnull=True, team_id__in=sorted(desk.team_ids), escalated_team=F("team_id"))
+        aimed |= (
+            Q(assignee__isnull=True, team__isnull=False)
+            & Q(team_id__in=sorted(desk.team_ids))
+            & Q(escalated_team=F("team_id"))
+        )
     lines = Q()
     for brand_id, line in sorted(actor.agent_lines.items()):
         if line > 1:  # nobody escalates to line 1 without naming a team
@@ -229,8 +245,8 @@ def _escalated_to_me(desk: Desk, qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     if actor.is_provider_admin:
         lines |= Q(line=3) & ~Q(brand_id__in=sorted(actor.agent_lines))
     if lines:
-        aimed |= Q(assignee__isnull=True, escalated_team__isnull=True) & lines
-    return qs.filter(aimed, escalated_line=F("line"))
+        aimed |= Q(assignee__isnull=True) & lines & Q(escalated_team__isnull=True) & still_there
+    return qs.filter(aimed)
 
 
 def _queue_condition(desk: Desk, queue: QueueKind, qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
@@ -248,6 +264,12 @@ def _queue_condition(desk: Desk, queue: QueueKind, qs: QuerySet[Ticket]) -> Quer
     if queue == QueueKind.RECENT:
         return qs.filter(updated_at__gte=timezone.now() - RECENT)
     return qs
+
+
+def default_sort(queue: QueueKind) -> Sort:
+    """Newest first, in the order of the queue indexes (which all end in the id), so that a page reads 51
+    index entries; the recently updated list by its update time (the ``ticket_updated`` index)."""
+    return Sort.UPDATED_DESC if queue == QueueKind.RECENT else Sort.CREATED_DESC
 
 
 def default_statuses(queue: QueueKind) -> tuple[str, ...]:
@@ -410,15 +432,53 @@ class Page:
     next_cursor: str | None
 
 
-def page_of(qs: QuerySet[Ticket], sort: Sort, cursor: str | None = None, *, size: int = PAGE_SIZE) -> Page:
-    """One page in the sort's order after ``cursor``; one extra row says whether another page follows."""
-    qs = sorted_tickets(qs, sort)
+def page_of(
+    qs: QuerySet[Ticket],
+    sort: Sort,
+    cursor: str | None = None,
+    *,
+    size: int = PAGE_SIZE,
+    parts: Sequence[Q] = (),
+) -> Page:
+    """One page in the sort's order after ``cursor``; one extra row says whether another page follows.
+
+    The page's ids come first, from the ticket table alone; then its tickets with their details, by primary
+    key. ``parts`` split the list into disjoint pieces that each lead one index (one brand, one team): on
+    PostgreSQL each piece reads its own first rows in index order and the pieces are merged (``UNION ALL``),
+    where ``brand_id IN (1, 4)`` would read and sort every open ticket of both brands."""
+    ordered = sorted_tickets(qs, sort)
     if cursor:
-        qs = qs.filter(_after(sort, *decode_cursor(sort, cursor)))
-    rows = list(qs[: size + 1])
+        ordered = ordered.filter(_after(sort, *decode_cursor(sort, cursor)))
+    key = _key_field(sort)
+    columns = [key, "id"] if key else ["id"]
+    ids_qs = ordered.values_list(*columns)
+    if len(parts) > 1 and connections[qs.db].features.supports_slicing_ordering_in_compound:
+        pieces = [ordered.filter(part).values_list(*columns)[: size + 1] for part in parts]
+        ids_qs = pieces[0].union(*pieces[1:], all=True).order_by(*ordered.query.order_by)
+    ids = [row[-1] for row in ids_qs[: size + 1]]
+    rows = list(ordered.filter(pk__in=ids)) if ids else []
     more = len(rows) > size
     rows = rows[:size]
     return Page(rows, encode_cursor(sort, rows[-1]) if more and rows else None)
+
+
+def queue_parts(desk: Desk, filters: QueueFilters) -> list[Q]:
+    """How a queue splits into pieces that each lead an index: by team for the teams' queue, by brand for
+    an agent of several brands (one piece, no split, when a brand is chosen)."""
+    if filters.queue == QueueKind.TEAM and filters.team_id is None and len(desk.team_ids) > 1:
+        return [Q(team_id=team_id) for team_id in sorted(desk.team_ids)]
+    actor = desk.actor
+    if filters.brand_id is None and not actor.sees_all_brands and len(actor.agent_lines) > 1:
+        return [Q(brand_id=brand_id) for brand_id in sorted(actor.agent_lines)]
+    return []
+
+
+def page_of_queue(
+    desk: Desk, filters: QueueFilters, cursor: str | None = None, *, size: int = PAGE_SIZE
+) -> Page:
+    """A page of a queue for the table: tickets with their customer, assignee, brand and team."""
+    qs = queue_tickets(desk, filters).prefetch_related(None).prefetch_related("brand", "team")
+    return page_of(qs, filters.order, cursor, size=size, parts=queue_parts(desk, filters))
 
 
 # Saved views ------------------------------------------------------------------------------------------------

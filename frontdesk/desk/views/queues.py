@@ -28,7 +28,7 @@ from frontdesk.tickets.queues import (
     capped_counts,
     count_label,
     desk_for,
-    page_of,
+    page_of_queue,
     queue_tickets,
     saved_views_visible_to,
     teams_for_queues,
@@ -153,9 +153,7 @@ def _render(
     next_cursor = None
     if valid:
         try:
-            page = page_of(
-                queue_tickets(desk, filters), filters.sort, form.cleaned_data.get("cursor") or None
-            )
+            page = page_of_queue(desk, filters, form.cleaned_data.get("cursor") or None)
         except InvalidCursor:
             form.add_error("cursor", _("This page link is out of date: start again from the first page."))
             status = 422

@@ -229,3 +229,28 @@ def test_a_brand_view_stays_in_its_brand_whatever_its_filters_say(cast):
         actor=opera, name="Tours", filters={"brand": cast.tours.brand.pk}, brand=cast.opera.brand, shared=True
     )
     assert view_filters(view).brand_id == cast.opera.brand.pk
+
+
+@pytest.mark.parametrize("sort", list(Sort))
+def test_an_agent_of_two_brands_pages_through_both_in_order(cast, sort):
+    from frontdesk.tickets.queues import page_of_queue, queue_parts
+    from frontdesk.users.actions import add_agent_membership
+
+    add_agent_membership(cast.opera.line1, actor=SYSTEM, brand=cast.tours.brand, line=1)
+    cast.opera.line1.refresh_from_db()
+    tickets = [(cast.opera if i % 3 else cast.tours).ticket(f"Question {i}") for i in range(8)]
+    for i, ticket in enumerate(tickets):
+        actions.update_ticket(ticket, actor=SYSTEM, priority=list(Priority)[i % 4])
+    desk = _desk(cast.opera.line1)
+    filters = QueueFilters(queue=QueueKind.UNASSIGNED, sort=sort)
+    assert len(queue_parts(desk, filters)) == 2
+    seen, cursor = [], None
+    while True:
+        page = page_of_queue(desk, filters, cursor, size=3)
+        seen.extend(page.tickets)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    expected = list(page_of(queue_tickets(desk, filters), sort, size=50).tickets)
+    assert [t.pk for t in seen] == [t.pk for t in expected]
+    assert len(seen) == 8
