@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from frontdesk.core.search import Kind, Match, SearchQuery, Source, backend_for, parse_query
+from frontdesk.core.search import Kind, Match, SearchBackend, SearchQuery, Source, backend_for, parse_query
 from frontdesk.tickets.models import Ticket
 from frontdesk.tickets.queries import tickets_visible_to
 from frontdesk.users.actors import Actor
@@ -103,9 +103,10 @@ def _part(found: str, match: Match | None) -> tuple[str, list[Any]] | None:
     )
 
 
-def _statement(query: SearchQuery, scope: _Scope, limit: int) -> tuple[str, list[Any]] | None:
-    backend = backend_for(connection)
-    per_source = max(limit, 50)
+def _statement(
+    backend: SearchBackend, query: SearchQuery, scope: _Scope, limit: int
+) -> tuple[str, list[Any]]:
+    per_source = limit
     tickets_where, tickets_params = scope.tickets
     parts: list[tuple[str, list[Any]]] = []
     if " " not in query.text and len(query.text) <= NUMBER_LENGTH:
@@ -167,7 +168,7 @@ def _statement(query: SearchQuery, scope: _Scope, limit: int) -> tuple[str, list
             )
         )
     if not parts:
-        return None
+        return "SELECT 0, '', 0 WHERE FALSE", []
     with_sql = ("WITH " + ", ".join(sql for sql, _ in ctes) + " ") if ctes else ""
     union = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS s{i}" for i, (sql, _) in enumerate(parts))  # noqa: S608 - names from Source
     params = [p for _, ps in ctes for p in ps] + [p for _, ps in parts for p in ps]
@@ -183,15 +184,12 @@ def search_tickets(actor: Actor, text: str | None, *, limit: int = 20) -> list[T
     scope = _scope(actor)
     if scope is None:
         return []
-    statement = _statement(query, scope, limit)
-    if statement is None:
-        return []
-    sql, params = statement
     scores: dict[int, float] = defaultdict(float)
     found: dict[int, set[str]] = defaultdict(set)
     backend = backend_for(connection)
     with transaction.atomic() if backend.needs_transaction else nullcontext():
-        backend.prepare(connection)
+        backend.prepare(connection, SOURCES)
+        sql, params = _statement(backend, query, scope, limit)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for key, where, score in cursor.fetchall():

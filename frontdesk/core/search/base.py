@@ -121,8 +121,9 @@ class SearchBackend(ABC):
     def uninstall_sql(self, source: Source) -> list[str]:
         """Statements that drop the source's index (and whatever keeps it current)."""
 
-    def prepare(self, connection: BaseDatabaseWrapper) -> None:  # noqa: B027 - optional hook
-        """Called before the statements of one search, inside its transaction."""
+    def prepare(self, connection: BaseDatabaseWrapper, sources: Sequence[Source] = ()) -> None:  # noqa: B027
+        """Called before the statements of one search (inside its transaction), with the sources it reads;
+        ``match`` is called after it."""
 
     @abstractmethod
     def match(

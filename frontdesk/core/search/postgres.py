@@ -3,8 +3,8 @@
 * Words: ``to_tsvector('frontdesk_search', column)``. The configuration is a copy of ``russian`` whose words of
   every script go through ``unaccent`` and then the Russian Snowball stemmer: Russian is stemmed ("билетов" and
   "билеты" are both "билет", "ё" is "е"); Polish and English lose their diacritics and are otherwise kept whole
-  (the Russian stemmer leaves Latin script alone), and query words of three letters or more match as prefixes,
-  so "zwrot pieniedzy" finds "zwroty pieniędzy" and "refund" finds "refunds". PostgreSQL ships no Polish
+  (the Russian stemmer leaves Latin script alone), and the last query word (three letters or more) matches
+  as a prefix, so "zwrot pieniedzy" finds "zwrot pieniędzy" and "refund" finds "refunds". PostgreSQL ships no Polish
   stemmer, and stemming Polish or English with the English stemmer would make a word typed without its
   diacritics ("pieniedzy" becomes "pieniedzi") miss the same word typed with them.
 * Names: a trigram index (pg_trgm) over ``frontdesk_unaccent(column)``, matched with ``<%`` (word similarity)
@@ -35,6 +35,12 @@ CONFIG = "frontdesk_search"
 NAME_THRESHOLD = 0.35
 # Trigram indexes find nothing useful for shorter pieces (and would read every row).
 MIN_PIECE = 3
+# How matches are read (see PostgresBackend._newest): among the newest RECENT rows of a table, then the OLDER
+# ones before those, then at most CAPPED of all other matches; memory for the bitmap of one search.
+RECENT = 2_000
+OLDER = 200_000
+CAPPED = 2_000
+WORK_MEM = "16MB"
 
 SETUP = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -59,8 +65,13 @@ def _vector(column: str) -> str:
 
 
 def tsquery_text(words: Sequence[str]) -> str:
-    """``'word':* & 'other'`` for to_tsquery(); words are ``\\w+`` runs, so they hold no quotes."""
-    return " & ".join(f"'{w}':*" if len(w) >= PREFIX_FROM else f"'{w}'" for w in words)
+    """``'word' & 'other':*`` for to_tsquery(): the last word (the one being typed) matches as a prefix. A
+    prefix reads every indexed word it starts (all the "opr…" of "OPR-26-000123"), so only one does.
+    Words are ``\\w+`` runs: they hold no quotes."""
+    last = len(words) - 1
+    return " & ".join(
+        f"'{w}':*" if i == last and len(w) >= PREFIX_FROM else f"'{w}'" for i, w in enumerate(words)
+    )
 
 
 class PostgresBackend(SearchBackend):
@@ -92,30 +103,108 @@ class PostgresBackend(SearchBackend):
     def uninstall_sql(self, source: Source) -> list[str]:
         return [f"DROP INDEX CONCURRENTLY IF EXISTS {source.index_name}"]
 
-    def prepare(self, connection: BaseDatabaseWrapper) -> None:
+    def prepare(self, connection: BaseDatabaseWrapper, sources: Sequence[Source] = ()) -> None:
+        # No sequential and no plain index scans: for a word it believes common, the planner would read a
+        # table (or an index in id order) until it has enough matches, which is all of it when the word is
+        # rare after all (its estimates for prefixes are guesses). Bitmap scans of the search index find the
+        # matches, and the windows of ``_newest`` bound the reads. Enough memory for the bitmap of a common
+        # word to stay exact (a lossy one re-checks every row). No parallel workers: starting them costs more
+        # than these small reads. The newest id of each table, read in the same statement (its plan is made
+        # before these settings apply), places the windows.
+        tables = sorted({(s.table, s.pk) for s in sources if s.kind != Kind.NAMES})
+        newest = "".join(
+            f", (SELECT max({pk}) FROM {table})"  # noqa: S608 - names from Source
+            for table, pk in tables
+        )
         with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL pg_trgm.word_similarity_threshold = {NAME_THRESHOLD}")
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true), "
+                "set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true), "
+                "set_config('work_mem', %s, true), set_config('max_parallel_workers_per_gather', '0', true)"
+                + newest,
+                [str(NAME_THRESHOLD), WORK_MEM],
+            )
+            row = cursor.fetchone()
+        self._newest_ids = {table: last or 0 for (table, _pk), last in zip(tables, row[5:], strict=True)}
+
+    def _newest(
+        self, source: Source, rank: str, condition: str, where: str, params: list[Any], limit: int
+    ) -> Match:
+        """The newest matches, newest first: those among the newest RECENT rows, then among the OLDER rows
+        before those, then the newest of the first CAPPED matches among the rest. The parts run in that order
+        and only until ``limit`` rows are found: a common word reads only the first (its whole posting list
+        in the search index, and the few rows of the window), a rare one reads all its matches.
+        ``params`` fill ``rank``, ``condition`` and ``where``, in that order."""
+        narrowed = f" AND ({where})" if where else ""
+        pk, table = f"src.{source.pk}", source.table
+        columns = f"src.{source.key} AS key, {rank} AS rank, {pk} AS pk"
+        last = getattr(self, "_newest_ids", {}).get(table)
+        parts: list[tuple[str, list[Any]]] = []
+        floor = None
+        if last is not None:
+            floor = max(last - OLDER, 0)
+            # The newest rows are read one by one ("IS TRUE" keeps the search index out: reading a common
+            # word's whole posting list costs more than testing a few thousand rows); the older ones through
+            # the search index, with the rows of the window.
+            for test, low, high in (
+                (f"({condition}) IS TRUE", last - RECENT, None),
+                (condition, floor, last - RECENT),
+            ):
+                below = f" AND {pk} <= %s" if high is not None else ""
+                parts.append(
+                    (
+                        (
+                            f"SELECT {columns} FROM {table} src WHERE {test}{narrowed} "  # noqa: S608 - names from Source
+                            f"AND {pk} > %s{below} ORDER BY {pk} DESC LIMIT %s"
+                        ),
+                        [*params, low, *([high] if high is not None else []), limit],
+                    )
+                )
+        # "+ 0": a filter, not a range for the primary key's index to read.
+        older = f" AND {pk} + 0 <= %s" if floor is not None else ""
+        rank_count = rank.count("%s")
+        condition_count = condition.count("%s")
+        rank_params = params[:rank_count]
+        condition_params = params[rank_count : rank_count + condition_count]
+        where_params = params[rank_count + condition_count :]
+        parts.append(
+            (
+                (
+                    f"SELECT {columns} FROM (SELECT * FROM {table} src WHERE {condition}{older} "  # noqa: S608 - names from Source
+                    f"LIMIT {CAPPED}) AS src WHERE TRUE{narrowed} ORDER BY {pk} DESC LIMIT %s"
+                ),
+                [
+                    *rank_params,
+                    *condition_params,
+                    *([floor] if floor is not None else []),
+                    *where_params,
+                    limit,
+                ],
+            )
+        )
+        union = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS w{i}" for i, (sql, _) in enumerate(parts))  # noqa: S608
+        return Match(
+            f"SELECT key, rank FROM ({union}) AS m LIMIT %s",  # noqa: S608 - built above
+            [p for _, ps in parts for p in ps] + [limit],
+        )
 
     def match(
         self, source: Source, query: SearchQuery, *, limit: int, where: str = "", params: Sequence[Any] = ()
     ) -> Match | None:
-        col, table = f"src.{source.column}", f"{source.table} src"
-        newest = f"src.{source.pk} DESC"
+        col = f"src.{source.column}"
         if source.kind == Kind.WORDS:
             if not query.words:
                 return None
             tsquery = f"to_tsquery('{CONFIG}'::regconfig, %s)"
-            # Newest matches first: a common word matches a good part of a big table, and ranking all of
-            # those would read them all; the rank orders the newest ones among themselves.
-            sql = select(
+            words = tsquery_text(query.words)
+            return self._newest(
                 source,
-                rank=f"ts_rank({_vector(col)}, {tsquery}, 32)",
-                source_from=table,
-                condition=f"{_vector(col)} @@ {tsquery}",
-                where=where,
-                order=newest,
+                f"ts_rank({_vector(col)}, {tsquery}, 32)",
+                f"{_vector(col)} @@ {tsquery}",
+                where,
+                [words, words, *params],
+                limit,
             )
-            return Match(sql, [tsquery_text(query.words), tsquery_text(query.words), *params, limit])
         if source.kind == Kind.NAMES:
             if len(query.text) < MIN_PIECE:
                 return None
@@ -123,15 +212,14 @@ class PostgresBackend(SearchBackend):
             sql = select(
                 source,
                 rank=f"word_similarity(frontdesk_unaccent(%s), {indexed})",
-                source_from=table,
+                source_from=f"{source.table} src",
                 condition=f"frontdesk_unaccent(%s) <%% {indexed}",
                 where=where,
-                order=f"rank DESC, {newest}",
+                order=f"rank DESC, src.{source.pk} DESC",
             )
             return Match(sql, [query.text, query.text, *params, limit])
         if len(query.needle) < MIN_PIECE:
             return None
-        sql = select(
-            source, rank="1.0", source_from=table, condition=f"{col} ILIKE %s", where=where, order=newest
+        return self._newest(
+            source, "1.0", f"{col} ILIKE %s", where, [like_pattern(query.needle), *params], limit
         )
-        return Match(sql, [like_pattern(query.needle), *params, limit])

@@ -116,7 +116,7 @@ class SqliteBackend(SearchBackend):
     def trigger_names(self, source: Source) -> list[str]:
         return [f"{source.index_name}_{event}" for event in ("insert", "delete", "update")]
 
-    def prepare(self, connection: BaseDatabaseWrapper) -> None:
+    def prepare(self, connection: BaseDatabaseWrapper, sources: Sequence[Source] = ()) -> None:
         connection.ensure_connection()
         connection.connection.create_function("frontdesk_similarity", 2, similarity, deterministic=True)
 

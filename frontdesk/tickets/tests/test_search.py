@@ -146,6 +146,7 @@ def test_an_empty_or_too_long_query_is_refused(cast):
             search_tickets(actor, text)
         assert refused.value.field == "q"
     assert search_tickets(actor, "!!") == []
+    assert search_tickets(actor, "- -") == []
 
 
 @pytest.mark.parametrize("many", [False, True])
