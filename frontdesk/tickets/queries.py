@@ -15,6 +15,7 @@ from django.db.models.expressions import Col
 from frontdesk.brands.models import Brand
 from frontdesk.core.errors import NotFound
 from frontdesk.tickets.choices import EventKind, MessageKind
+from frontdesk.tickets.inserts import prepared_cursor
 from frontdesk.tickets.models import Attachment, Category, Message, Ticket, TicketEvent, WorkLogEntry
 from frontdesk.users.actors import Actor
 from frontdesk.users.models import Customer, Organization
@@ -254,7 +255,7 @@ def customer_for_new_ticket(actor: Actor, customer_id: int) -> Customer:
     if not (actor.is_agent or actor.is_system):
         return access_customer(actor, customer_id)
     sql, (customer_part, brand_part, organization_part) = _customer_statement(connection.vendor)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [customer_id])
         row = cursor.fetchone()
     if row is None:

@@ -163,3 +163,31 @@ def test_a_new_ticket_statement_is_one_psycopg_keeps_parsed(db, is_postgres):
     sql, params = next((sql, params) for sql, params in seen if sql.startswith("WITH"))
     assert len(params) <= _queries.MAX_CACHED_STATEMENT_PARAMS
     assert len(sql) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+
+
+def test_the_new_ticket_and_its_customer_are_read_and_written_through_prepared_statements(db, is_postgres):
+    """PostgreSQL plans them once per connection instead of on every request."""
+    if not is_postgres:
+        pytest.skip("prepared statements are PostgreSQL's")
+    from frontdesk.tickets.queries import customer_for_new_ticket
+
+    brand = create_brand(name="Opera", slug="opera", ticket_prefix="OPR")
+    customer = find_or_create_customer(brand, actor=SYSTEM, email="buyer@example.com")
+    for _ in range(2):
+        _create(brand, customer_for_new_ticket(SYSTEM, customer.pk))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any(s.startswith("WITH c AS (INSERT INTO") for s in prepared), prepared
+    assert any('FROM "users_customer" c' in s for s in prepared), prepared
+
+
+def test_prepared_statements_are_logged_with_their_values(db, is_postgres, count_queries):
+    if not is_postgres:
+        pytest.skip("prepared statements are PostgreSQL's")
+    brand = create_brand(name="Opera", slug="opera", ticket_prefix="OPR")
+    customer = find_or_create_customer(brand, actor=SYSTEM, email="buyer@example.com")
+    with count_queries() as queries:
+        _create(brand, customer)
+    statement = next(q for q in queries if q.startswith("WITH"))
+    assert "'Seats missing'" in statement
