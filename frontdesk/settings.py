@@ -182,6 +182,8 @@ else:
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# A worker dispatches up to this many waiting ticket events at once.
+FRONTDESK_EVENT_BATCH_SIZE = env.int("FRONTDESK_EVENT_BATCH_SIZE", 50)
 # Consumers of ticket events (dotted paths), run after commit by the worker: notifications, automation, pushes.
 FRONTDESK_EVENT_CONSUMERS: list[str] = env.list(
     "FRONTDESK_EVENT_CONSUMERS", ["frontdesk.mail.consumers.send_ticket_mail"]

@@ -8,27 +8,29 @@ from __future__ import annotations
 import logging
 import secrets
 import smtplib
+from collections import Counter
+from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.template.loader import select_template
 from django.utils import timezone, translation
 
 from frontdesk.brands.models import Brand
 from frontdesk.core.errors import PermanentError, TransientError
 from frontdesk.core.html import safe_html
-from frontdesk.core.work import claim
-from frontdesk.mail.actions import is_suppressed
+from frontdesk.core.work import claim_batch
 from frontdesk.mail.choices import InboundStatus, OutboundKind, OutboundStatus
 from frontdesk.mail.mail_templates import render_stored
-from frontdesk.mail.models import InboundMessage, MailTemplate, OutboundMessage
-from frontdesk.mail.sources.addresses import ticket_reply_address
+from frontdesk.mail.models import InboundMessage, MailTemplate, OutboundMessage, Suppression
+from frontdesk.mail.sources.addresses import plus_address_bases, ticket_reply_address
 from frontdesk.tickets.choices import AuthorKind, Channel, EventKind, MessageKind
 from frontdesk.tickets.models import Message, Ticket, TicketEvent
 from frontdesk.users.choices import ActorKind
@@ -39,6 +41,7 @@ LANGUAGES = ("en", "ru", "pl")
 MAX_REFERENCES = 20
 # Channels whose customers are answered somewhere else (the chat window, the social network).
 _NOT_BY_MAIL = {Channel.CHAT, Channel.SOCIAL}
+SEND_LEASE = timedelta(minutes=2)
 
 
 # --- Addresses, ids and links ---------------------------------------------------------------------------
@@ -105,17 +108,31 @@ def subject_with_number(subject: str, number: str) -> str:
     return subject if tag in subject else f"{subject} {tag}".strip()
 
 
-def _thread(ticket: Ticket) -> tuple[str, list[str]]:
-    """In-Reply-To (the customer's latest mail, else our latest) and References, oldest first."""
-    received = list(
-        InboundMessage.objects.filter(ticket=ticket, status=InboundStatus.INGESTED)
+def _threads(ticket_ids: Sequence[int]) -> dict[int, tuple[list[str], list[str]]]:
+    """Ticket id → (Message-IDs of the mail we received on it, of the mail we sent on it), oldest first."""
+    threads: dict[int, tuple[list[str], list[str]]] = {pk: ([], []) for pk in ticket_ids}
+    if not ticket_ids:
+        return threads
+    received = (
+        InboundMessage.objects.filter(ticket_id__in=ticket_ids, status=InboundStatus.INGESTED)
         .exclude(message_id="")
         .order_by("id")
-        .values_list("message_id", flat=True)
+        .values_list("ticket_id", "message_id")
     )
-    sent = list(
-        OutboundMessage.objects.filter(ticket=ticket).order_by("id").values_list("message_id", flat=True)
+    for ticket_id, message_id in received:
+        threads[ticket_id][0].append(message_id)
+    sent = (
+        OutboundMessage.objects.filter(ticket_id__in=ticket_ids)
+        .order_by("id")
+        .values_list("ticket_id", "message_id")
     )
+    for ticket_id, message_id in sent:
+        threads[ticket_id][1].append(message_id)
+    return threads
+
+
+def _thread_of(received: list[str], sent: list[str]) -> tuple[str, list[str]]:
+    """In-Reply-To (the customer's latest mail, else our latest) and References, oldest first."""
     in_reply_to = received[-1] if received else (sent[-1] if sent else "")
     references = list(dict.fromkeys([*received[:1], *sent, *received]))[-MAX_REFERENCES:]
     return in_reply_to, references
@@ -131,12 +148,14 @@ class Rendered:
     html: str
 
 
-def render(name: str, *, brand: Brand, language: str, context: dict[str, object]) -> Rendered:
+def render(
+    name: str, *, brand: Brand, language: str, context: dict[str, object], facts: _Facts | None = None
+) -> Rendered:
     """The brand's active stored template (``MailTemplate``) for the language, else for its default language;
     without one, ``mail/<name>.<lang>.subject.txt`` / ``.body.txt`` / ``.body.html``, which a brand may override
     under ``mail/<brand slug>/``. One query for the stored template."""
     language = language if language in LANGUAGES else "en"
-    stored = _stored_template(name, brand, language)
+    stored = facts.template(name, brand, language) if facts else _stored_template(name, brand, language)
     if stored is not None:
         try:
             with translation.override(stored.language):
@@ -182,16 +201,90 @@ def _stored_template(name: str, brand: Brand, language: str) -> MailTemplate | N
 # --- Planning -------------------------------------------------------------------------------------------
 
 
+class _Facts:
+    """What planning reads about a set of events, looked up once for all of them (one query per kind)."""
+
+    def __init__(self, events: Sequence[TicketEvent]) -> None:
+        self.tickets = Ticket.objects.select_related("brand", "customer").in_bulk(
+            sorted({e.ticket_id for e in events})
+        )
+        created = [e for e in events if e.kind == EventKind.CREATED and e.ticket_id in self.tickets]
+        origins = [e.data.get("message") for e in created if isinstance(e.data.get("message"), int)]
+        self.automatic_origins = (
+            set(
+                # Only the flag: the row also holds the raw mail, up to 25 MB.
+                InboundMessage.objects.filter(ticket_message_id__in=origins, is_automatic=True).values_list(
+                    "ticket_message_id", flat=True
+                )
+            )
+            if origins
+            else set()
+        )
+        recipients = {
+            (t.brand_id, (t.customer.email or "").lower())
+            for t in (self.tickets[e.ticket_id] for e in created)
+            if t.customer.email
+        }
+        brand_ids = sorted({brand_id for brand_id, _address in recipients})
+        addresses = sorted({address for _brand_id, address in recipients})
+        self.suppressed: set[tuple[int, str]] = set()
+        self.recent: Counter[tuple[int, str]] = Counter()
+        if recipients:
+            self.suppressed = {
+                pair
+                for pair in Suppression.objects.filter(
+                    brand_id__in=brand_ids, address__in=addresses, until__gt=timezone.now()
+                ).values_list("brand_id", "address")
+                if pair in recipients
+            }
+            recent = (
+                OutboundMessage.objects.filter(
+                    brand_id__in=brand_ids,
+                    recipient__in=addresses,
+                    kind=OutboundKind.ACKNOWLEDGEMENT,
+                    status__in=[OutboundStatus.PENDING, OutboundStatus.SENDING, OutboundStatus.SENT],
+                    created_at__gte=timezone.now() - timedelta(hours=1),
+                )
+                .values_list("brand_id", "recipient")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            self.recent.update({(b, r): n for b, r, n in recent if (b, r) in recipients})
+        by_brand: dict[int, list[MailTemplate]] = {}
+        for template in MailTemplate.objects.filter(
+            brand_id__in=sorted({t.brand_id for t in self.tickets.values()}), is_active=True
+        ):
+            by_brand.setdefault(template.brand_id, []).append(template)
+        self.templates = by_brand
+        self.threads = _threads(sorted(self.tickets))
+
+    def template(self, name: str, brand: Brand, language: str) -> MailTemplate | None:
+        found = {t.language: t for t in self.templates.get(brand.pk, []) if t.name == name}
+        return next((found[code] for code in (language, brand.default_language) if code in found), None)
+
+
 def plan_mail_for_event(event: TicketEvent) -> list[OutboundMessage]:
     """The mail an event calls for, created once per (event, recipient)."""
-    ticket = Ticket.objects.select_related("brand", "customer").get(pk=event.ticket_id)
-    if event.kind == EventKind.CREATED:
-        planned = _plan_acknowledgement(event, ticket)
-    elif event.kind == EventKind.REPLIED:
-        planned = _plan_reply(event, ticket)
-    else:
-        planned = None
-    return [planned] if planned is not None else []
+    return plan_mail_for_events([event])
+
+
+def plan_mail_for_events(events: Sequence[TicketEvent]) -> list[OutboundMessage]:
+    """The mail each of ``events`` calls for, created once per (event, recipient): the look-ups run once for
+    all the events and the new rows go in with one INSERT."""
+    facts = _Facts(events)
+    planned: list[OutboundMessage] = []
+    for event in events:
+        ticket = facts.tickets.get(event.ticket_id)
+        if ticket is None:
+            continue
+        outbound = None
+        if event.kind == EventKind.CREATED:
+            outbound = _plan_acknowledgement(event, ticket, facts)
+        elif event.kind == EventKind.REPLIED:
+            outbound = _plan_reply(event, ticket, facts)
+        if outbound is not None:
+            planned.append(outbound)
+    return _insert(planned)
 
 
 def _language(ticket: Ticket) -> str:
@@ -201,25 +294,21 @@ def _language(ticket: Ticket) -> str:
     return "en"
 
 
-def _plan_acknowledgement(event: TicketEvent, ticket: Ticket) -> OutboundMessage | None:
+def _plan_acknowledgement(event: TicketEvent, ticket: Ticket, facts: _Facts) -> OutboundMessage | None:
     if event.actor_kind != ActorKind.CUSTOMER or ticket.channel not in (Channel.EMAIL, Channel.WEB):
         return None
     recipient = (ticket.customer.email or "").lower()
     if not recipient:
         return None
     skip = ""
-    # Only the flag: the row also holds the raw mail, up to 25 MB.
-    origin_is_automatic = (
-        InboundMessage.objects.filter(ticket_message_id=event.data.get("message"))
-        .values_list("is_automatic", flat=True)
-        .first()
-    )
-    if origin_is_automatic:
+    if event.data.get("message") in facts.automatic_origins:
         skip = "automatic_sender"
-    elif is_suppressed(ticket.brand_id, recipient):
+    elif (ticket.brand_id, recipient) in facts.suppressed:
         skip = "suppressed"
-    elif _recent_acknowledgements(ticket.brand_id, recipient) >= settings.FRONTDESK_MAIL_ACKS_PER_HOUR:
+    elif facts.recent[(ticket.brand_id, recipient)] >= settings.FRONTDESK_MAIL_ACKS_PER_HOUR:
         skip = "rate_cap"
+    else:
+        facts.recent[(ticket.brand_id, recipient)] += 1
     is_new_customer = ticket.customer.user_id is None
     context = {
         "ticket": ticket,
@@ -232,10 +321,13 @@ def _plan_acknowledgement(event: TicketEvent, ticket: Ticket) -> OutboundMessage
         "is_new_customer": is_new_customer,
         "signature": signature_for(ticket.brand, _language(ticket)),
     }
-    rendered = render("acknowledgement", brand=ticket.brand, language=_language(ticket), context=context)
-    return _create(
+    rendered = render(
+        "acknowledgement", brand=ticket.brand, language=_language(ticket), context=context, facts=facts
+    )
+    return _new_outbound(
         event,
         ticket,
+        facts,
         kind=OutboundKind.ACKNOWLEDGEMENT,
         recipient=recipient,
         rendered=rendered,
@@ -245,7 +337,7 @@ def _plan_acknowledgement(event: TicketEvent, ticket: Ticket) -> OutboundMessage
     )
 
 
-def _plan_reply(event: TicketEvent, ticket: Ticket) -> OutboundMessage | None:
+def _plan_reply(event: TicketEvent, ticket: Ticket, facts: _Facts) -> OutboundMessage | None:
     message = Message.objects.filter(pk=event.data.get("message"), ticket=ticket).first()
     if message is None or message.kind != MessageKind.REPLY or message.author_kind == AuthorKind.CUSTOMER:
         return None
@@ -264,10 +356,11 @@ def _plan_reply(event: TicketEvent, ticket: Ticket) -> OutboundMessage | None:
         "ticket_url": ticket_url(ticket),
         "signature": signature_for(ticket.brand, _language(ticket), author=message.author_label),
     }
-    rendered = render("reply", brand=ticket.brand, language=_language(ticket), context=context)
-    return _create(
+    rendered = render("reply", brand=ticket.brand, language=_language(ticket), context=context, facts=facts)
+    return _new_outbound(
         event,
         ticket,
+        facts,
         kind=OutboundKind.REPLY,
         recipient=recipient,
         rendered=rendered,
@@ -277,19 +370,10 @@ def _plan_reply(event: TicketEvent, ticket: Ticket) -> OutboundMessage | None:
     )
 
 
-def _recent_acknowledgements(brand_id: int, recipient: str) -> int:
-    return OutboundMessage.objects.filter(
-        brand_id=brand_id,
-        recipient=recipient,
-        kind=OutboundKind.ACKNOWLEDGEMENT,
-        status__in=[OutboundStatus.PENDING, OutboundStatus.SENDING, OutboundStatus.SENT],
-        created_at__gte=timezone.now() - timedelta(hours=1),
-    ).count()
-
-
-def _create(
+def _new_outbound(
     event: TicketEvent,
     ticket: Ticket,
+    facts: _Facts,
     *,
     kind: OutboundKind,
     recipient: str,
@@ -298,39 +382,66 @@ def _create(
     skip: str,
     source_message: Message | None,
 ) -> OutboundMessage:
-    in_reply_to, references = _thread(ticket)
-    # Planned optimistically: the unique (event, recipient) turns a second planning into an IntegrityError, and
-    # only then is the first one read. Outside a transaction the INSERT is the only statement.
+    received, sent = facts.threads.get(ticket.pk, ([], []))
+    in_reply_to, references = _thread_of(received, sent)
+    outbound = OutboundMessage(
+        brand_id=ticket.brand_id,
+        ticket=ticket,
+        event=event,
+        source_message=source_message,
+        kind=kind,
+        recipient=recipient,
+        from_address=sender_for(ticket.brand, _language(ticket)),
+        language=_language(ticket),
+        subject=subject_with_number(rendered.subject, ticket.number)[:400],
+        body_text=rendered.text,
+        body_html=rendered.html,
+        message_id=new_message_id(ticket),
+        in_reply_to=in_reply_to,
+        references=" ".join(f"<{r}>" for r in references),
+        is_automatic=is_automatic,
+        status=OutboundStatus.SKIPPED if skip else OutboundStatus.PENDING,
+        reason=skip,
+    )
+    # A later mail of the same ticket in this batch threads after this one.
+    sent.append(outbound.message_id)
+    facts.threads[ticket.pk] = (received, sent)
+    return outbound
+
+
+def _insert(planned: list[OutboundMessage]) -> list[OutboundMessage]:
+    """Insert the planned rows optimistically: the unique (event, recipient) turns a second planning into an
+    IntegrityError, and only then are the rows taken one by one, reading what another worker planned first.
+    Outside a transaction the INSERT is the only statement."""
+    if not planned:
+        return []
     try:
         with transaction.atomic() if connection.in_atomic_block else nullcontext():
-            return OutboundMessage.objects.create(
-                brand_id=ticket.brand_id,
-                ticket=ticket,
-                event=event,
-                source_message=source_message,
-                kind=kind,
-                recipient=recipient,
-                from_address=sender_for(ticket.brand, _language(ticket)),
-                language=_language(ticket),
-                subject=subject_with_number(rendered.subject, ticket.number)[:400],
-                body_text=rendered.text,
-                body_html=rendered.html,
-                message_id=new_message_id(ticket),
-                in_reply_to=in_reply_to,
-                references=" ".join(f"<{r}>" for r in references),
-                is_automatic=is_automatic,
-                status=OutboundStatus.SKIPPED if skip else OutboundStatus.PENDING,
-                reason=skip,
-            )
+            return OutboundMessage.objects.bulk_create(planned)
     except IntegrityError:
-        # Another worker planned the same mail for this event.
-        return OutboundMessage.objects.get(event=event, recipient=recipient)
+        pass
+    kept: list[OutboundMessage] = []
+    for outbound in planned:
+        try:
+            with transaction.atomic():
+                outbound.pk = None
+                outbound._state.adding = True
+                outbound.save(force_insert=True)
+            kept.append(outbound)
+        except IntegrityError:
+            # Another worker planned the same mail for this event.
+            kept.append(OutboundMessage.objects.get(event_id=outbound.event_id, recipient=outbound.recipient))
+    return kept
 
 
 # --- Sending --------------------------------------------------------------------------------------------
 
 
-def build_email(outbound: OutboundMessage) -> EmailMultiAlternatives:
+def build_email(
+    outbound: OutboundMessage,
+    bases: dict[int, tuple[str, str]] | None = None,
+    connection: BaseEmailBackend | None = None,
+) -> EmailMultiAlternatives:
     headers = {
         "Message-ID": f"<{outbound.message_id}>",
         "X-Frontdesk-Ticket": outbound.ticket.number,
@@ -343,7 +454,7 @@ def build_email(outbound: OutboundMessage) -> EmailMultiAlternatives:
         headers["Auto-Submitted"] = "auto-replied"
         headers["X-Auto-Response-Suppress"] = "All"
     # Where the brand's mailbox takes plus addresses, answers go to the ticket's own address.
-    reply_to = ticket_reply_address(outbound.ticket.brand_id, outbound.ticket.number)
+    reply_to = ticket_reply_address(outbound.ticket.brand_id, outbound.ticket.number, bases)
     email = EmailMultiAlternatives(
         subject=outbound.subject,
         body=outbound.body_text,
@@ -351,6 +462,7 @@ def build_email(outbound: OutboundMessage) -> EmailMultiAlternatives:
         to=[outbound.recipient],
         headers=headers,
         reply_to=[reply_to] if reply_to else None,
+        connection=connection,
     )
     if outbound.body_html:
         email.attach_alternative(outbound.body_html, "text/html")
@@ -382,32 +494,68 @@ def _backoff(attempts: int) -> timedelta:
 
 def send_outbound(outbound_id: int) -> str:
     """Send one queued mail once. Returns the status it ended in ("" when not due or taken by another worker)."""
+    return send_outbound_batch([outbound_id]).get(outbound_id, "")
+
+
+def send_outbound_batch(outbound_ids: Sequence[int]) -> dict[int, str]:
+    """Send the queued mails among ``outbound_ids`` that are due, each once, over one connection to the mail
+    server. Returns the status each mail taken ended in (mails not due or taken by another worker are left out).
+    """
+    if not outbound_ids:
+        return {}
     now = timezone.now()
     due = OutboundMessage.objects.filter(status=OutboundStatus.PENDING, next_attempt_at__lte=now)
-    if not claim(due, outbound_id, lease=timedelta(minutes=2)):
-        return ""
-    # Marked before the mail leaves: a worker that dies from here on leaves the row "sending", which the
-    # sweeper turns into "uncertain" instead of sending a second copy.
-    OutboundMessage.objects.filter(pk=outbound_id).update(
-        status=OutboundStatus.SENDING, attempts=F("attempts") + 1
+    # Marked "sending" as they are taken, before any mail leaves: a worker that dies from here on leaves the
+    # rows "sending", which the sweeper turns into "uncertain" instead of sending a second copy.
+    taken = claim_batch(
+        due.filter(pk__in=list(outbound_ids)),
+        outbound_ids[0],
+        size=len(outbound_ids),
+        lease=SEND_LEASE,
+        extra={"status": OutboundStatus.SENDING, "attempts": F("attempts") + 1},
     )
-    outbound = OutboundMessage.objects.select_related("ticket", "source_message").get(pk=outbound_id)
+    if not taken:
+        return {}
+    rows = OutboundMessage.objects.select_related("ticket", "source_message").in_bulk(taken)
+    bases = plus_address_bases({row.brand_id for row in rows.values()})
+    results: dict[int, str] = {}
+    sent: list[int] = []
+    backend = get_connection()
     try:
-        build_email(outbound).send()
-    except Exception as raw_error:  # noqa: BLE001 - every failure is recorded on the row
-        error = _classify(raw_error)
-        logger.warning("Outbound mail %s failed: %s", outbound_id, error)
-        give_up = isinstance(error, PermanentError) or now - outbound.created_at > timedelta(
-            hours=settings.FRONTDESK_MAIL_RETRY_HOURS
+        backend.open()
+    except Exception as raw_error:  # noqa: BLE001 - every failure is recorded on the rows
+        return {pk: _failed(rows[pk], raw_error, now) for pk in taken}
+    try:
+        for pk in taken:
+            try:
+                build_email(rows[pk], bases, backend).send()
+            except Exception as raw_error:  # noqa: BLE001 - every failure is recorded on the row
+                results[pk] = _failed(rows[pk], raw_error, now)
+                # The connection may be broken: the next mail opens a new one.
+                backend.close()
+            else:
+                sent.append(pk)
+    finally:
+        backend.close()
+    if sent:
+        OutboundMessage.objects.filter(pk__in=sent).update(
+            status=OutboundStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
         )
-        OutboundMessage.objects.filter(pk=outbound_id).update(
-            status=OutboundStatus.FAILED if give_up else OutboundStatus.PENDING,
-            next_attempt_at=now + _backoff(outbound.attempts),
-            claimed_until=None,
-            last_error=str(error)[:2000],
-        )
-        return str(OutboundStatus.FAILED if give_up else OutboundStatus.PENDING)
-    OutboundMessage.objects.filter(pk=outbound_id).update(
-        status=OutboundStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
+        results.update(dict.fromkeys(sent, str(OutboundStatus.SENT)))
+    return results
+
+
+def _failed(outbound: OutboundMessage, raw_error: Exception, now: datetime) -> str:
+    error = _classify(raw_error)
+    logger.warning("Outbound mail %s failed: %s", outbound.pk, error)
+    give_up = isinstance(error, PermanentError) or now - outbound.created_at > timedelta(
+        hours=settings.FRONTDESK_MAIL_RETRY_HOURS
     )
-    return str(OutboundStatus.SENT)
+    status = OutboundStatus.FAILED if give_up else OutboundStatus.PENDING
+    OutboundMessage.objects.filter(pk=outbound.pk).update(
+        status=status,
+        next_attempt_at=now + _backoff(outbound.attempts),
+        claimed_until=None,
+        last_error=str(error)[:2000],
+    )
+    return str(status)

@@ -19,7 +19,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from frontdesk.core.errors import DomainError
-from frontdesk.core.work import claim_batch
+from frontdesk.core.work import claim_batch, enqueue_on_commit
 from frontdesk.mail.actions import quarantine_message
 from frontdesk.mail.choices import InboundStatus, MailboxKind, OutboundStatus
 from frontdesk.mail.ingest import Quarantine, ingest_message
@@ -181,6 +181,26 @@ def send_outbound_message(outbound_id: int) -> None:
     send_outbound(outbound_id)
 
 
+@db_task()  # type: ignore[untyped-decorator]  # huey ships no type hints
+def send_outbound_messages(outbound_ids: list[int]) -> None:
+    """Several queued mails over one connection to the mail server."""
+    from frontdesk.mail.outbound import send_outbound_batch
+
+    send_outbound_batch(outbound_ids)
+
+
+def queue_sending(outbound_ids: list[int], *, after_commit: bool = True) -> None:
+    """Ring for sending (after the current transaction commits), one doorbell per batch."""
+    size = settings.FRONTDESK_MAIL_BATCH_SIZE
+    for start in range(0, len(outbound_ids), size):
+        chunk = outbound_ids[start : start + size]
+        task, args = (send_outbound_message, chunk[0]) if len(chunk) == 1 else (send_outbound_messages, chunk)
+        if after_commit:
+            enqueue_on_commit(task, args)
+        else:
+            task(args)
+
+
 @db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]  # huey ships no type hints
 def sweep_mail() -> None:
     """Queue again what a crashed worker or a lost doorbell left behind."""
@@ -196,8 +216,7 @@ def sweep_mail() -> None:
         status=OutboundStatus.UNCERTAIN, claimed_until=None, last_error="interrupted while sending"
     )
     due = OutboundMessage.objects.filter(status=OutboundStatus.PENDING, next_attempt_at__lte=now)
-    for outbound_id in due.values_list("id", flat=True)[:1000]:
-        send_outbound_message(outbound_id)
+    queue_sending(list(due.order_by("id").values_list("id", flat=True)[:1000]), after_commit=False)
 
 
 @db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]  # huey ships no type hints

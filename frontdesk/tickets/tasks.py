@@ -6,13 +6,14 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from frontdesk.core.work import claim
+from frontdesk.core.work import claim_batch
 from frontdesk.tickets.models import TicketEvent
 
 logger = logging.getLogger(__name__)
@@ -23,19 +24,53 @@ MAX_ATTEMPTS = 10
 
 @db_task(retries=3, retry_delay=10)  # type: ignore[untyped-decorator]  # huey ships no type hints
 def dispatch_ticket_event(event_id: int) -> None:
-    """Run every configured consumer for one event, once; a second worker or a re-run does nothing."""
+    """Run every configured consumer for this event and the other waiting ones, once each; a second worker or
+    a re-run does nothing. A failed event is retried (its attempts counted); the others are done."""
+    failed = dispatch_events(event_id)
+    if failed:
+        raise RuntimeError(f"Consumers failed for ticket events {failed}")
+
+
+def dispatch_events(event_id: int, *, size: int | None = None) -> list[int]:
+    """Take ``event_id`` and up to ``size`` - 1 other waiting events (``FRONTDESK_EVENT_BATCH_SIZE``) and run
+    the consumers on them in the order they happened. A consumer with a ``for_events`` attribute gets the
+    whole batch at once (one query per kind of look-up); should that fail, it gets them one at a time, so
+    that only the event at fault is retried. Returns the ids of the events that failed."""
     pending = TicketEvent.objects.filter(dispatched_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-    if not claim(pending, event_id, lease=LEASE):
-        return
-    event = TicketEvent.objects.select_related("ticket").get(pk=event_id)
-    try:
-        for path in settings.FRONTDESK_EVENT_CONSUMERS:
-            import_string(path)(event)
-    except Exception:
-        logger.exception("Consumer failed for ticket event %s", event_id)
-        TicketEvent.objects.filter(pk=event_id).update(attempts=F("attempts") + 1, claimed_until=None)
-        raise
-    TicketEvent.objects.filter(pk=event_id).update(dispatched_at=timezone.now(), claimed_until=None)
+    ids = claim_batch(pending, event_id, size=size or settings.FRONTDESK_EVENT_BATCH_SIZE, lease=LEASE)
+    if not ids:
+        return []
+    events = list(TicketEvent.objects.select_related("ticket").filter(pk__in=ids).order_by("id"))
+    failed: set[int] = set()
+    for path in settings.FRONTDESK_EVENT_CONSUMERS:
+        consumer = import_string(path)
+        for_events = getattr(consumer, "for_events", None)
+        if for_events is not None and len(events) > 1:
+            try:
+                with transaction.atomic():
+                    for_events([e for e in events if e.pk not in failed])
+                continue
+            except Exception:
+                logger.warning(
+                    "Consumer %s failed for a batch of events; one at a time now", path, exc_info=True
+                )
+        for event in events:
+            if event.pk in failed:
+                continue
+            try:
+                with transaction.atomic():
+                    consumer(event)
+            except Exception:
+                logger.exception("Consumer %s failed for ticket event %s", path, event.pk)
+                failed.add(event.pk)
+    done = [pk for pk in ids if pk not in failed]
+    if done:
+        TicketEvent.objects.filter(pk__in=done).update(dispatched_at=timezone.now(), claimed_until=None)
+    if failed:
+        TicketEvent.objects.filter(pk__in=sorted(failed)).update(
+            attempts=F("attempts") + 1, claimed_until=None
+        )
+    return sorted(failed)
 
 
 @db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]  # huey ships no type hints

@@ -51,16 +51,33 @@ def brand_ids_for(addresses: Iterable[str]) -> list[int]:
     return list(dict.fromkeys(b for b in found if b is not None))
 
 
-def ticket_reply_address(brand_id: int, ticket_number: str) -> str:
-    """The per-ticket reply address (``support+OPR-26-000123@opera.example``) of the brand's first mailbox with
-    plus addressing; "" when none of its mailboxes uses it."""
-    mailboxes = Mailbox.objects.filter(brand_id=brand_id, plus_addressing=True, is_active=True).order_by("id")
-    for addresses in mailboxes.values_list("addresses", flat=True):
+def plus_address_bases(brand_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Brand id → (local part, domain) of its first active mailbox address with plus addressing, in one query;
+    brands without one are left out."""
+    found: dict[int, tuple[str, str]] = {}
+    mailboxes = Mailbox.objects.filter(
+        brand_id__in=sorted(set(brand_ids)), plus_addressing=True, is_active=True
+    )
+    for brand_id, addresses in mailboxes.order_by("id").values_list("brand_id", "addresses"):
         for address in addresses or []:
             local, _at, domain = address.rpartition("@")
-            if local and domain:
-                return f"{local}+{ticket_number}@{domain}"
-    return ""
+            if local and domain and brand_id not in found:
+                found[brand_id] = (local, domain)
+    return found
+
+
+def ticket_reply_address(
+    brand_id: int, ticket_number: str, bases: dict[int, tuple[str, str]] | None = None
+) -> str:
+    """The per-ticket reply address (``support+OPR-26-000123@opera.example``) of the brand's first mailbox with
+    plus addressing; "" when none of its mailboxes uses it. ``bases`` from ``plus_address_bases`` saves the
+    query."""
+    if bases is None:
+        bases = plus_address_bases([brand_id])
+    if brand_id not in bases:
+        return ""
+    local, domain = bases[brand_id]
+    return f"{local}+{ticket_number}@{domain}"
 
 
 def brand_for_raw(raw: bytes, envelope_to: Iterable[str] = ()) -> Brand | None:

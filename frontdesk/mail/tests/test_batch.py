@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,13 +18,19 @@ from frontdesk.tickets.models import Message, Ticket
 from frontdesk.users.models import Customer
 
 
+@pytest.fixture(autouse=True)
+def _unhurried_batches(monkeypatch):
+    """A slow test machine must not split a batch (except where a test asks for it)."""
+    monkeypatch.setattr(tasks, "BATCH_SECONDS", 60.0)
+
+
 def _store(raw, brand):
     with transaction.atomic():
         return store_raw_message(raw, brand=brand)
 
 
 def test_one_doorbell_takes_the_waiting_mails_with_it_and_the_others_find_theirs_done(
-    mail_cast, django_capture_on_commit_callbacks
+    mail_cast, monkeypatch, django_capture_on_commit_callbacks
 ):
     brand = mail_cast.opera.brand
     stored = [_store(make_mail(frm=f"c{n}@customer.example"), brand) for n in range(5)]

@@ -105,9 +105,10 @@ def test_the_sweeper_requeues_events_whose_dispatch_was_lost(cast, time_machine)
 
     sweep_undispatched_events.call_local()
 
-    assert [pk for _name, pk, _value in received] == [old.pk, old.pk]
+    # The sweeper rings for the lost event; the worker that answers takes the other waiting events along.
+    assert [pk for _name, pk, _value in received] == [old.pk, fresh.pk, old.pk, fresh.pk]
     assert TicketEvent.objects.get(pk=old.pk).dispatched_at is not None
-    assert TicketEvent.objects.get(pk=fresh.pk).dispatched_at is None
+    assert TicketEvent.objects.get(pk=fresh.pk).dispatched_at is not None
 
 
 @override_settings(FRONTDESK_EVENT_CONSUMERS=CONSUMERS)
@@ -137,5 +138,9 @@ def test_actions_queue_the_dispatch_of_their_events_after_commit(cast, django_ca
         callback()
 
     event = TicketEvent.objects.get(ticket=ticket, kind=EventKind.SOLVED)
-    assert received == [("record", event.pk, EventKind.SOLVED), ("second", event.pk, ticket.number)]
+    # (The ticket's "created" event, never dispatched in this test, goes along in the same batch.)
+    assert [r for r in received if r[1] == event.pk] == [
+        ("record", event.pk, EventKind.SOLVED),
+        ("second", event.pk, ticket.number),
+    ]
     assert TicketEvent.objects.get(pk=event.pk).dispatched_at is not None
