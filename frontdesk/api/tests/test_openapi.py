@@ -11,6 +11,7 @@ from frontdesk.api.tests import (
     test_customers,
     test_messages,
     test_organizations,
+    test_search,
     test_ticket_work,
     test_tickets,
 )
@@ -22,6 +23,7 @@ ISOLATION_MODULES = (
     test_customers,
     test_organizations,
     test_catalog,
+    test_search,
 )
 
 

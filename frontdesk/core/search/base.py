@@ -76,6 +76,8 @@ class SearchQuery:
     text: str
     # Lower-case words, at most MAX_WORDS.
     words: tuple[str, ...]
+    # The text cut at white space, at most MAX_WORDS pieces ("OPR-26-000123", "jan@example.com").
+    chunks: tuple[str, ...]
     # The text as one piece for substring sources: lower case, a number's separators taken out.
     needle: str
 
@@ -93,7 +95,8 @@ def parse_query(raw: str | None) -> SearchQuery:
         raise InvalidInput(_("The search contains characters that cannot be searched for."), field="q")
     words = tuple(w.lower() for w in _WORD.findall(text))[:MAX_WORDS]
     needle = _SEPARATORS.sub("", text) if _NUMBERISH.match(text) else text
-    return SearchQuery(text=text, words=words, needle=needle.lower())
+    chunks = tuple(text.split())[:MAX_WORDS]
+    return SearchQuery(text=text, words=words, chunks=chunks, needle=needle.lower())
 
 
 def like_pattern(needle: str) -> str:

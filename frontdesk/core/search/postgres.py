@@ -64,13 +64,16 @@ def _vector(column: str) -> str:
     return f"to_tsvector('{CONFIG}'::regconfig, {column})"
 
 
-def tsquery_text(words: Sequence[str]) -> str:
-    """``'word' & 'other':*`` for to_tsquery(): the last word (the one being typed) matches as a prefix. A
-    prefix reads every indexed word it starts (all the "opr…" of "OPR-26-000123"), so only one does.
-    Words are ``\\w+`` runs: they hold no quotes."""
-    last = len(words) - 1
+def tsquery_text(chunks: Sequence[str]) -> str:
+    """``'word' & 'OPR-26-000123':*`` for to_tsquery(): each piece quoted, so that to_tsquery() cuts it with
+    the parser that cut the text ("OPR-26-000123" is "opr", "-26", "-000123", a phrase); the last piece (the
+    one being typed) matches as a prefix if it is one word. A prefix reads every indexed word it starts (all
+    the "opr…" of "OPR-26-000123"), so only one does."""
+    last = len(chunks) - 1
+    quoted = ("'" + c.replace("\\", "\\\\").replace("'", "''") + "'" for c in chunks)
     return " & ".join(
-        f"'{w}':*" if i == last and len(w) >= PREFIX_FROM else f"'{w}'" for i, w in enumerate(words)
+        f"{q}:*" if i == last and len(chunks[i]) >= PREFIX_FROM and chunks[i].isalnum() else q
+        for i, q in enumerate(quoted)
     )
 
 
@@ -196,7 +199,7 @@ class PostgresBackend(SearchBackend):
             if not query.words:
                 return None
             tsquery = f"to_tsquery('{CONFIG}'::regconfig, %s)"
-            words = tsquery_text(query.words)
+            words = tsquery_text(query.chunks)
             return self._newest(
                 source,
                 f"ts_rank({_vector(col)}, {tsquery}, 32)",

@@ -13,7 +13,7 @@ from django.db import connection
 
 from frontdesk.core.errors import InvalidInput
 from frontdesk.core.search import MAX_QUERY_LENGTH, backend_for
-from frontdesk.tickets.actions import create_ticket, reply_to_ticket
+from frontdesk.tickets.actions import add_note, create_ticket, reply_to_ticket
 from frontdesk.tickets.choices import Channel
 from frontdesk.tickets.content import make_body
 from frontdesk.tickets.search import SOURCES, Found, search_tickets
@@ -139,6 +139,13 @@ def test_customers_find_only_their_own_tickets(cast):
     assert _numbers(cast.opera.colleague_user, "zwrot") == [colleagues.number]
 
 
+def test_customers_do_not_find_words_of_internal_notes(cast):
+    ticket = _ticket(cast.opera, "Seats")
+    add_note(ticket, actor=actor_for(cast.opera.line1), body=make_body(text="Suspected chargeback fraud."))
+    assert _numbers(cast.opera.line1, "chargeback") == [ticket.number]
+    assert _numbers(cast.opera.customer_user, "chargeback") == []
+
+
 def test_an_empty_or_too_long_query_is_refused(cast):
     actor = actor_for(cast.opera.line1)
     for text in ("", "   ", "x" * (MAX_QUERY_LENGTH + 1)):
@@ -155,15 +162,15 @@ def test_a_search_costs_the_same_queries_with_few_or_many_matches(cast, count_qu
     for i in range(30 if many else 2):
         ticket = _ticket(cast.opera, f"Refund {i}", body="refund please", customer=customer)
     actor = actor_for(cast.opera.line1)
-    # PostgreSQL: a savepoint (the test's transaction; BEGIN outside tests), the similarity threshold, the
-    # candidates, the release, the tickets.
-    expected = 5 if connection.vendor == "postgresql" else 2
+    # PostgreSQL: a savepoint (the test's transaction; BEGIN outside tests), the settings, the candidates, the
+    # release; then the tickets and their brand (with_details; this customer has no organization).
+    expected = 6 if connection.vendor == "postgresql" else 3
     with count_queries(expected):
         hits = search_tickets(actor, "refund", limit=50)
     assert len(hits) == (30 if many else 2)
     assert hits[0].ticket.number == ticket.number
     with count_queries(0):
-        [hit.ticket.customer.name + hit.ticket.brand.name + str(hit.ticket.assignee) for hit in hits]
+        [(h.ticket.customer.name, h.ticket.brand.name, h.ticket.assignee, h.ticket.team) for h in hits]
 
 
 def test_the_migration_indexes_the_sources_the_search_reads():
