@@ -55,6 +55,7 @@ def test_an_agent_filters_a_queue_saves_it_and_assigns_two_tickets(tmp_path: Pat
         page.wait_for_url(re.compile(r"view=\d+"))
         saved = page.locator("nav.desk-nav .saved-views a[aria-current=page]")
         assert "Unassigned of one brand" in saved.inner_text()
+        count = int(saved.locator(".count").inner_text())
 
         # Two tickets ticked, one agent chosen, the change confirmed.
         numbers = page.locator("#queue-table tbody tr td:nth-child(2) a").all_inner_texts()[:2]
@@ -78,7 +79,11 @@ def test_an_agent_filters_a_queue_saves_it_and_assigns_two_tickets(tmp_path: Pat
         assert result.inner_text().lstrip().startswith(("2 ", "Изменены 2 ", "Zmieniono 2 "))
         assert not result.locator(".errorlist").count()
 
-        # The list refreshes: assigned now, they have left the unassigned queue.
+        # The list and the counts refresh: assigned now, they have left the unassigned queue.
         for number in numbers:
             page.locator("#queue-table").get_by_text(number, exact=True).wait_for(state="detached")
+        page.wait_for_function(
+            "n => document.querySelector('nav.desk-nav .saved-views a[aria-current=page] .count').textContent == n",
+            arg=str(count - 2),
+        )
         page.screenshot(path=str(tmp_path / "queue.png"), full_page=True)

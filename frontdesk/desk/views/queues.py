@@ -211,6 +211,7 @@ def _render(
             queue=queue,
         ),
         "brands": brands,
+        "sidebar_url": context["first_url"],
         "current_view": current_view,
         "save_form": save_form,
         "bulk_form": bulk_form,
