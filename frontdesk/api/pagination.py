@@ -19,6 +19,7 @@ from frontdesk.api.errors import InvalidCursor
 from frontdesk.api.schemas.common import InputSchema
 
 M = TypeVar("M", bound=Model)
+R = TypeVar("R")
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 50
@@ -47,13 +48,15 @@ def decode_cursor(cursor: str) -> int:
 
 
 def paginate(
-    qs: QuerySet[M],
+    qs: QuerySet[M, R],
     page: PageIn,
     *,
     newest_first: bool = True,
-    serialize: Callable[[Sequence[M]], list[Any]] | None = None,
+    serialize: Callable[[Sequence[R]], list[Any]] | None = None,
 ) -> dict[str, Any]:
-    """One page of ``qs`` ordered by id, newest first by default; fetches one extra row to know if more remain."""
+    """One page of ``qs`` ordered by id, newest first by default; fetches one extra row to know if more remain.
+
+    ``qs`` gives model instances, or dicts with an ``id`` (``values()``)."""
     if page.cursor:
         after = decode_cursor(page.cursor)
         qs = qs.filter(pk__lt=after) if newest_first else qs.filter(pk__gt=after)
@@ -61,10 +64,11 @@ def paginate(
     rows = list(qs[: page.limit + 1])
     more = len(rows) > page.limit
     rows = rows[: page.limit]
-    return {
-        "items": serialize(rows) if serialize else rows,
-        "next_cursor": encode_cursor(rows[-1].pk) if more and rows else None,
-    }
+    next_cursor = None
+    if more and rows:
+        last = rows[-1]
+        next_cursor = encode_cursor(last["id"] if isinstance(last, dict) else last.pk)  # type: ignore[attr-defined]
+    return {"items": serialize(rows) if serialize else rows, "next_cursor": next_cursor}
 
 
 def page_schema(item: type[Schema], name: str) -> type[Schema]:

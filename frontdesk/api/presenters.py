@@ -18,6 +18,7 @@ from frontdesk.api.schemas.tickets import (
     MessageOut,
     WorkLogOut,
 )
+from frontdesk.tickets.queries import TICKET_ROW_FIELDS, ticket_row_refs
 
 if TYPE_CHECKING:
     from frontdesk.brands.models import Brand
@@ -51,57 +52,103 @@ def ticket_json(actor: Actor, ticket: Ticket) -> dict[str, Any]:
     Tickets are the hottest payload (50 to a page), and going through the schema costs more than the query
     that loaded them; ``tests/test_presenters.py`` holds this to the schemas field by field.
     """
-    brand, customer, category = ticket.brand, ticket.customer, ticket.category
+    customer, assignee, category = ticket.customer, ticket.assignee, ticket.category
+    row = {name: getattr(ticket, name) for name in TICKET_COLUMNS}
+    row.update(
+        customer__name=customer.name,
+        customer__email=customer.email,
+        customer__phone=customer.phone,
+        assignee__name=None if assignee is None else assignee.name,
+        assignee__email=None if assignee is None else assignee.email,
+    )
+    brand = ticket.brand
+    return _ticket_row_json(
+        actor,
+        row,
+        brand={"id": brand.pk, "slug": brand.slug, "name": brand.name},
+        organization=_ref(ticket.organization),
+        team=_ref(ticket.team),
+        category=None if category is None else {"id": category.pk, "path": category.path},
+    )
+
+
+# The ticket's own columns among ``tickets.queries.TICKET_ROW_FIELDS``.
+TICKET_COLUMNS = tuple(name for name in TICKET_ROW_FIELDS if "__" not in name)
+
+
+def _ticket_row_json(
+    actor: Actor,
+    row: dict[str, Any],
+    *,
+    brand: dict[str, Any],
+    organization: dict[str, Any] | None,
+    team: dict[str, Any] | None,
+    category: dict[str, Any] | None,
+) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "number": ticket.number,
-        "subject": ticket.subject,
-        "status": ticket.status,
+        "number": row["number"],
+        "subject": row["subject"],
+        "status": row["status"],
     }
-    internal = sees_internals(actor, ticket.brand_id)
+    internal = sees_internals(actor, row["brand_id"])
     if internal:
-        data["priority"] = ticket.priority
-    data["channel"] = ticket.channel
-    data["language"] = ticket.language
-    brand_ref = {"id": brand.pk, "slug": brand.slug, "name": brand.name}
-    category_ref = None if category is None else {"id": category.pk, "path": category.path}
+        data["priority"] = row["priority"]
+    data["channel"] = row["channel"]
+    data["language"] = row["language"]
     if not internal:
         data.update(
-            brand=brand_ref,
-            customer={"id": customer.pk, "name": customer.name},
-            category=category_ref,
+            brand=brand,
+            customer={"id": row["customer_id"], "name": row["customer__name"]},
+            category=category,
         )
     else:
-        assignee = ticket.assignee
         data.update(
-            tags=list(ticket.tags),
-            line=ticket.line,
-            version=ticket.version,
-            brand=brand_ref,
+            tags=list(row["tags"]),
+            line=row["line"],
+            version=row["version"],
+            brand=brand,
             customer={
-                "id": customer.pk,
-                "name": customer.name,
-                "email": customer.email,
-                "phone": customer.phone,
+                "id": row["customer_id"],
+                "name": row["customer__name"],
+                "email": row["customer__email"],
+                "phone": row["customer__phone"],
             },
-            organization=_ref(ticket.organization),
-            team=_ref(ticket.team),
+            organization=organization,
+            team=team,
             assignee=None
-            if assignee is None
-            else {"id": assignee.pk, "name": assignee.name or assignee.email, "email": assignee.email},
-            category=category_ref,
-            minutes_spent=ticket.minutes_spent,
+            if row["assignee_id"] is None
+            else {
+                "id": row["assignee_id"],
+                "name": row["assignee__name"] or row["assignee__email"],
+                "email": row["assignee__email"],
+            },
+            category=category,
+            minutes_spent=row["minutes_spent"],
         )
-    data["created_at"] = _time(ticket.created_at)
-    data["updated_at"] = _time(ticket.updated_at)
+    data["created_at"] = _time(row["created_at"])
+    data["updated_at"] = _time(row["updated_at"])
     if internal:
-        data["first_response_at"] = _time(ticket.first_response_at)
-    data["solved_at"] = _time(ticket.solved_at)
-    data["closed_at"] = _time(ticket.closed_at)
+        data["first_response_at"] = _time(row["first_response_at"])
+    data["solved_at"] = _time(row["solved_at"])
+    data["closed_at"] = _time(row["closed_at"])
     return data
 
 
-def tickets_json(actor: Actor, tickets: Sequence[Ticket]) -> list[dict[str, Any]]:
-    return [ticket_json(actor, t) for t in tickets]
+def ticket_rows_json(actor: Actor, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A page of ``tickets.queries.ticket_rows`` as ``ticket_json`` gives each ticket: plain values, no models;
+    brands, organizations, teams and categories in one query per kind the page has."""
+    refs = ticket_row_refs(rows)
+    return [
+        _ticket_row_json(
+            actor,
+            row,
+            brand=refs.brands[row["brand_id"]],
+            organization=refs.organizations.get(row["organization_id"]),
+            team=refs.teams.get(row["team_id"]),
+            category=refs.categories.get(row["category_id"]),
+        )
+        for row in rows
+    ]
 
 
 def _attachments(number: str, message: Message) -> list[dict[str, Any]]:

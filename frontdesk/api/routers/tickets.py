@@ -12,7 +12,7 @@ from frontdesk.api.auth import current_actor
 from frontdesk.api.errors import FieldNotAllowed
 from frontdesk.api.idempotency import idempotent, json_response
 from frontdesk.api.pagination import page_schema, paginate
-from frontdesk.api.presenters import ticket_json, tickets_json
+from frontdesk.api.presenters import ticket_json, ticket_rows_json
 from frontdesk.api.routers.common import NumberPath, lookup, payload_json, refuse_unknown_params
 from frontdesk.api.schemas.tickets import (
     TicketCreateIn,
@@ -31,6 +31,7 @@ from frontdesk.tickets.queries import (
     access_ticket,
     customer_for_new_ticket,
     filter_tickets,
+    ticket_rows,
 )
 from frontdesk.users import actions as user_actions
 from frontdesk.users.queries import (
@@ -188,10 +189,11 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilterIn]) -> HttpRe
             updated_since=filters.updated_since,
             brand_id=brand_id,
         ),
+        details=False,
     )
     if filters.brand and brand_id is None:
         qs = qs.none()
-    page = paginate(qs, filters, serialize=lambda rows: tickets_json(actor, rows))
+    page = paginate(ticket_rows(qs), filters, serialize=lambda rows: ticket_rows_json(actor, rows))
     return json_response(200, page)
 
 

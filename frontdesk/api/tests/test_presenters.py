@@ -49,3 +49,36 @@ def test_a_bare_ticket_serialises_its_empty_relations_as_null(cast):
     ticket = access_ticket(SYSTEM, cast.opera.ticket().number)
     agent = actor_for(cast.opera.line1)
     assert ticket_json(agent, ticket) == to_json(TicketOut.from_orm(ticket).model_dump())
+
+
+def _page_of_every_shape(cast):
+    """Tickets with and without organization, team, assignee and category, newest first."""
+    from frontdesk.tickets.queries import access_ticket
+
+    full = _full_ticket(cast)
+    bare = cast.opera.ticket("Just a question")
+    lonely = cast.opera.ticket("No organization", by=cast.opera.customer)
+    return [access_ticket(SYSTEM, t.number) for t in (lonely, bare, full)]
+
+
+def _rows_json(actor, tickets):
+    from frontdesk.api.presenters import ticket_rows_json
+    from frontdesk.tickets.models import Ticket
+    from frontdesk.tickets.queries import ticket_rows
+
+    rows = list(ticket_rows(Ticket.objects.filter(pk__in=[t.pk for t in tickets]).order_by("-pk")))
+    return ticket_rows_json(actor, rows)
+
+
+def test_list_rows_give_every_ticket_exactly_as_the_ticket_itself_reads(cast):
+    tickets = sorted(_page_of_every_shape(cast), key=lambda t: -t.pk)
+    for actor in (actor_for(cast.opera.line1), actor_for(cast.opera.customer_user), SYSTEM):
+        assert _rows_json(actor, tickets) == [ticket_json(actor, t) for t in tickets]
+
+
+def test_list_rows_of_an_agent_follow_the_agent_schema_and_a_customers_the_customer_schema(cast):
+    tickets = sorted(_page_of_every_shape(cast), key=lambda t: -t.pk)
+    agent_items = _rows_json(actor_for(cast.opera.line1), tickets)
+    assert agent_items == [to_json(TicketOut.from_orm(t).model_dump()) for t in tickets]
+    customer_items = _rows_json(actor_for(cast.opera.customer_user), tickets)
+    assert customer_items == [to_json(TicketForCustomerOut.from_orm(t).model_dump()) for t in tickets]
