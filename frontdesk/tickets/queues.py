@@ -30,6 +30,7 @@ from frontdesk.tickets.models import Ticket, WorkLogEntry
 from frontdesk.tickets.queries import TicketFilters, filter_tickets
 from frontdesk.users.actors import Actor
 from frontdesk.users.models import SavedView, Team
+from frontdesk.users.queries import teams_visible_to
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -192,11 +193,7 @@ def teams_for_queues(actor: Actor) -> list[Team]:
     """The teams an agent may filter by, each marked ``is_member`` for the agent's own: one query."""
     if not actor.is_agent or actor.user_id is None:
         return []
-    qs = (
-        Team.objects.all()
-        if actor.sees_all_brands
-        else Team.objects.filter(actor.brand_scope() | Q(brand__isnull=True))
-    )
+    qs = teams_visible_to(actor)
     membership = Team.members.through.objects.filter(team_id=OuterRef("pk"), user_id=actor.user_id)
     return list(qs.annotate(is_member=Exists(membership)).order_by("name", "id"))
 
