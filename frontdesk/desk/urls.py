@@ -1,5 +1,6 @@
 from django.urls import path
 
+from frontdesk.desk.views import search
 from frontdesk.desk.views.queues import (
     bulk,
     create_view,
@@ -20,6 +21,7 @@ urlpatterns = [
     path("views/<int:view_id>/", saved_view_page, name="saved_view"),
     path("views/<int:view_id>/update/", update_view, name="update_view"),
     path("views/<int:view_id>/delete/", delete_view, name="delete_view"),
+    path("search/", search.search_page, name="search"),
     path("tickets/<str:number>/", ticket_page, name="ticket"),
     path("tickets/<str:number>/messages/", post_message, name="post_message"),
     path("tickets/<str:number>/mail/<int:outbound_id>/retry/", retry_mail, name="retry_mail"),
