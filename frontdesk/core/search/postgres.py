@@ -37,7 +37,7 @@ NAME_THRESHOLD = 0.35
 MIN_PIECE = 3
 # How matches are read (see PostgresBackend._newest): among the newest RECENT rows of a table, then the OLDER
 # ones before those, then at most CAPPED of all other matches; memory for the bitmap of one search.
-RECENT = 2_000
+RECENT = 1_000
 OLDER = 200_000
 CAPPED = 2_000
 WORK_MEM = "16MB"
@@ -131,7 +131,15 @@ class PostgresBackend(SearchBackend):
         self._newest_ids = {table: last or 0 for (table, _pk), last in zip(tables, row[5:], strict=True)}
 
     def _newest(
-        self, source: Source, rank: str, condition: str, where: str, params: list[Any], limit: int
+        self,
+        source: Source,
+        rank: str,
+        condition: str,
+        where: str,
+        params: list[Any],
+        limit: int,
+        *,
+        windows: bool = True,
     ) -> Match:
         """The newest matches, newest first: those among the newest RECENT rows, then among the OLDER rows
         before those, then the newest of the first CAPPED matches among the rest. The parts run in that order
@@ -145,13 +153,15 @@ class PostgresBackend(SearchBackend):
         parts: list[tuple[str, list[Any]]] = []
         floor = None
         if last is not None:
-            floor = max(last - OLDER, 0)
+            # Without the middle window (``windows=False``: pieces of numbers and addresses, whose order
+            # matters less than a second read of the search index) the rest starts after the newest rows.
+            floor = max(last - OLDER, 0) if windows else last - RECENT
             # The newest rows are read one by one ("IS TRUE" keeps the search index out: reading a common
             # word's whole posting list costs more than testing a few thousand rows); the older ones through
             # the search index, with the rows of the window.
             for test, low, high in (
                 (f"({condition}) IS TRUE", last - RECENT, None),
-                (condition, floor, last - RECENT),
+                *([(condition, floor, last - RECENT)] if windows else []),
             ):
                 below = f" AND {pk} <= %s" if high is not None else ""
                 parts.append(
@@ -223,6 +233,5 @@ class PostgresBackend(SearchBackend):
             return Match(sql, [query.text, query.text, *params, limit])
         if len(query.needle) < MIN_PIECE:
             return None
-        return self._newest(
-            source, "1.0", f"{col} ILIKE %s", where, [like_pattern(query.needle), *params], limit
-        )
+        pattern = like_pattern(query.needle)
+        return self._newest(source, "1.0", f"{col} ILIKE %s", where, [pattern, *params], limit, windows=False)
