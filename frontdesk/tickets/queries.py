@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model, Q, QuerySet
+from django.db.models import CharField, F, Model, Q, QuerySet, Value
 from django.db.models.expressions import Col
 
 from frontdesk.brands.models import Brand
@@ -158,6 +158,14 @@ def ticket_rows(qs: QuerySet[Ticket]) -> QuerySet[Ticket, dict[str, Any]]:
     return qs.values(*TICKET_ROW_FIELDS)
 
 
+def ticket_row(actor: Actor, number: str) -> dict[str, Any]:
+    """One ticket the actor may see, as a row of ``TICKET_ROW_FIELDS``; ``NotFound`` like ``access_ticket``."""
+    row = ticket_rows(tickets_visible_to(actor).filter(number=number)).first()
+    if row is None:
+        raise NotFound("ticket")
+    return row
+
+
 @dataclass(frozen=True)
 class TicketRowRefs:
     """The brands, organizations, teams and categories of a page of ticket rows, by id, as the API names them."""
@@ -169,19 +177,41 @@ class TicketRowRefs:
 
 
 def ticket_row_refs(rows: Sequence[dict[str, Any]]) -> TicketRowRefs:
-    """One small query by primary key for each kind the rows point to (none for a kind no row has)."""
-
-    def by_id(model: type[Model], key: str, fields: tuple[str, ...]) -> dict[int, dict[str, Any]]:
+    """What the rows point to, in one query whatever the page holds (none for no rows): brands (id, slug, name),
+    organizations and teams (id, name), categories (id, path), each looked up by primary key."""
+    kinds: tuple[tuple[str, type[Model], str, str, str | None], ...] = (
+        ("brand", Brand, "brand_id", "name", "slug"),
+        ("organization", Organization, "organization_id", "name", None),
+        ("team", Team, "team_id", "name", None),
+        ("category", Category, "category_id", "path", None),
+    )
+    parts = []
+    for kind, model, key, label, extra in kinds:
         ids = sorted({row[key] for row in rows if row[key] is not None})
-        if not ids:
-            return {}
-        return {ref["id"]: ref for ref in model._default_manager.filter(pk__in=ids).values(*fields)}
-
+        if ids:
+            parts.append(
+                model._default_manager.filter(pk__in=ids)
+                .annotate(
+                    ref_kind=Value(kind, output_field=CharField()),
+                    ref_id=F("id"),
+                    ref_label=F(label),
+                    ref_extra=F(extra) if extra else Value("", output_field=CharField()),
+                )
+                .values_list("ref_kind", "ref_id", "ref_label", "ref_extra")
+                .order_by()
+            )
+    found: dict[str, dict[int, dict[str, Any]]] = {kind: {} for kind, *_rest in kinds}
+    if parts:
+        for kind, pk, label, extra in parts[0].union(*parts[1:], all=True):
+            if kind == "brand":
+                found[kind][pk] = {"id": pk, "slug": extra, "name": label}
+            else:
+                found[kind][pk] = {"id": pk, "path" if kind == "category" else "name": label}
     return TicketRowRefs(
-        brands=by_id(Brand, "brand_id", ("id", "slug", "name")),
-        organizations=by_id(Organization, "organization_id", ("id", "name")),
-        teams=by_id(Team, "team_id", ("id", "name")),
-        categories=by_id(Category, "category_id", ("id", "path")),
+        brands=found["brand"],
+        organizations=found["organization"],
+        teams=found["team"],
+        categories=found["category"],
     )
 
 

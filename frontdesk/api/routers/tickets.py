@@ -31,6 +31,7 @@ from frontdesk.tickets.queries import (
     access_ticket,
     customer_for_new_ticket,
     filter_tickets,
+    ticket_row,
     ticket_rows,
 )
 from frontdesk.users import actions as user_actions
@@ -200,7 +201,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilterIn]) -> HttpRe
 @router.get("/{number}", response={200: TicketOut | TicketForCustomerOut}, summary="Read a ticket")
 def get_ticket(request: HttpRequest, number: str = NumberPath) -> HttpResponse:
     actor = current_actor(request)
-    return json_response(200, ticket_json(actor, access_ticket(actor, number)))
+    return json_response(200, ticket_rows_json(actor, [ticket_row(actor, number)])[0])
 
 
 _NOT_NULL = ("subject", "status", "priority", "tags", "language")
