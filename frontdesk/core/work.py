@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -13,9 +15,40 @@ from django.utils import timezone
 M = TypeVar("M", bound=models.Model)
 
 
+_held = threading.local()
+
+
 def enqueue_on_commit(task: Callable[..., Any], *args: Any) -> None:
     """Queue ``task(*args)`` once the current transaction commits (at once outside a transaction)."""
+    held: dict[Callable[..., Any], list[tuple[Any, ...]]] | None = getattr(_held, "doorbells", None)
+    if held is not None and task in held:
+        transaction.on_commit(lambda: held[task].append(args))
+        return
     transaction.on_commit(lambda: task(*args))
+
+
+@contextmanager
+def one_doorbell_per_batch(task: Callable[..., Any], size: int) -> Iterator[None]:
+    """Inside, ``enqueue_on_commit(task, ...)`` only notes its committed calls; on leaving, ``task`` is queued
+    for every ``size``-th of them. For a task whose worker takes a batch (``claim_batch``) from the first row
+    it is rung for: one doorbell per batch instead of one per row. Rows whose doorbell is lost (a crash before
+    leaving) are found by their sweeper."""
+    outer = getattr(_held, "doorbells", None)
+    held = dict(outer or {})
+    held[task] = []
+    _held.doorbells = held
+    calls = held[task]
+
+    def ring() -> None:
+        for args in calls[:: max(size, 1)]:
+            task(*args)
+
+    try:
+        yield
+    finally:
+        _held.doorbells = outer
+        # Inside an outer transaction the calls are noted when it commits: ring after them.
+        transaction.on_commit(ring)
 
 
 def claim(queryset: models.QuerySet[M], pk: Any, *, lease: timedelta, field: str = "claimed_until") -> bool:
@@ -38,28 +71,39 @@ def claim_batch(
     field: str = "claimed_until",
     extra: dict[str, Any] | None = None,
 ) -> list[Any]:
-    """Take up to ``size`` free rows of ``queryset`` for ``lease``: ``pk`` first when it is free, then the oldest.
+    """Take the free row ``pk`` of ``queryset`` and up to ``size`` - 1 more free rows, the oldest first, for
+    ``lease``; nothing when ``pk`` is not free (its worker has it, and the others have doorbells of their own).
 
     Rows another worker holds are skipped (``SKIP LOCKED`` on PostgreSQL; SQLite writes one at a time), so
-    workers that ring for different rows share the queue instead of waiting on each other. ``extra`` sets more
-    fields in the same UPDATE. Returns the primary keys taken, ``pk`` first.
+    workers share the queue instead of waiting on each other. ``extra`` sets more fields in the same UPDATE.
+    Returns the primary keys taken, ``pk`` first.
     """
     now = timezone.now()
     free = Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": now})
+    # The row that rang first, with the conditional UPDATE alone: a doorbell whose row another worker took
+    # along in its batch costs one statement.
+    if queryset.filter(free, pk=pk).update(**{field: now + lease}, **(extra or {})) != 1:
+        return []
+    if size <= 1:
+        return [pk]
     with transaction.atomic():
-        first = list(
-            queryset.filter(free, pk=pk).select_for_update(skip_locked=True).values_list("pk", flat=True)
-        )
         others = list(
             queryset.filter(free)
             .exclude(pk=pk)
             .order_by("pk")
             .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[: max(size - len(first), 0)]
+            .values_list("pk", flat=True)[: size - 1]
         )
-        taken = first + others
-        if taken:
-            queryset.model._default_manager.filter(pk__in=taken).update(
+        if others:
+            queryset.model._default_manager.filter(pk__in=others).update(
                 **{field: now + lease}, **(extra or {})
             )
-    return taken
+    return [pk, *others]
+
+
+def next_free(queryset: models.QuerySet[M], field: str = "claimed_until") -> Any:
+    """The oldest free row's primary key, or None: a worker that took a full batch rings for the rest, so a
+    backlog drains whatever happened to the other doorbells."""
+    now = timezone.now()
+    free = Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": now})
+    return queryset.filter(free).order_by("pk").values_list("pk", flat=True).first()

@@ -413,17 +413,16 @@ def _insert(planned: list[OutboundMessage]) -> list[OutboundMessage]:
     """Insert the planned rows optimistically: the unique (event, recipient) turns a second planning into an
     IntegrityError, and only then are the rows taken one by one, reading what another worker planned first.
     Outside a transaction the INSERT is the only statement."""
-    if not planned:
-        return []
-    try:
-        with transaction.atomic() if connection.in_atomic_block else nullcontext():
-            return OutboundMessage.objects.bulk_create(planned)
-    except IntegrityError:
-        pass
+    if len(planned) > 1:
+        try:
+            with transaction.atomic():
+                return OutboundMessage.objects.bulk_create(planned)
+        except IntegrityError:
+            pass
     kept: list[OutboundMessage] = []
     for outbound in planned:
         try:
-            with transaction.atomic():
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
                 outbound.pk = None
                 outbound._state.adding = True
                 outbound.save(force_insert=True)

@@ -19,7 +19,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from frontdesk.core.errors import DomainError
-from frontdesk.core.work import claim_batch, enqueue_on_commit
+from frontdesk.core.work import claim_batch, enqueue_on_commit, next_free, one_doorbell_per_batch
 from frontdesk.mail.actions import quarantine_message
 from frontdesk.mail.choices import InboundStatus, MailboxKind, OutboundStatus
 from frontdesk.mail.ingest import Quarantine, ingest_message
@@ -27,6 +27,7 @@ from frontdesk.mail.models import InboundMessage, Mailbox, OutboundMessage
 from frontdesk.mail.parse import ParseError
 from frontdesk.mail.parsed import ParsedMail
 from frontdesk.mail.route import Lookups, route_message
+from frontdesk.tickets.tasks import dispatch_ticket_event
 
 logger = logging.getLogger(__name__)
 
@@ -83,15 +84,14 @@ def process_inbound_batch(inbound_id: int, *, size: int | None = None) -> dict[i
     gives the rest back to the queue for other workers. Returns the status each mail ended in.
     """
     size = size or settings.FRONTDESK_MAIL_BATCH_SIZE
-    ids = claim_batch(
-        InboundMessage.objects.filter(status=InboundStatus.RECEIVED),
-        inbound_id,
-        size=size,
-        lease=LEASE,
-        extra={"attempts": F("attempts") + 1},
-    )
+    waiting = InboundMessage.objects.filter(status=InboundStatus.RECEIVED)
+    ids = claim_batch(waiting, inbound_id, size=size, lease=LEASE, extra={"attempts": F("attempts") + 1})
     if not ids:
         return {}
+    if len(ids) >= size > 1:
+        following = next_free(waiting)
+        if following is not None:
+            process_inbound_message(following)
     started = time.monotonic()
     try:
         rows = InboundMessage.objects.select_related("brand", "mailbox").in_bulk(ids)
@@ -117,14 +117,16 @@ def process_inbound_batch(inbound_id: int, *, size: int | None = None) -> dict[i
             logger.warning("Inbound messages %s left for a retry: %s", list(parsed), error)
             _release(list(parsed))
             return results | dict.fromkeys(parsed, str(InboundStatus.RECEIVED))
-    for done, pk in enumerate(parsed):
-        if done and time.monotonic() - started > BATCH_SECONDS:
-            rest = list(parsed)[done:]
-            _release(rest)
-            for other in rest:
-                process_inbound_message(other)
-            break
-        results[pk] = _process_parsed(rows[pk], parsed[pk], lookups, version)
+    # The ticket events of the whole batch ring their dispatcher once (it takes them in a batch too).
+    with one_doorbell_per_batch(dispatch_ticket_event, settings.FRONTDESK_EVENT_BATCH_SIZE):
+        for done, pk in enumerate(parsed):
+            if done and time.monotonic() - started > BATCH_SECONDS:
+                rest = list(parsed)[done:]
+                _release(rest)
+                for other in rest:
+                    process_inbound_message(other)
+                break
+            results[pk] = _process_parsed(rows[pk], parsed[pk], lookups, version)
     return results
 
 

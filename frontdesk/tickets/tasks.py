@@ -13,7 +13,7 @@ from django.utils.module_loading import import_string
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from frontdesk.core.work import claim_batch
+from frontdesk.core.work import claim_batch, next_free
 from frontdesk.tickets.models import TicketEvent
 
 logger = logging.getLogger(__name__)
@@ -37,9 +37,14 @@ def dispatch_events(event_id: int, *, size: int | None = None) -> list[int]:
     whole batch at once (one query per kind of look-up); should that fail, it gets them one at a time, so
     that only the event at fault is retried. Returns the ids of the events that failed."""
     pending = TicketEvent.objects.filter(dispatched_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-    ids = claim_batch(pending, event_id, size=size or settings.FRONTDESK_EVENT_BATCH_SIZE, lease=LEASE)
+    size = size or settings.FRONTDESK_EVENT_BATCH_SIZE
+    ids = claim_batch(pending, event_id, size=size, lease=LEASE)
     if not ids:
         return []
+    if len(ids) >= size > 1:
+        following = next_free(pending)
+        if following is not None:
+            dispatch_ticket_event(following)
     events = list(TicketEvent.objects.select_related("ticket").filter(pk__in=ids).order_by("id"))
     failed: set[int] = set()
     for path in settings.FRONTDESK_EVENT_CONSUMERS:

@@ -14,7 +14,7 @@ from frontdesk.mail.choices import InboundStatus
 from frontdesk.mail.models import InboundMessage
 from frontdesk.mail.tasks import process_inbound, process_inbound_batch
 from frontdesk.mail.tests.conftest import make_mail
-from frontdesk.tickets.models import Message, Ticket
+from frontdesk.tickets.models import Message, Ticket, TicketEvent
 from frontdesk.users.models import Customer
 
 
@@ -164,3 +164,31 @@ def test_a_long_batch_gives_the_rest_back_to_the_queue(
     assert rung == [stored[1].pk, stored[2].pk]
     rest = InboundMessage.objects.filter(pk__in=rung)
     assert {(m.status, m.claimed_until) for m in rest} == {(InboundStatus.RECEIVED, None)}
+
+
+def test_the_ticket_events_of_a_batch_ring_their_dispatcher_once(
+    mail_cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    from frontdesk.tickets import tasks as ticket_tasks
+
+    rung: list[int] = []
+    monkeypatch.setattr(ticket_tasks, "dispatch_ticket_event", rung.append)
+    monkeypatch.setattr(tasks, "dispatch_ticket_event", rung.append)
+    brand = mail_cast.opera.brand
+    stored = [_store(make_mail(frm=f"c{n}@customer.example"), brand) for n in range(4)]
+    with django_capture_on_commit_callbacks(execute=True):
+        process_inbound_batch(stored[0].pk)
+    first_event = TicketEvent.objects.order_by("id").values_list("id", flat=True).first()
+    assert rung == [first_event]
+    assert TicketEvent.objects.filter(dispatched_at__isnull=True).count() == 4
+
+
+def test_a_worker_that_took_a_full_batch_rings_for_the_rest(
+    mail_cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    brand = mail_cast.opera.brand
+    stored = [_store(make_mail(frm=f"c{n}@customer.example"), brand) for n in range(5)]
+    rung: list[int] = []
+    monkeypatch.setattr(tasks, "process_inbound_message", rung.append)
+    assert list(process_inbound_batch(stored[0].pk, size=2)) == [stored[0].pk, stored[1].pk]
+    assert rung == [stored[2].pk]
