@@ -186,3 +186,8 @@ def test_the_page_is_translated(cast, client):
     user.language = "pl"
     user.save(update_fields=["language"])
     assert "Moje zgłoszenia" in client.get("/desk/queues/mine/").content.decode()
+
+
+def test_the_sidebar_offers_the_ticket_search(cast, client):
+    html = _sign_in(client, cast.opera.line1).get("/").content.decode()
+    assert 'action="/desk/search/" role="search"' in html
