@@ -15,8 +15,11 @@ from frontdesk.users.actions import create_team, find_or_create_customer
 from frontdesk.users.actors import SYSTEM
 
 # What every new ticket updates: its key and number, the brand's lists and open queue, its customer's tickets
-# and the "updated since" order; and, as nobody works on it yet, the unassigned queue.
+# and the "updated since" order; its subject and number for search (GIN, fast update: an insert appends to the
+# pending list); and, as nobody works on it yet, the unassigned queue.
 TICKET_ALWAYS = {
+    "search_ticket_subject",
+    "search_ticket_number",
     "tickets_ticket_pkey",
     "ticket_number_unique",
     "ticket_brand",
@@ -76,6 +79,7 @@ def test_a_new_ticket_updates_only_the_indexes_its_reads_need(desk):
     assert _indexes_holding("tickets_message", message.pk) == {
         "tickets_message_pkey",
         "message_ticket",
+        "search_message_body",
         "tickets_message_author_id_e13a9dd8",
     }
     event = TicketEvent.objects.get(ticket=ticket)
@@ -127,9 +131,11 @@ def test_an_agent_organization_team_and_category_put_a_ticket_in_their_indexes(c
 
 
 def test_ticket_numbers_have_one_index_and_none_for_like(desk):
+    """Besides the unique index, only search's trigram index (a piece of a number: "000123"); no prefix one."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'tickets_ticket'")
         definitions = [row[0] for row in cursor.fetchall()]
-    assert [d for d in definitions if "(number" in d] == [
-        "CREATE UNIQUE INDEX ticket_number_unique ON public.tickets_ticket USING btree (number)"
+    assert sorted(d for d in definitions if "(number" in d) == [
+        "CREATE INDEX search_ticket_number ON public.tickets_ticket USING gin (number gin_trgm_ops)",
+        "CREATE UNIQUE INDEX ticket_number_unique ON public.tickets_ticket USING btree (number)",
     ]
