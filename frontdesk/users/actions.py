@@ -30,6 +30,7 @@ from frontdesk.users.actors import (
 )
 from frontdesk.users.choices import AgentRole, ContactKind, SupportLine
 from frontdesk.users.contacts import normalize_email, normalize_phone
+from frontdesk.users.inserts import can_insert_at_once, insert_customer_with_contact
 from frontdesk.users.models import (
     AgentMembership,
     ApiToken,
@@ -172,6 +173,21 @@ def create_or_find_customer(
 ) -> Customer:
     """A new customer with this normalized email or phone, or the one another process has just created: for a
     caller that looked the address up a moment ago and found no one."""
+    if can_insert_at_once():
+        require(can_manage_customers(actor, brand.pk))
+        customer = Customer(
+            brand=brand,
+            name=name.strip()[:200],
+            language=_check_language(language),
+            email=value if kind == ContactKind.EMAIL else "",
+            phone=value if kind == ContactKind.PHONE else "",
+        )
+        if insert_customer_with_contact(customer, kind, value):
+            return customer
+        found = customer_by_contact(brand.pk, kind, value)
+        if found is None:
+            raise _contact_taken(kind, value)
+        return found
     try:
         return create_customer(
             brand,
