@@ -198,3 +198,24 @@ def test_postgresql_answers_with_the_search_indexes():
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'search_%%'")
         names = {name for (name,) in cursor.fetchall()}
     assert {s.index_name for s in SOURCES} <= names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "'; DROP TABLE tickets_ticket; --",
+        '"unclosed',
+        "%_\\",
+        "NEAR(a b) OR c*",
+        "a:* & !b | (c)",
+        "ł ё ß ﬁ",
+        "-",
+        "'",
+        "🎫 билет",
+        "a" * 60,
+        "x" * MAX_QUERY_LENGTH,
+    ],
+)
+def test_any_text_is_searched_for_literally_and_never_breaks_the_query(cast, text):
+    _ticket(cast.opera, "Seats")
+    assert search_tickets(actor_for(cast.opera.line1), text) == []
