@@ -65,14 +65,17 @@ def idempotent(
     payload: Any,
     create: Callable[[], tuple[int, Any]],
 ) -> HttpResponse:
-    """Run ``create`` (which returns status and JSON body) once per (user, Idempotency-Key)."""
+    """Run ``create`` (which returns status and JSON body) once per (user, Idempotency-Key).
+
+    ``payload`` (the request as JSON data for the fingerprint) may be a function that gives it: it is called
+    only when the request has a key."""
     key = request.headers.get(HEADER)
     if key is None or actor.user_id is None:
         status, body = create()
         return json_response(status, body)
     if not _KEY.match(key):
         raise InvalidInput(_("An Idempotency-Key has 1 to 255 visible ASCII characters."), field=HEADER)
-    fingerprint = _fingerprint(request, operation, payload)
+    fingerprint = _fingerprint(request, operation, payload() if callable(payload) else payload)
     record = IdempotencyRecord.objects.filter(user_id=actor.user_id, key=key).first()
     if record is not None:
         return _replay(record, fingerprint)

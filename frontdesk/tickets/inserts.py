@@ -11,6 +11,7 @@ the same rows one by one.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Iterator, Sequence
@@ -68,16 +69,27 @@ def number_sql(fmt: str, *, prefix: str, year: int) -> tuple[str, list[Any]] | N
     return " || ".join(pieces) or "''", params
 
 
-def _columns(obj: Model, *, skip: set[str]) -> tuple[list[str], list[Any]]:
-    fields = [
+@functools.cache
+def _fields(model: type[Model], skip: frozenset[str]) -> tuple[tuple[Any, ...], str]:
+    """The fields a new row of ``model`` writes (all but the id, ``skip`` and generated ones), with their quoted
+    column names joined for an INSERT."""
+    fields = tuple(
         f
-        for f in obj._meta.local_concrete_fields
+        for f in model._meta.local_concrete_fields
         if not f.primary_key and f.attname not in skip and not getattr(f, "generated", False)
-    ]
+    )
     quote = connection.ops.quote_name
-    columns = [quote(f.column) for f in fields]
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    return columns, values
+    return fields, ", ".join(quote(f.column) for f in fields)
+
+
+def _values(obj: Model, fields: tuple[Any, ...]) -> list[Any]:
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+
+_TICKET_SKIP = frozenset({"number"})
+_MESSAGE_SKIP = frozenset({"ticket_id"})
+_EVENT_SKIP = frozenset({"ticket_id", "data"})
+_ATTACHMENT_SKIP = frozenset({"message_id", "ticket_id"})
 
 
 def _saved(obj: Model, pk: int) -> None:
@@ -130,6 +142,45 @@ class _Logged:
         return self.cursor.fetchone()
 
 
+@functools.lru_cache(maxsize=64)
+def _insert_sql(number_expression: str, attachments: int) -> str:
+    """The statement of ``insert_ticket`` for a numbering format and a number of attachments, built once."""
+    quote = connection.ops.quote_name
+    counter = quote(TicketCounter._meta.db_table)
+    ticket_fields, ticket_columns = _fields(Ticket, _TICKET_SKIP)
+    message_fields, message_columns = _fields(Message, _MESSAGE_SKIP)
+    event_fields, event_columns = _fields(TicketEvent, _EVENT_SKIP)
+    attachment_fields, attachment_columns = _fields(Attachment, _ATTACHMENT_SKIP)
+
+    def placeholders(fields: tuple[Any, ...]) -> str:
+        return ", ".join(["%s"] * len(fields))
+
+    sql = (
+        f"WITH c AS (INSERT INTO {counter} (brand_id, year, value) VALUES (%s, %s, 1) "  # noqa: S608 - names from the models, values as parameters
+        f"ON CONFLICT (brand_id, year) DO UPDATE SET value = {counter}.value + 1 RETURNING value), "
+        f"t AS (INSERT INTO {quote(Ticket._meta.db_table)} ({ticket_columns}, {quote('number')}) "
+        f"VALUES ({placeholders(ticket_fields)}, (SELECT {number_expression} FROM c)) RETURNING id, number), "
+        f"m AS (INSERT INTO {quote(Message._meta.db_table)} ({message_columns}, {quote('ticket_id')}) "
+        f"VALUES ({placeholders(message_fields)}, (SELECT id FROM t)) RETURNING id), "
+        f"e AS (INSERT INTO {quote(TicketEvent._meta.db_table)} "
+        f"({event_columns}, {quote('ticket_id')}, {quote('data')}) "
+        f"VALUES ({placeholders(event_fields)}, (SELECT id FROM t), "
+        f"%s::jsonb || jsonb_build_object('message', (SELECT id FROM m))) RETURNING id)"
+    )
+    if attachments:
+        rows = ", ".join(
+            [f"({placeholders(attachment_fields)}, (SELECT id FROM m), (SELECT id FROM t))"] * attachments  # noqa: S608
+        )
+        sql += (
+            f", a AS (INSERT INTO {quote(Attachment._meta.db_table)} "  # noqa: S608 - names from the models
+            f"({attachment_columns}, {quote('message_id')}, {quote('ticket_id')}) "
+            f"VALUES {rows} RETURNING id)"
+        )
+    # Ids come from one sequence in the order of the VALUES rows.
+    attachment_ids = "(SELECT array_agg(id ORDER BY id) FROM a)" if attachments else "NULL"
+    return sql + f" SELECT t.id, t.number, m.id, e.id, {attachment_ids} FROM t, m, e"  # noqa: S608 - constant parts
+
+
 def insert_ticket(
     ticket: Ticket,
     message: Message,
@@ -143,54 +194,19 @@ def insert_ticket(
     (their files are written to storage first) and ``event`` in one statement; the event's data gets the message
     id under ``message``. The instances get their ids."""
     number_expression, number_params = number
-    ticket_columns, ticket_values = _columns(ticket, skip={"number"})
-    message_columns, message_values = _columns(message, skip={"ticket_id"})
-    event_columns, event_values = _columns(event, skip={"ticket_id", "data"})
-    attachment_rows = [_columns(a, skip={"message_id", "ticket_id"}) for a in attachments]
-    quote = connection.ops.quote_name
-    counter = quote(TicketCounter._meta.db_table)
-
-    def placeholders(values: list[Any]) -> str:
-        return ", ".join(["%s"] * len(values))
-
-    sql = (
-        f"WITH c AS (INSERT INTO {counter} (brand_id, year, value) VALUES (%s, %s, 1) "  # noqa: S608 - names from the models, values as parameters
-        f"ON CONFLICT (brand_id, year) DO UPDATE SET value = {counter}.value + 1 RETURNING value), "
-        f"t AS (INSERT INTO {quote(Ticket._meta.db_table)} ({', '.join(ticket_columns)}, {quote('number')}) "
-        f"VALUES ({placeholders(ticket_values)}, (SELECT {number_expression} FROM c)) RETURNING id, number), "
-        f"m AS (INSERT INTO {quote(Message._meta.db_table)} ({', '.join(message_columns)}, {quote('ticket_id')}) "
-        f"VALUES ({placeholders(message_values)}, (SELECT id FROM t)) RETURNING id), "
-        f"e AS (INSERT INTO {quote(TicketEvent._meta.db_table)} "
-        f"({', '.join(event_columns)}, {quote('ticket_id')}, {quote('data')}) "
-        f"VALUES ({placeholders(event_values)}, (SELECT id FROM t), "
-        f"%s::jsonb || jsonb_build_object('message', (SELECT id FROM m))) RETURNING id)"
-    )
-    attachment_values: list[Any] = []
-    if attachment_rows:
-        rows = ", ".join(
-            f"({placeholders(values)}, (SELECT id FROM m), (SELECT id FROM t))"  # noqa: S608 - placeholders only
-            for _columns_, values in attachment_rows
-        )
-        sql += (
-            f", a AS (INSERT INTO {quote(Attachment._meta.db_table)} "  # noqa: S608 - names from the models
-            f"({', '.join(attachment_rows[0][0])}, {quote('message_id')}, {quote('ticket_id')}) "
-            f"VALUES {rows} RETURNING id)"
-        )
-        attachment_values = [v for _columns_, values in attachment_rows for v in values]
-    # Ids come from one sequence in the order of the VALUES rows.
-    attachment_ids = "(SELECT array_agg(id ORDER BY id) FROM a)" if attachment_rows else "NULL"
-    sql += f" SELECT t.id, t.number, m.id, e.id, {attachment_ids} FROM t, m, e"  # noqa: S608 - constant parts
+    attachment_fields = _fields(Attachment, _ATTACHMENT_SKIP)[0]
+    sql = _insert_sql(number_expression, len(attachments))
     data = {key: value for key, value in event.data.items() if key != "message"}
     data_field = TicketEvent._meta.get_field("data")
     params = [
         ticket.brand_id,
         year,
-        *ticket_values,
+        *_values(ticket, _fields(Ticket, _TICKET_SKIP)[0]),
         *number_params,
-        *message_values,
-        *event_values,
+        *_values(message, _fields(Message, _MESSAGE_SKIP)[0]),
+        *_values(event, _fields(TicketEvent, _EVENT_SKIP)[0]),
         data_field.get_db_prep_save(data, connection),
-        *attachment_values,
+        *[value for attachment in attachments for value in _values(attachment, attachment_fields)],
     ]
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)

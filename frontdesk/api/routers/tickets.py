@@ -151,7 +151,7 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> HttpResponse
         request,
         actor,
         operation="create_ticket",
-        payload=payload_json(payload),
+        payload=lambda: payload_json(payload),
         create=lambda: _create(actor, payload),
     )
 
