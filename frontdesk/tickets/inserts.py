@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Model
 
@@ -109,9 +110,10 @@ def prepared_cursor() -> Iterator[Any]:
     For the few fixed statements of the hottest requests (a new ticket's insert, its customer), where planning
     cost as much as running. Django's own cursors stay as configured (client-side binding, nothing prepared);
     a pooler in front of PostgreSQL must pass protocol-level prepared statements through (PgBouncer 1.21+
-    with ``max_prepared_statements``). Elsewhere than on PostgreSQL this is Django's cursor.
+    with ``max_prepared_statements``), or set ``FRONTDESK_PREPARED_STATEMENTS = False``. Elsewhere than on
+    PostgreSQL this is Django's cursor.
     """
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not getattr(settings, "FRONTDESK_PREPARED_STATEMENTS", True):
         with connection.cursor() as cursor:
             yield cursor
         return

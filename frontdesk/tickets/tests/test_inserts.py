@@ -191,3 +191,22 @@ def test_prepared_statements_are_logged_with_their_values(db, is_postgres, count
         _create(brand, customer)
     statement = next(q for q in queries if q.startswith("WITH"))
     assert "'Seats missing'" in statement
+
+
+def test_without_prepared_statements_a_new_ticket_is_the_same_one_statement(db, is_postgres, settings):
+    """For a connection pooler that cannot keep prepared statements."""
+    if not is_postgres:
+        pytest.skip("prepared statements are PostgreSQL's")
+    settings.FRONTDESK_PREPARED_STATEMENTS = False
+    brand = create_brand(name="Opera", slug="opera", ticket_prefix="OPR")
+    customer = find_or_create_customer(brand, actor=SYSTEM, email="buyer@example.com")
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return {row[0] for row in cursor.fetchall()}
+
+    before = prepared()
+    ticket = _create(brand, customer)
+    assert ticket.number.startswith("OPR-")
+    assert prepared() == before
