@@ -38,7 +38,7 @@ MIN_PIECE = 3
 # How matches are read (see PostgresBackend._newest): among the newest RECENT rows of a table, then the OLDER
 # ones before those, then at most CAPPED of all other matches; memory for the bitmap of one search.
 RECENT = 1_000
-OLDER = 200_000
+OLDER = 50_000
 CAPPED = 2_000
 WORK_MEM = "16MB"
 
