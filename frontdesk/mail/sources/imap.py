@@ -150,6 +150,7 @@ def fetch_mailbox(mailbox: Mailbox, *, client: Any = None) -> FetchResult:
             # Only now, with the message committed, does the server learn it was taken.
             _mark_processed(client, mailbox, uid)
         Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=timezone.now(), last_error="")
+        mailbox.last_error = ""
     except oauth2.TokenError as error:
         # Needs an administrator (a new refresh token, a fixed endpoint): recorded and logged, not raised, so
         # the other mailboxes are polled on; the next poll tries again.

@@ -22,7 +22,7 @@ import pytest
 import trustme
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -374,8 +374,8 @@ def test_a_refused_refresh_is_recorded_and_other_mailboxes_are_polled(
     with FakeImapServer(tls=oauth_server.server.tls) as other_server:
         other_server.state.append(make_mail(frm="bob@customer.example", subject="To the other mailbox"))
         other = _mailbox(brand, other_server, name="b-other", addresses=["help@opera.example"])
-        with caplog.at_level(logging.INFO):
-            call_command("mail", "fetch", stdout=io.StringIO())
+        with caplog.at_level(logging.INFO), pytest.raises(CommandError, match="a-broken"):
+            call_command("mail", "fetch", stdout=io.StringIO(), stderr=io.StringIO())
     broken.refresh_from_db()
     assert broken.last_error.startswith(
         "the OAuth2 token endpoint 127.0.0.1 refused the refresh: invalid_grant"
@@ -593,3 +593,23 @@ def test_the_admin_groups_the_fields_and_never_shows_secrets(client, mail_cast):
     assert (saved.oauth2_client_secret, saved.oauth2_refresh_token, saved.oauth2_token) == ("", "", "")
     assert saved.imap_password == "old-password-secret"
     assert not saved.uses_oauth2
+
+
+def test_an_unreachable_mailbox_does_not_stop_the_others_and_the_command_fails_at_the_end(
+    brand, ca_file, oauth_server
+):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    with FakeImapServer(tls=oauth_server.server.tls) as good_server:
+        good_server.state.append(make_mail(frm="bob@customer.example", subject="Still fetched"))
+        down = _mailbox(brand, good_server, name="a-down", imap_port=closed_port)
+        _mailbox(brand, good_server, name="b-good", addresses=["help@opera.example"])
+        out, err = io.StringIO(), io.StringIO()
+        with pytest.raises(CommandError, match="1 mailbox"):
+            call_command("mail", "fetch", stdout=out, stderr=err)
+    assert InboundMessage.objects.get().subject == "Still fetched"
+    assert "b-good: 1 fetched, 1 new" in out.getvalue()
+    assert "a-down: failed:" in err.getvalue()
+    down.refresh_from_db()
+    assert down.last_error

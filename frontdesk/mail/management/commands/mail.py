@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import imaplib
 import sys
 import threading
 import time
@@ -131,9 +132,22 @@ class Command(BaseCommand):
         mailboxes = Mailbox.objects.select_related("brand").filter(kind="imap", is_active=True)
         if options.get("mailbox"):
             mailboxes = mailboxes.filter(name=options["mailbox"])
+        failed = []
         for mailbox in mailboxes:
-            result = fetch_mailbox(mailbox)
+            try:
+                result = fetch_mailbox(mailbox)
+            except (imaplib.IMAP4.error, OSError):
+                # Recorded on the mailbox (its last error, shown in the admin); the other mailboxes go on.
+                failed.append(mailbox.name)
+                self.stderr.write(f"{mailbox.name}: failed: {mailbox.last_error}")
+                continue
+            if mailbox.last_error:
+                failed.append(mailbox.name)
+                self.stderr.write(f"{mailbox.name}: failed: {mailbox.last_error}")
+                continue
             self.stdout.write(f"{mailbox.name}: {result.fetched} fetched, {result.stored} new")
+        if failed:
+            raise CommandError(f"{len(failed)} mailbox(es) could not be polled: {', '.join(failed)}")
 
     def _reprocess(self, options: dict[str, Any]) -> None:
         from frontdesk.mail.tasks import process_inbound
