@@ -509,3 +509,31 @@ def update_saved_view(
 def delete_saved_view(view: SavedView, *, actor: Actor) -> None:
     require(_may_change_view(actor, view))
     SavedView.objects.filter(pk=view.pk).delete()
+
+
+# Contacts -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def remove_customer_contacts(customer: Customer, *, actor: Actor, contact_ids: Sequence[int]) -> Customer:
+    """Take emails or phones off a customer (ids of other customers' contacts are ignored). The address shown
+    as the customer's email or phone moves to the next one they have, or is cleared."""
+    require(can_manage_customers(actor, customer.brand_id))
+    # The customer row is locked so that two removals do not each leave the other's address as the primary.
+    locked = Customer.objects.select_for_update().only("id", "email", "phone").get(pk=customer.pk)
+    CustomerContact.objects.filter(customer_id=customer.pk, pk__in=sorted(set(contact_ids))).delete()
+    left = list(
+        CustomerContact.objects.filter(customer_id=customer.pk).order_by("id").values_list("kind", "value")
+    )
+    fields = []
+    for attribute, kind in (("email", ContactKind.EMAIL), ("phone", ContactKind.PHONE)):
+        values = [value for k, value in left if k == kind]
+        current = getattr(locked, attribute)
+        if current not in values:
+            setattr(customer, attribute, values[0] if values else "")
+            fields.append(attribute)
+        else:
+            setattr(customer, attribute, current)
+    if fields:
+        customer.save(update_fields=[*fields, "updated_at"])
+    return customer

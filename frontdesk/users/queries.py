@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from contextlib import nullcontext
+from dataclasses import dataclass, replace
+from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Subquery
 
 from frontdesk.brands.models import Brand
-from frontdesk.core.errors import NotFound
+from frontdesk.core.errors import InvalidInput, NotFound
+from frontdesk.core.search import Kind, Source, backend_for, parse_query
 from frontdesk.users.actors import Actor
+from frontdesk.users.choices import ContactKind
+from frontdesk.users.contacts import normalize_email, normalize_phone
 from frontdesk.users.models import Customer, CustomerContact, Organization, Team, User
 
 
@@ -144,3 +152,87 @@ def access_agent(actor: Actor, user_id: int) -> User:
         return agents_visible_to(actor).get(pk=user_id)
     except User.DoesNotExist:
         raise NotFound("agent") from None
+
+
+# Callers ----------------------------------------------------------------------------------------------------
+
+# The search indexes of customer names and contact values (installed with the ticket search, which reads them
+# too: tickets.search).
+CALLER_NAME = Source("customer_name", "users_customer", "name", Kind.NAMES)
+CALLER_CONTACT = Source("contact_value", "users_customercontact", "value", Kind.SUBSTRING, key="customer_id")
+MAX_CALLERS = 20
+# A whole email or phone number typed in outranks a piece of one, which outranks a name.
+# Each adds its rank (0 to 1) to its weight.
+_EXACT, _PIECE, _NAME = 10.0, 5.0, 1.0
+# A phone number typed with separators, perhaps starting with 00 for the international prefix.
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().\-/]+$")
+
+
+@dataclass(frozen=True)
+class CallerHit:
+    customer: Customer
+    # ``exact`` (a whole email or phone), ``contact`` (a piece of one) or ``name``.
+    found: str
+
+
+def _exact_contact(text: str) -> tuple[str, str] | None:
+    """The normalized (kind, value) of a whole email address or phone number, or None."""
+    kind, normalize = (
+        (ContactKind.EMAIL, normalize_email) if "@" in text else (ContactKind.PHONE, normalize_phone)
+    )
+    try:
+        return kind, normalize(text)
+    except InvalidInput:
+        return None
+
+
+def find_callers(actor: Actor, text: str | None, *, limit: int = 10) -> list[CallerHit]:
+    """The customers of the actor's brands whose phone or email contains what was typed (``123-45``,
+    ``kowalski@``, ``0048 22 …`` as ``+48 22 …``) or whose name is close to it (a typo forgiven), best first:
+    a whole phone or email, then pieces, then names. Two statements whatever matches (three on PostgreSQL, where
+    the search is prepared first); agents only, others find no one.
+
+    Raises ``InvalidInput`` (field ``q``) for an empty or too long query."""
+    query = parse_query(text)
+    if not (actor.is_agent or actor.is_system):
+        return []
+    limit = max(1, min(limit, MAX_CALLERS))
+    if _PHONE_LIKE.match(query.text) and query.needle.startswith("00"):
+        query = replace(query, needle="+" + query.needle[2:])
+    if actor.sees_all_brands:
+        where, params = "", []
+    else:
+        brands = sorted(actor.agent_brand_ids)
+        where, params = "src.brand_id IN (" + ", ".join(["%s"] * len(brands)) + ")", list(brands)
+    parts: list[tuple[str, list[Any]]] = []
+    exact = _exact_contact(query.text)
+    if exact is not None:
+        sql = "SELECT src.customer_id AS key, %s AS score FROM users_customercontact src WHERE src.kind = %s AND src.value = %s"
+        parts.append((sql + (f" AND ({where})" if where else ""), [_EXACT, *exact, *params]))
+    backend = backend_for(connection)
+    for source, weight in ((CALLER_CONTACT, _PIECE), (CALLER_NAME, _NAME)):
+        match = backend.match(source, query, limit=limit, where=where, params=params)
+        if match is not None:
+            parts.append((f"SELECT key, {weight} + rank AS score FROM ({match.sql}) AS m", match.params))  # noqa: S608 - numbers
+    if not parts:
+        return []
+    union = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS p{i}" for i, (sql, _) in enumerate(parts))  # noqa: S608 - built above
+    scores: dict[int, float] = {}
+    with transaction.atomic() if backend.needs_transaction else nullcontext():
+        backend.prepare(connection, (CALLER_CONTACT, CALLER_NAME))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT key, MAX(score) FROM ({union}) AS hits GROUP BY key",  # noqa: S608 - built above
+                [p for _, ps in parts for p in ps],
+            )
+            for key, score in cursor.fetchall():
+                scores[key] = float(score)
+    best = sorted(scores, key=lambda key: (-scores[key], -key))[:limit]
+    found = customers_visible_to(actor).filter(pk__in=best).order_by().in_bulk()
+    return [CallerHit(found[key], _found(scores[key])) for key in best if key in found]
+
+
+def _found(score: float) -> str:
+    if score >= _EXACT:
+        return "exact"
+    return "contact" if score >= _PIECE else "name"
