@@ -35,7 +35,7 @@ def test_an_agent_finds_a_ticket_as_they_type(tmp_path: Path, page: Any) -> None
         results = page.locator("#search-results table.tickets")
         results.wait_for()
         assert results.get_by_role("link", name=number).count() == 1
-        page.wait_for_url(re.compile(r"q="))  # the address follows the query, for back and reload
+        page.wait_for_url(re.compile(r"q="))  # the address follows the query, for reload and sharing
 
         box.fill("")
         box.press_sequentially(number, delay=20)
