@@ -86,6 +86,12 @@ def _clean_tags(tags: Sequence[str]) -> list[str]:
     return clean
 
 
+# The choices a new ticket is checked against, listed once (``Choices.values`` builds a new list each time).
+_CHANNELS = tuple(Channel.values)
+_PRIORITIES = tuple(Priority.values)
+_MESSAGE_KINDS = tuple(MessageKind.values)
+
+
 def _check_choice(value: str, choices: Sequence[str], field: str) -> None:
     if value not in choices:
         raise InvalidInput(
@@ -208,9 +214,9 @@ def create_ticket(
     if customer.brand_id != brand.pk:
         raise InvalidInput(_("The customer belongs to another brand."), field="customer")
     require(can_create_ticket(actor, brand.pk, customer.pk))
-    _check_choice(channel, Channel.values, "channel")
-    _check_choice(priority, Priority.values, "priority")
-    _check_choice(kind, MessageKind.values, "kind")
+    _check_choice(channel, _CHANNELS, "channel")
+    _check_choice(priority, _PRIORITIES, "priority")
+    _check_choice(kind, _MESSAGE_KINDS, "kind")
     if language:
         _check_choice(language, LANGUAGES, "language")
     if actor.is_customer:

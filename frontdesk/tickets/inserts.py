@@ -32,6 +32,17 @@ def number_sql(fmt: str, *, prefix: str, year: int) -> tuple[str, list[Any]] | N
 
     None when ``fmt`` uses something SQL here does not reproduce (a conversion, a padding other than zeros).
     """
+    found = _number_sql(fmt, prefix, year)
+    return None if found is None else (found[0], list(found[1]))
+
+
+@functools.lru_cache(maxsize=256)
+def _number_sql(fmt: str, prefix: str, year: int) -> tuple[str, tuple[Any, ...]] | None:
+    found = _parse_number_format(fmt, prefix=prefix, year=year)
+    return None if found is None else (found[0], tuple(found[1]))
+
+
+def _parse_number_format(fmt: str, *, prefix: str, year: int) -> tuple[str, list[Any]] | None:
     values = {"prefix": prefix, "yy": f"{year % 100:02d}", "yyyy": f"{year:04d}"}
     pieces: list[str] = []
     params: list[Any] = []
