@@ -17,8 +17,9 @@ from django.utils.translation import ngettext
 from frontdesk.core.errors import InvalidInput
 from frontdesk.tickets.actions import MAX_ATTACHMENTS, AttachmentIn, Body, make_body
 from frontdesk.tickets.bulk import MAX_BULK, BulkKind
-from frontdesk.tickets.choices import Channel, MessageKind, Priority, Status
+from frontdesk.tickets.choices import CallDirection, Channel, MessageKind, Priority, Status
 from frontdesk.tickets.queues import MAX_TAG, SORT_LABELS, QueueFilters, QueueKind, Sort
+from frontdesk.users.contacts import normalize_email, normalize_phone
 
 REPLY = MessageKind.REPLY.value
 NOTE = MessageKind.NOTE.value
@@ -364,3 +365,167 @@ class BulkForm(forms.Form):
         """The chosen value: an id (or ``none``) for agents and categories, the text for the others."""
         value = self.cleaned_data[self.VALUE_FIELD[self.kind]]
         return value.strip().lower() if self.kind in (BulkKind.ADD_TAG, BulkKind.REMOVE_TAG) else value
+
+
+# Phone -------------------------------------------------------------------------------------------------------
+
+LANGUAGE_CHOICES = [("", "—"), ("ru", "Русский"), ("en", "English"), ("pl", "Polski")]
+# The longest call a record takes (the actions refuse longer ones).
+MAX_CALL_SECONDS = 24 * 3600
+
+
+def parse_duration(text: str) -> int | None:
+    """Seconds of ``95``, ``1:35`` or ``1:01:35`` (the timer writes m:ss); None for nothing typed."""
+    text = text.strip()
+    if not text:
+        return None
+    parts = text.split(":")
+    if len(parts) > 3 or not all(p.strip().isdigit() and len(p.strip()) <= 6 for p in parts):
+        raise forms.ValidationError(_("Write the duration as minutes:seconds (4:05) or in seconds (245)."))
+    seconds = 0
+    for part in parts:
+        seconds = seconds * 60 + int(part)
+    if len(parts) > 1 and any(int(p) >= 60 for p in parts[1:]):
+        raise forms.ValidationError(_("Write the duration as minutes:seconds (4:05) or in seconds (245)."))
+    if seconds > MAX_CALL_SECONDS:
+        raise forms.ValidationError(_("A call lasts at most 24 hours."))
+    return seconds
+
+
+class CallRecordFields(forms.Form):
+    """Direction, duration and what was said: the record of one call."""
+
+    direction = forms.ChoiceField(
+        label=_("Call"),
+        choices=CallDirection.choices,
+        initial=CallDirection.INBOUND,
+        widget=forms.RadioSelect,
+    )
+    duration = forms.CharField(
+        label=_("Duration"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "m:ss", "size": 8}),
+    )
+    note = forms.CharField(
+        label=_("What the caller said and what was done"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write what the call was about.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.message_body: Body | None = None
+
+    def clean_duration(self) -> int | None:
+        return parse_duration(self.cleaned_data["duration"])
+
+    def clean_note(self) -> str:
+        text: str = self.cleaned_data["note"]
+        try:
+            self.message_body = make_body(text=text)
+        except InvalidInput as error:
+            raise forms.ValidationError(error.detail) from None
+        return text
+
+    def valid_body(self) -> Body:
+        if self.message_body is None:
+            raise ValueError("the form has not been validated")
+        return self.message_body
+
+
+class LogCallForm(CallRecordFields):
+    """A call on an existing ticket."""
+
+
+class PhoneTicketForm(CallRecordFields):
+    """A new ticket taken on the phone: the caller (picked, or new in the same form), the ticket and the call.
+
+    Ids are numbers here; the view reads them through the agent's scope (a foreign one is a 404) and checks
+    that customer, brand and category belong together."""
+
+    customer = IdOrNoneField(none_allowed=False, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+    email = forms.CharField(label=_("Email"), required=False, max_length=254)
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=LANGUAGE_CHOICES)
+    brand = IdOrNoneField(
+        label=_("Brand"),
+        none_allowed=False,
+        required=True,
+        error_messages={"required": _("Choose the brand.")},
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    category = IdOrNoneField(label=_("Category"), none_allowed=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    solved = forms.BooleanField(label=_("Solved on the call"), required=False)
+
+    field_order = (
+        "customer",
+        "name",
+        "phone",
+        "email",
+        "language",
+        "brand",
+        "subject",
+        "category",
+        "priority",
+    )
+
+    def offer(self, *, brands: Sequence[Any], categories: Sequence[Any]) -> None:
+        self.fields["brand"].widget.choices = [(b.pk, b.name) for b in brands]
+        self.fields["category"].widget.choices = _any("—") + [
+            (c.pk, c.path) for c in categories if c.is_active
+        ]
+
+    def clean_phone(self) -> str:
+        return _normalized(self.cleaned_data["phone"], normalize_phone)
+
+    def clean_email(self) -> str:
+        return _normalized(self.cleaned_data["email"], normalize_email)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        if not cleaned.get("customer") and not (
+            cleaned.get("phone") or cleaned.get("email") or self.has_error("phone") or self.has_error("email")
+        ):
+            self.add_error(
+                "phone", _("Pick the caller above, or give the new customer's phone number or email.")
+            )
+        return cleaned
+
+    @property
+    def new_customer(self) -> bool:
+        return not self.cleaned_data.get("customer")
+
+
+class CustomerEditForm(forms.Form):
+    """The customer panel's form: name, language, contacts to take off and one email and phone to add."""
+
+    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=LANGUAGE_CHOICES)
+    remove = forms.TypedMultipleChoiceField(
+        label=_("Remove"), required=False, coerce=int, choices=[], widget=forms.CheckboxSelectMultiple
+    )
+    add_email = forms.CharField(label=_("Add an email"), required=False, max_length=254)
+    add_phone = forms.CharField(label=_("Add a phone"), required=False, max_length=40)
+
+    def offer(self, contacts: Sequence[Any]) -> None:
+        """The customer's contacts, as the boxes to tick for removal (any other id is refused)."""
+        self.fields["remove"].choices = [(c.pk, c.value) for c in contacts]
+
+    def clean_add_email(self) -> str:
+        return _normalized(self.cleaned_data["add_email"], normalize_email)
+
+    def clean_add_phone(self) -> str:
+        return _normalized(self.cleaned_data["add_phone"], normalize_phone)
+
+
+def _normalized(value: str, normalize: Any) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        return str(normalize(value))
+    except InvalidInput as error:
+        raise forms.ValidationError(error.detail) from None

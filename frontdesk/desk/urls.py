@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontdesk.desk.views import search
+from frontdesk.desk.views import customer, phone, search
 from frontdesk.desk.views.queues import (
     bulk,
     create_view,
@@ -22,8 +22,15 @@ urlpatterns = [
     path("views/<int:view_id>/update/", update_view, name="update_view"),
     path("views/<int:view_id>/delete/", delete_view, name="delete_view"),
     path("search/", search.search_page, name="search"),
+    path("phone/", phone.phone_page, name="phone"),
+    path("phone/callers/", phone.callers, name="phone_callers"),
+    path("phone/callers/new/", phone.pick_caller, name="phone_new_caller"),
+    path("phone/callers/<int:customer_id>/", phone.pick_caller, name="phone_caller"),
+    path("phone/brand/", phone.phone_brand, name="phone_brand"),
+    path("customers/<int:customer_id>/", customer.customer_panel, name="customer"),
     path("tickets/<str:number>/", ticket_page, name="ticket"),
     path("tickets/<str:number>/messages/", post_message, name="post_message"),
+    path("tickets/<str:number>/calls/", phone.log_call, name="log_call"),
     path("tickets/<str:number>/mail/<int:outbound_id>/retry/", retry_mail, name="retry_mail"),
     path(
         "tickets/<str:number>/attachments/<int:attachment_id>/",

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from frontdesk.core.errors import DomainError, NotFound, PermissionDenied, TicketChanged
-from frontdesk.desk.forms import NOTE, ComposerForm
+from frontdesk.desk.forms import NOTE, ComposerForm, LogCallForm
 from frontdesk.desk.timeline import build_timeline, delivery_of, mail_recipient, team_ids_in, viewer_zone
 from frontdesk.desk.views.access import agent_view
+from frontdesk.desk.views.customer import panel_context
 from frontdesk.mail.actions import retry_outbound
 from frontdesk.mail.queries import access_outbound, outbound_for_ticket
 from frontdesk.tickets import actions as ticket_actions
@@ -51,19 +52,19 @@ def _page(
     )
     if form is None:
         form = ComposerForm(initial={"version": ticket.version})
-    template = "desk/partials/ticket.html" if request.htmx else "desk/ticket.html"  # type: ignore[attr-defined]
-    return TemplateResponse(
-        request,
-        template,
-        {
-            "ticket": ticket,
-            "timeline": timeline,
-            "form": form,
-            "stale": stale,
-            "viewer_tz": viewer_zone(getattr(request.user, "time_zone", "")),
-        },
-        status=status,
-    )
+    context = {
+        "ticket": ticket,
+        "timeline": timeline,
+        "form": form,
+        "stale": stale,
+        "viewer_tz": viewer_zone(getattr(request.user, "time_zone", "")),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return TemplateResponse(request, "desk/partials/ticket.html", context, status=status)
+    # The whole page also has the customer panel and the call form beside the ticket.
+    context |= panel_context(actor, ticket.customer_id, ticket_id=ticket.pk)
+    context["call_form"] = LogCallForm()
+    return TemplateResponse(request, "desk/ticket.html", context, status=status)
 
 
 @require_GET
