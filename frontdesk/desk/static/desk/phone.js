@@ -8,6 +8,9 @@
   var toggle = timer.querySelector("[data-call-timer-toggle]");
   var started = Date.now();
   var stoppedAt = null;
+  // Once the agent types a duration of their own, the timer leaves the field alone, also after the form
+  // comes back with an error.
+  var typed = false;
 
   function seconds() {
     return Math.floor(((stoppedAt || Date.now()) - started) / 1000);
@@ -23,11 +26,11 @@
     var text = format(seconds());
     shown.textContent = text;
     var field = document.getElementById("id_duration");
-    if (field && field.dataset.typed !== "yes" && document.activeElement !== field) field.value = text;
+    if (field && !typed && document.activeElement !== field) field.value = text;
   }
 
   document.addEventListener("input", function (event) {
-    if (event.target.id === "id_duration") event.target.dataset.typed = "yes";
+    if (event.target.id === "id_duration") typed = true;
   });
   toggle.addEventListener("click", function () {
     if (stoppedAt === null) {
