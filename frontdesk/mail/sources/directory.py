@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from frontdesk.brands.models import Brand
+from frontdesk.core.work import one_doorbell_per_batch
 from frontdesk.mail.actions import store_raw
 from frontdesk.mail.models import Mailbox
 
@@ -37,13 +39,17 @@ def iter_messages(path: Path) -> Iterator[bytes]:
 
 
 def import_path(path: Path, *, brand: Brand | None = None, mailbox: Mailbox | None = None) -> ImportResult:
+    from frontdesk.mail.tasks import process_inbound_message
+
     result = ImportResult()
-    for raw in iter_messages(path):
-        result.seen += 1
-        if not raw.strip():
-            result.failed += 1
-            continue
-        with transaction.atomic():
-            _inbound, created = store_raw(raw, brand=brand, mailbox=mailbox)
-        result.stored += created
+    # The worker takes stored mail in batches: one doorbell per batch, not one per mail.
+    with one_doorbell_per_batch(process_inbound_message, settings.FRONTDESK_MAIL_BATCH_SIZE):
+        for raw in iter_messages(path):
+            result.seen += 1
+            if not raw.strip():
+                result.failed += 1
+                continue
+            with transaction.atomic():
+                _inbound, created = store_raw(raw, brand=brand, mailbox=mailbox)
+            result.stored += created
     return result

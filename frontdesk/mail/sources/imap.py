@@ -16,9 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from frontdesk.core.work import one_doorbell_per_batch
 from frontdesk.mail.actions import store_raw
 from frontdesk.mail.choices import ImapSecurity, MailboxKind, ProcessedAction
 from frontdesk.mail.models import InboundMessage, Mailbox, is_local_host
@@ -136,19 +138,23 @@ def fetch_mailbox(mailbox: Mailbox, *, client: Any = None) -> FetchResult:
         _finish_earlier(client, mailbox, uidvalidity, last_uid)
         typ, data = client.uid("SEARCH", None, f"UID {last_uid + 1}:*")
         uids = sorted(int(u) for u in (data[0] or b"").split() if int(u) > last_uid)
-        for uid in uids[:BATCH]:
-            typ, data = client.uid("FETCH", str(uid), "(BODY.PEEK[])")
-            raw = _raw_from_fetch(data) if typ == "OK" else None
-            if raw is None:
-                logger.warning("Mailbox %s: UID %s could not be fetched", mailbox.name, uid)
-                continue
-            result.fetched += 1
-            with transaction.atomic():
-                _inbound, created = store_raw(raw, mailbox=mailbox, uidvalidity=uidvalidity, uid=uid)
-                Mailbox.objects.filter(pk=mailbox.pk, last_uid__lt=uid).update(last_uid=uid)
-            result.stored += created
-            # Only now, with the message committed, does the server learn it was taken.
-            _mark_processed(client, mailbox, uid)
+        from frontdesk.mail.tasks import process_inbound_message
+
+        # The worker takes stored mail in batches: one doorbell per batch, not one per mail.
+        with one_doorbell_per_batch(process_inbound_message, settings.FRONTDESK_MAIL_BATCH_SIZE):
+            for uid in uids[:BATCH]:
+                typ, data = client.uid("FETCH", str(uid), "(BODY.PEEK[])")
+                raw = _raw_from_fetch(data) if typ == "OK" else None
+                if raw is None:
+                    logger.warning("Mailbox %s: UID %s could not be fetched", mailbox.name, uid)
+                    continue
+                result.fetched += 1
+                with transaction.atomic():
+                    _inbound, created = store_raw(raw, mailbox=mailbox, uidvalidity=uidvalidity, uid=uid)
+                    Mailbox.objects.filter(pk=mailbox.pk, last_uid__lt=uid).update(last_uid=uid)
+                result.stored += created
+                # Only now, with the message committed, does the server learn it was taken.
+                _mark_processed(client, mailbox, uid)
         Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=timezone.now(), last_error="")
         mailbox.last_error = ""
     except oauth2.TokenError as error:

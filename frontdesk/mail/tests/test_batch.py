@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from frontdesk.mail import tasks
@@ -192,3 +193,24 @@ def test_a_worker_that_took_a_full_batch_rings_for_the_rest(
     monkeypatch.setattr(tasks, "process_inbound_message", rung.append)
     assert list(process_inbound_batch(stored[0].pk, size=2)) == [stored[0].pk, stored[1].pk]
     assert rung == [stored[2].pk]
+
+
+@override_settings(FRONTDESK_MAIL_BATCH_SIZE=2)
+def test_an_import_rings_the_worker_once_per_batch(
+    mail_cast, monkeypatch, tmp_path, django_capture_on_commit_callbacks
+):
+    import mailbox as mailboxes
+
+    from frontdesk.mail.sources.directory import import_path
+
+    box = mailboxes.mbox(tmp_path / "old.mbox")
+    for n in range(3):
+        box.add(make_mail(frm=f"c{n}@customer.example", subject=f"Old {n}"))
+    box.flush()
+    rung: list[int] = []
+    monkeypatch.setattr(tasks, "process_inbound_message", rung.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_path(tmp_path / "old.mbox", brand=mail_cast.opera.brand)
+    assert result.stored == 3
+    stored = list(InboundMessage.objects.order_by("id").values_list("id", flat=True))
+    assert rung == [stored[0], stored[2]]
