@@ -512,7 +512,9 @@ class CustomerEditForm(forms.Form):
 
     def offer(self, contacts: Sequence[Any]) -> None:
         """The customer's contacts, as the boxes to tick for removal (any other id is refused)."""
-        self.fields["remove"].choices = [(c.pk, c.value) for c in contacts]
+        field = self.fields["remove"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = [(c.pk, c.value) for c in contacts]
 
     def clean_add_email(self) -> str:
         return _normalized(self.cleaned_data["add_email"], normalize_email)

@@ -157,3 +157,18 @@ def test_the_panel_costs_the_same_queries_for_few_or_many_tickets_and_contacts(
     few_or_many = len(queries)
     with count_queries(few_or_many):
         client.get(_url(customer), HTTP_HX_REQUEST="true")
+
+
+def test_the_panel_speaks_russian_and_polish(cast, client):
+    ticket = cast.opera.ticket()
+    user = cast.opera.line1
+    for language, texts in (
+        ("ru", ("Другие заявки", "Организация")),
+        ("pl", ("Inne zgłoszenia", "Organizacja")),
+    ):
+        user.language = language
+        user.save(update_fields=["language"])
+        client.logout()
+        html = _sign_in(client, user).get(f"/desk/tickets/{ticket.number}/").content.decode()
+        for text in texts:
+            assert text in html

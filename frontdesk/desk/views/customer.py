@@ -43,13 +43,12 @@ def _panel_context(actor: Actor, customer: Customer, *, ticket_id: int | None) -
     tickets = tickets_visible_to(actor).filter(customer_id=customer.pk)
     if ticket_id is not None:
         tickets = tickets.exclude(pk=ticket_id)
-    rows = list(
-        tickets.order_by("-updated_at", "-id").values("number", "subject", "status", "updated_at")[
+    rows: list[dict[str, Any]] = [
+        {**row, "status_label": Status(row["status"]).label}
+        for row in tickets.order_by("-updated_at", "-id").values("number", "subject", "status", "updated_at")[
             :OTHER_TICKETS
         ]
-    )
-    for row in rows:
-        row["status_label"] = Status(row["status"]).label
+    ]
     contacts = list(customer_contacts(customer))
     return {
         "customer": customer,
@@ -62,7 +61,7 @@ def _panel_context(actor: Actor, customer: Customer, *, ticket_id: int | None) -
 
 def _edit_form(customer: Customer, data: Any = None) -> CustomerEditForm:
     form = CustomerEditForm(data, initial={"name": customer.name, "language": customer.language})
-    form.offer(customer_contacts(customer))
+    form.offer(list(customer_contacts(customer)))
     return form
 
 

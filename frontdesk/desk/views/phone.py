@@ -96,7 +96,7 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     template = "desk/partials/phone_form.html" if request.htmx else "desk/phone.html"  # type: ignore[attr-defined]
-    context = {"form": form, "caller": caller, "max_length": MAX_QUERY_LENGTH}
+    context: dict[str, Any] = {"form": form, "caller": caller, "max_length": MAX_QUERY_LENGTH}
     if caller is not None:
         context["caller_tickets"] = _open_tickets(actor, [caller.pk]).get(caller.pk, [])
     return TemplateResponse(request, template, context, status=status)
