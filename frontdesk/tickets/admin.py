@@ -1,16 +1,22 @@
-"""Admin for the ticket typology (brand admins) and a read-only view of tickets for provider admins."""
+"""Admin for the ticket typology, canned answers and macros (brand admins) and a read-only view of tickets
+for provider admins."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from frontdesk.tickets.canned import PLACEHOLDERS
 from frontdesk.tickets.categories import create_category
-from frontdesk.tickets.models import Category, Ticket
+from frontdesk.tickets.models import CannedAnswer, Category, Macro, Ticket
 from frontdesk.users.admin import BrandScopedAdmin, request_actor
+
+CANNED_LANGUAGES = [("", _("Any language")), ("ru", "Русский"), ("en", "English"), ("pl", "Polski")]
 
 
 @admin.register(Category)
@@ -45,3 +51,67 @@ class TicketAdmin(BrandScopedAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request_actor(request).is_provider_admin or super().has_module_permission(request)
+
+
+class _BrandOrSharedAdmin(BrandScopedAdmin):
+    """Rows of one brand or shared by all: brand admins need to name one of their brands; shared rows are the
+    provider admins'."""
+
+    def get_form(
+        self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if not request_actor(request).is_provider_admin and "brand" in form.base_fields:
+            form.base_fields["brand"].required = True
+        return form
+
+
+@admin.register(CannedAnswer)
+class CannedAnswerAdmin(_BrandOrSharedAdmin):
+    list_display = ("title", "brand", "language", "is_active")
+    list_filter = ("language", "is_active")
+    list_select_related = ("brand",)
+    search_fields = ("title",)
+    fields = ("brand", "language", "title", "body", "is_active")
+
+    def get_form(
+        self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.base_fields["language"].widget = forms.Select(choices=CANNED_LANGUAGES)
+        form.base_fields["body"].help_text = _("Placeholders: %(names)s. Others are left as written.") % {
+            "names": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+        }
+        return form
+
+
+@admin.register(Macro)
+class MacroAdmin(_BrandOrSharedAdmin):
+    list_display = ("name", "brand", "status", "priority", "team", "canned_answer", "position", "is_active")
+    list_filter = ("is_active",)
+    list_select_related = ("brand", "team", "canned_answer")
+    search_fields = ("name",)
+    fields = (
+        "brand",
+        "name",
+        "position",
+        "status",
+        "priority",
+        "category",
+        "team",
+        "add_tags",
+        "canned_answer",
+        "answer_mode",
+        "is_active",
+    )
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        actor = request_actor(request)
+        # Shared teams and answers may be used by every brand's macros.
+        if not actor.is_provider_admin and db_field.name in ("team", "canned_answer") and field is not None:
+            brands = sorted(actor.admin_brand_ids)
+            field.queryset = db_field.related_model.objects.filter(
+                Q(brand_id__in=brands) | Q(brand__isnull=True)
+            )
+        return field

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -333,3 +334,99 @@ class TimeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.minutes} min on {self.ticket_id}"
+
+
+class CannedAnswer(TimestampedModel):
+    """A ready answer agents insert into a reply: for one brand or shared by all, in one language or any.
+
+    The body is plain text with placeholders such as ``{customer_name}`` and ``{ticket_number}``
+    (``tickets/canned.py`` lists them); unknown ones are left as written."""
+
+    # Empty: shared by every brand (provider admins manage those).
+    brand = models.ForeignKey(Brand, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Empty: any language.
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = _("canned answer")
+        verbose_name_plural = _("canned answers")
+        indexes = [models.Index(fields=["brand", "is_active", "title"], name="canned_brand_title")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MacroAnswerMode(models.TextChoices):
+    # The rendered answer is put into the reply box for the agent to read and send.
+    INSERT = "insert", _("Insert into the reply")
+    # The rendered answer is sent to the customer at once.
+    SEND = "send", _("Send as the reply")
+
+
+class Macro(TimestampedModel):
+    """Several changes applied to a ticket in one click: status, priority, category, team, tags to add and
+    a canned answer inserted or sent."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, blank=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, blank=True)
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("team")
+    )
+    # Comma-separated, added to the ticket's tags.
+    add_tags = models.CharField(
+        _("tags to add"), max_length=300, blank=True, help_text=_("Separated by commas.")
+    )
+    canned_answer = models.ForeignKey(
+        CannedAnswer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("canned answer"),
+    )
+    answer_mode = models.CharField(
+        _("answer"), max_length=8, choices=MacroAnswerMode.choices, default=MacroAnswerMode.INSERT
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "name", "id"]
+        verbose_name = _("macro")
+        verbose_name_plural = _("macros")
+        constraints = [models.UniqueConstraint("brand", "name", name="macro_brand_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag.strip().lower() for tag in self.add_tags.split(",") if tag.strip()]
+
+    def clean(self) -> None:
+        """The category, team and answer belong to the macro's brand (or, for teams and answers, to all)."""
+        errors: dict[str, Any] = {}
+        if self.category is not None and self.category.brand_id != self.brand_id:
+            errors["category"] = _("Choose a category of the macro's brand.")
+        if self.team is not None and self.team.brand_id not in (None, self.brand_id):
+            errors["team"] = _("Choose a team of the macro's brand or a shared team.")
+        if self.canned_answer is not None and self.canned_answer.brand_id not in (None, self.brand_id):
+            errors["canned_answer"] = _("Choose an answer of the macro's brand or a shared one.")
+        if self.status == Status.NEW:
+            errors["status"] = _("A macro cannot make a ticket new again.")
+        if errors:
+            raise ValidationError(errors)

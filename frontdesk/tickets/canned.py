@@ -1,0 +1,112 @@
+"""Canned answers: found for a ticket (its brand's and the shared ones, the ticket's language first) and
+rendered with the ticket's facts.
+
+Rendering only replaces ``{name}`` placeholders of a fixed list with plain text: no attribute or index
+look-ups, no format specs, no template language. Anything else in braces stays as written, so a typo shows
+in the reply box instead of failing."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import gettext as _
+
+from frontdesk.brands.models import Brand
+from frontdesk.core.errors import InvalidInput, NotFound, require
+from frontdesk.tickets.models import CannedAnswer, Ticket
+from frontdesk.tickets.permissions import can_work_on
+from frontdesk.users.actors import Actor
+
+# The most answers one search shows.
+MAX_RESULTS = 10
+MAX_QUERY = 100
+LANGUAGES = ("", "ru", "en", "pl")
+PLACEHOLDER = re.compile(r"\{([a-z_]{1,40})\}")
+# Shown in the admin next to the text.
+PLACEHOLDERS = (
+    "customer_name",
+    "customer_first_name",
+    "customer_email",
+    "ticket_number",
+    "ticket_subject",
+    "agent_name",
+    "brand_name",
+)
+
+
+def ticket_language(ticket: Ticket) -> str:
+    """The language answers are looked for in first: the ticket's, else the customer's."""
+    return ticket.language or ticket.customer.language or ""
+
+
+def canned_answers_for(actor: Actor, ticket: Ticket, query: str = "") -> list[CannedAnswer]:
+    """Active answers of the ticket's brand and the shared ones whose title holds ``query``: those in the
+    ticket's language first, then those for any language, then the others; by title within each."""
+    require(can_work_on(actor, ticket))
+    language = ticket_language(ticket)
+    qs = CannedAnswer.objects.filter(
+        Q(brand_id=ticket.brand_id) | Q(brand__isnull=True), is_active=True
+    ).annotate(
+        rank=Case(
+            When(language=language, then=Value(0)),
+            When(language="", then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    )
+    query = " ".join(query.split())[:MAX_QUERY]
+    if query:
+        qs = qs.filter(title__icontains=query)
+    return list(qs.order_by("rank", "title", "id")[:MAX_RESULTS])
+
+
+def access_canned_answer(actor: Actor, ticket: Ticket, answer_id: int) -> CannedAnswer:
+    """An active answer usable on this ticket; another brand's, an inactive or a missing one is NotFound."""
+    require(can_work_on(actor, ticket))
+    try:
+        return CannedAnswer.objects.get(
+            Q(brand_id=ticket.brand_id) | Q(brand__isnull=True), pk=answer_id, is_active=True
+        )
+    except CannedAnswer.DoesNotExist:
+        raise NotFound("canned answer") from None
+
+
+def placeholder_values(ticket: Ticket, actor: Actor) -> dict[str, str]:
+    """The values of the placeholders for this ticket, as plain text."""
+    customer = ticket.customer
+    name = (customer.name or "").strip()
+    return {
+        "customer_name": name,
+        "customer_first_name": name.split()[0] if name else "",
+        "customer_email": customer.email or "",
+        "ticket_number": ticket.number,
+        "ticket_subject": ticket.subject,
+        "agent_name": actor.label,
+        "brand_name": ticket.brand.name,
+    }
+
+
+def render_text(text: str, values: dict[str, str]) -> str:
+    """``text`` with each known ``{placeholder}`` replaced; unknown ones stay as written."""
+    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
+
+
+def render_canned(answer: CannedAnswer, *, ticket: Ticket, actor: Actor) -> str:
+    """The answer's text for this ticket, written by ``actor``."""
+    return render_text(answer.body, placeholder_values(ticket, actor))
+
+
+@transaction.atomic
+def create_canned_answer(
+    brand: Brand | None, *, actor: Actor, title: str, body: str, language: str = ""
+) -> CannedAnswer:
+    """A new answer for a brand (or, by a provider admin, for all brands)."""
+    require(actor.administers(brand.pk) if brand is not None else actor.is_system or actor.is_provider_admin)
+    title, body = title.strip(), body.strip()
+    if not title or not body:
+        raise InvalidInput(_("Give the answer a title and a text."), field="title" if not title else "body")
+    if language not in LANGUAGES:
+        raise InvalidInput(_("Languages are en, ru and pl."), field="language")
+    return CannedAnswer.objects.create(brand=brand, title=title[:200], body=body, language=language)
