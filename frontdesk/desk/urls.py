@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontdesk.desk.views import customer, phone, search
+from frontdesk.desk.views import customer, phone, search, ticket_tools
 from frontdesk.desk.views.queues import (
     bulk,
     create_view,
@@ -31,6 +31,12 @@ urlpatterns = [
     path("tickets/<str:number>/", ticket_page, name="ticket"),
     path("tickets/<str:number>/messages/", post_message, name="post_message"),
     path("tickets/<str:number>/calls/", phone.log_call, name="log_call"),
+    path("tickets/<str:number>/tools/", ticket_tools.tools, name="ticket_tools"),
+    path("tickets/<str:number>/escalate/", ticket_tools.escalate, name="escalate"),
+    path("tickets/<str:number>/hand-back/", ticket_tools.hand_back, name="hand_back"),
+    path("tickets/<str:number>/canned/", ticket_tools.canned_search, name="canned_search"),
+    path("tickets/<str:number>/canned/<int:answer_id>/", ticket_tools.canned_insert, name="canned_insert"),
+    path("tickets/<str:number>/macros/<int:macro_id>/", ticket_tools.run_macro, name="run_macro"),
     path("tickets/<str:number>/mail/<int:outbound_id>/retry/", retry_mail, name="retry_mail"),
     path(
         "tickets/<str:number>/attachments/<int:attachment_id>/",
