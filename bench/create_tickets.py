@@ -6,7 +6,7 @@ Runs on the database filled by ``bench.generate`` (``DATABASE_URL``), with ``fro
 the production settings on 127.0.0.1. An agent's bearer token creates tickets for existing customers of a
 brand it serves; the bare view (``bench/bare.py``) parses the same kind of JSON body and inserts one row. Both
 run in the same server, in alternating batches, at each client count. Printed: throughput, median, p95 and
-p99 latency, the ratio of throughput to the bare view, and the SQL queries one creation runs.
+p99 latency, the ratio of throughput to the bare view, and the SQL queries and Redis commands one creation runs.
 
 Every batch stops at its request count or its time limit, whichever comes first.
 """
@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +79,28 @@ class Fixture:
         revoke(self.agent, self.token_row)
 
 
-def count_queries(fixture: Fixture) -> list[tuple[str, int, list[str]]]:
-    """SQL statements of one creation, measured in this process through the same URLconf and middleware."""
+@contextmanager
+def counting_redis_commands() -> Iterator[list[str]]:
+    """The names of the Redis commands sent meanwhile in this process (cache and task queue alike)."""
+    import redis
+
+    sent: list[str] = []
+    original = redis.Redis.execute_command
+
+    def execute_command(self: Any, *args: Any, **options: Any) -> Any:
+        sent.append(str(args[0]))
+        return original(self, *args, **options)
+
+    redis.Redis.execute_command = execute_command  # type: ignore[method-assign]
+    try:
+        yield sent
+    finally:
+        redis.Redis.execute_command = original  # type: ignore[method-assign]
+
+
+def count_queries(fixture: Fixture) -> list[tuple[str, int, list[str], list[str]]]:
+    """SQL statements and Redis commands of one creation, measured in this process through the same URLconf
+    and middleware."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -98,11 +120,11 @@ def count_queries(fixture: Fixture) -> list[tuple[str, int, list[str]]]:
                 headers["HTTP_AUTHORIZATION"] = req.headers["Authorization"]
             if with_key:
                 headers["HTTP_IDEMPOTENCY_KEY"] = f"bench-{fixture.token_row.pk}-{attempt}"
-            with CaptureQueriesContext(connection) as ctx:
+            with CaptureQueriesContext(connection) as ctx, counting_redis_commands() as commands:
                 resp = client.post(req.path, data=req.body, content_type="application/json", **headers)
             if resp.status_code not in (200, 201):
                 raise SystemExit(f"{label}: {resp.status_code} {resp.content[:500]!r}")
-        results.append((label, len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]))
+        results.append((label, len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries], commands))
     return results
 
 
@@ -164,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
 def print_results(
     samples: dict[tuple[str, int], Sample],
     clients: list[int],
-    queries: list[tuple[str, int, list[str]]],
+    queries: list[tuple[str, int, list[str], list[str]]],
     *,
     show_sql: bool,
 ) -> None:
@@ -208,13 +230,16 @@ def print_results(
         ],
         rows,
     )
-    print("\nSQL statements per request (steady state, actor cached):\n")
-    print_table(["request", "queries"], [[label, count] for label, count, _sql in queries])
-    creation = next(count for label, count, _sql in queries if label == "POST /api/v1/tickets")
+    print("\nSQL statements and Redis commands per request (steady state, token seen before):\n")
+    print_table(
+        ["request", "queries", "Redis commands"],
+        [[label, count, ", ".join(commands) or "none"] for label, count, _sql, commands in queries],
+    )
+    creation = next(count for label, count, _sql, _commands in queries if label == "POST /api/v1/tickets")
     verdicts.append(f"{creation} queries per creation (target <= {TARGET_QUERIES})")
     print("\n" + "\n".join(verdicts))
     if show_sql:
-        for label, _count, sql in queries:
+        for label, _count, sql, _commands in queries:
             print(f"\n{label}:")
             for i, statement in enumerate(sql, 1):
                 print(f"  {i}. {statement[:400]}")
