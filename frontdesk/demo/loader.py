@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 
 from frontdesk.brands.models import Brand
 from frontdesk.core.errors import Conflict
+from frontdesk.demo.canned import create_canned_content
 from frontdesk.demo.clock import SimulatedClock, simulated_time
 from frontdesk.demo.content import BRANDS
 from frontdesk.demo.people import (
@@ -127,6 +128,7 @@ def _load(specs: Sequence[BrandSpec], *, seed: int) -> None:
     worlds = []
     for spec in specs:
         world = create_brand_world(spec, staff)
+        create_canned_content(world)
         create_customers(world, random.Random(f"{seed}:{spec.slug}:people"))
         worlds.append(world)
     # Memberships changed the users' access versions; resolve their actors from fresh rows.

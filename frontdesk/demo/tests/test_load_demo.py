@@ -250,3 +250,18 @@ def test_the_organization_manager_sees_the_organizations_tickets_and_nothing_els
 @pytest.mark.django_db
 def test_historical_events_are_not_dispatched_again(demo: Logins) -> None:
     assert not TicketEvent.objects.filter(dispatched_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_every_brand_has_canned_answers_in_its_languages_and_a_macro_using_one(demo: Logins) -> None:
+    from frontdesk.tickets.models import CannedAnswer, Macro
+
+    for spec in BRANDS:
+        brand = Brand.objects.get(slug=spec.slug)
+        languages = set(CannedAnswer.objects.filter(brand=brand).values_list("language", flat=True))
+        assert languages == set(spec.languages), spec.slug
+        macro = Macro.objects.get(brand=brand)
+        assert macro.canned_answer is not None
+        assert macro.canned_answer.brand_id == brand.pk
+        assert macro.category is not None
+        assert macro.category.brand_id == brand.pk
