@@ -35,6 +35,7 @@ import argparse
 import cProfile
 import hashlib
 import io
+import math
 import os
 import pstats
 import random
@@ -326,7 +327,7 @@ def flush_queue() -> None:
 
 
 @contextmanager
-def workers(count: int, threads: int) -> Iterator[None]:
+def workers(count: int, threads: int) -> Iterator[list[int]]:
     """``count`` ``frontdesk worker`` processes with ``threads`` threads each, stopped on leaving."""
     env = {
         **os.environ,
@@ -349,7 +350,7 @@ def workers(count: int, threads: int) -> Iterator[None]:
         for _ in range(count)
     ]
     try:
-        yield
+        yield [proc.pid for proc in procs]
     finally:
         for proc in procs:
             os.killpg(proc.pid, signal.SIGINT)
@@ -361,6 +362,30 @@ def workers(count: int, threads: int) -> Iterator[None]:
                 proc.wait(timeout=10)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time of these processes (all their threads) so far; gone processes count 0."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def database_backends() -> list[int]:
+    """The PostgreSQL server processes connected to the benchmark's database, other than this one's."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 @dataclass
 class Processing:
     mails: int
@@ -369,6 +394,20 @@ class Processing:
     acks_s: float
     acks: int
     statuses: dict[str, int] = field(default_factory=dict)
+    # CPU seconds spent from the first processed mail to the last acknowledgement: the workers, and the
+    # PostgreSQL processes serving them. Unlike the rate, this hardly depends on what else the machine runs.
+    worker_cpu_s: float = 0.0
+    database_cpu_s: float = 0.0
+
+    @property
+    def cpu_ms_per_mail(self) -> float:
+        return (self.worker_cpu_s + self.database_cpu_s) * 1000 / self.mails if self.mails else float("nan")
+
+    @property
+    def cpu_bound_rate(self) -> float:
+        """Mails a second if the workers and PostgreSQL had every core of this machine to themselves."""
+        cpu = self.cpu_ms_per_mail
+        return (os.cpu_count() or 1) * 1000 / cpu if cpu and not math.isnan(cpu) else float("nan")
 
     @property
     def rate(self) -> float:
@@ -393,9 +432,14 @@ def process_with_workers(brand: Any, count: int, threads: int, time_limit: float
     waiting = inbound.filter(status=InboundStatus.RECEIVED).count()
     started = time.monotonic()
     mails_done_at = 0.0
-    with workers(count, threads):
+    cpu_start: tuple[float, float, list[int]] | None = None
+    with workers(count, threads) as pids:
         deadline = started + time_limit
         while time.monotonic() < deadline:
+            if cpu_start is None and inbound.filter(processed_at__gte=since).exists():
+                # Counted from the first processed mail: the workers' start-up is not.
+                backends = database_backends()
+                cpu_start = (cpu_seconds(pids), cpu_seconds(backends), backends)
             if not mails_done_at and not inbound.filter(status=InboundStatus.RECEIVED).exists():
                 mails_done_at = time.monotonic()
             if mails_done_at:
@@ -406,6 +450,11 @@ def process_with_workers(brand: Any, count: int, threads: int, time_limit: float
                     break
             time.sleep(0.1)
         ended = time.monotonic()
+        worker_cpu = database_cpu = 0.0
+        if cpu_start is not None:
+            backends = sorted(set(database_backends()) | set(cpu_start[2]))
+            worker_cpu = cpu_seconds(pids) - cpu_start[0]
+            database_cpu = cpu_seconds(backends) - cpu_start[1]
     span = inbound.filter(processed_at__gte=since).aggregate(
         first=Min("processed_at"), last=Max("processed_at")
     )
@@ -421,6 +470,8 @@ def process_with_workers(brand: Any, count: int, threads: int, time_limit: float
         acks_s=acks_s,
         acks=sent.count() - acks_before,
         statuses=statuses,
+        worker_cpu_s=worker_cpu,
+        database_cpu_s=database_cpu,
     )
 
 
@@ -784,6 +835,31 @@ def run(args: argparse.Namespace) -> int:
             "wall s (with start-up)",
         ],
         rows,
+    )
+    print()
+    print_table(
+        [
+            "path",
+            "worker CPU s",
+            "PostgreSQL CPU s",
+            "CPU ms per mail",
+            f"mails/s with {os.cpu_count()} cores to themselves",
+        ],
+        [
+            [
+                name,
+                f"{p.worker_cpu_s:.2f}",
+                f"{p.database_cpu_s:.2f}",
+                f"{p.cpu_ms_per_mail:.2f}",
+                f"{p.cpu_bound_rate:.0f}",
+            ]
+            for name, _result, p in checks
+        ],
+    )
+    print(
+        "\nCPU from the first processed mail to the last acknowledgement (processing, planning and sending), of "
+        "the worker processes and of the PostgreSQL processes serving them: it hardly depends on what else the "
+        "machine runs, unlike the rate."
     )
     print()
     query_rows = count_queries(pipe_brand, pipe_seeds, show_sql=args.show_sql)
