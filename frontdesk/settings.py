@@ -186,7 +186,8 @@ else:
 FRONTDESK_EVENT_BATCH_SIZE = env.int("FRONTDESK_EVENT_BATCH_SIZE", 50)
 # Consumers of ticket events (dotted paths), run after commit by the worker: notifications, automation, pushes.
 FRONTDESK_EVENT_CONSUMERS: list[str] = env.list(
-    "FRONTDESK_EVENT_CONSUMERS", ["frontdesk.mail.consumers.send_ticket_mail"]
+    "FRONTDESK_EVENT_CONSUMERS",
+    ["frontdesk.mail.consumers.send_ticket_mail", "frontdesk.desk.live.push_ticket_event"],
 )
 
 # --- Files ------------------------------------------------------------------------------------------------

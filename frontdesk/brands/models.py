@@ -143,6 +143,14 @@ class Brand(TimestampedModel):
     mail_signatures = models.JSONField(
         _("mail signature by language"), default=dict, blank=True, validators=[validate_mail_signatures]
     )
+    # Shared with the brand's telephone system, which signs its incoming-call notices with it (HMAC-SHA256);
+    # empty refuses them.
+    call_signing_secret = models.CharField(
+        _("telephony signing secret"),
+        max_length=128,
+        blank=True,
+        help_text=_("The telephone system signs incoming-call notices with this secret; empty refuses them."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from frontdesk.api.management.commands.openapi import SNAPSHOT, render_schema
 from frontdesk.api.tests import (
+    test_calls,
     test_catalog,
     test_customers,
     test_messages,
@@ -24,6 +25,7 @@ ISOLATION_MODULES = (
     test_organizations,
     test_catalog,
     test_search,
+    test_calls,
 )
 
 

@@ -1,0 +1,67 @@
+"""A websocket client for tests, on asgiref's communicator (``channels.testing`` needs daphne to import)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from asgiref.testing import ApplicationCommunicator
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.test import Client
+
+from frontdesk.asgi import application
+
+
+class Socket(ApplicationCommunicator):
+    def __init__(self, path: str, headers: list[tuple[bytes, bytes]]) -> None:
+        parsed = urlparse(path)
+        scope = {
+            "type": "websocket",
+            "path": unquote(parsed.path),
+            "query_string": parsed.query.encode(),
+            "headers": headers,
+            "subprotocols": [],
+            "client": ("127.0.0.1", 50000),
+            "server": ("localhost", 80),
+        }
+        super().__init__(application, scope)
+
+    async def connect(self, timeout: float = 2) -> tuple[bool, Any]:
+        await self.send_input({"type": "websocket.connect"})
+        response = await self.receive_output(timeout)
+        if response["type"] == "websocket.close":
+            return False, response.get("code", 1000)
+        return True, None
+
+    async def send_json_to(self, data: Any) -> None:
+        await self.send_input({"type": "websocket.receive", "text": json.dumps(data)})
+
+    async def receive_json_from(self, timeout: float = 2) -> Any:
+        response = await self.receive_output(timeout)
+        assert response["type"] == "websocket.send", response
+        return json.loads(response["text"])
+
+    async def disconnect(self, code: int = 1000, timeout: float = 2) -> None:
+        await self.send_input({"type": "websocket.disconnect", "code": code})
+        await self.wait(timeout)
+
+
+def session_of(user: Any) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+async def open_socket(
+    path: str, user: Any = None, *, origin: bytes = b"http://localhost"
+) -> tuple[Socket, bool, Any]:
+    """A socket as the browser opens it: our Origin and, for a signed-in person, the session cookie."""
+    headers = [(b"origin", origin), (b"host", b"localhost")]
+    if user is not None:
+        cookie = await database_sync_to_async(session_of)(user)
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
+    socket = Socket(path, headers)
+    connected, code = await socket.connect()
+    return socket, connected, code
