@@ -54,10 +54,13 @@ def test_an_agent_takes_a_call_from_a_known_caller_and_from_a_new_customer(tmp_p
         assert brand in caller.inner_text()
         caller.get_by_role("button", name="This is the caller").click()
         page.locator("#caller .caller-card").filter(has_text=name).wait_for()
+        # The results are cleared and the agent goes on typing the subject.
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'id_subject'")
+        assert page.locator("#caller-results .caller").count() == 0
         # Picking the caller chose their brand.
         assert page.locator("#id_brand option:checked").inner_text() == brand
 
-        page.get_by_label("Subject").fill("Tickets not received after payment")
+        page.keyboard.type("Tickets not received after payment")
         page.get_by_label("What the caller said and what was done").fill(
             "Paid yesterday, no e-mail with the tickets. Checked the address with the caller."
         )

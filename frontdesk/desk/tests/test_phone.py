@@ -322,3 +322,36 @@ def test_the_screen_speaks_russian_and_polish(cast, client):
         client.logout()
         html = _sign_in(client, user).get(URL).content.decode()
         assert text in html
+
+
+def test_the_incoming_call_link_picks_the_one_customer_with_that_number(cast, client, kowalski):
+    _sign_in(client, cast.opera.line1)
+    html = client.get(URL, {"phone": "+48221234567", "brand": cast.opera.brand.pk}).content.decode()
+    assert f'name="customer" value="{kowalski.pk}"' in html
+    assert f'<option value="{cast.opera.brand.pk}" selected>' in html
+    html = client.get(URL, {"customer": kowalski.pk}).content.decode()
+    assert f'name="customer" value="{kowalski.pk}"' in html
+
+
+def test_an_unknown_number_from_the_link_becomes_the_new_customer_s_phone_with_the_near_matches(
+    cast, client, kowalski
+):
+    _sign_in(client, cast.opera.line1)
+    html = client.get(URL, {"phone": "+48 22 123 45 99"}).content.decode()
+    assert 'name="customer" value=' not in html
+    assert 'name="phone" value="+48 22 123 45 99"' in html
+    assert 'name="q" value="+48 22 123 45 99"' in html
+    assert "No customer matches" in html
+    # A piece of a known number: the near match is listed to pick from.
+    html = client.get(URL, {"phone": "22 123 45"}).content.decode()
+    assert "Jan Kowalski" in html
+    assert "This is the caller" in html
+
+
+def test_foreign_or_broken_ids_in_the_link_are_404(cast, client, kowalski):
+    _sign_in(client, cast.tours.line1)
+    assert client.get(URL, {"customer": kowalski.pk}).status_code == 404
+    assert client.get(URL, {"brand": cast.opera.brand.pk}).status_code == 404
+    assert client.get(URL, {"customer": "x"}).status_code == 404
+    html = client.get(URL, {"phone": "+48221234567"}).content.decode()
+    assert "Jan Kowalski" not in html

@@ -94,9 +94,15 @@ def _page(
     *,
     caller: Customer | None = None,
     status: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     template = "desk/partials/phone_form.html" if request.htmx else "desk/phone.html"  # type: ignore[attr-defined]
-    context: dict[str, Any] = {"form": form, "caller": caller, "max_length": MAX_QUERY_LENGTH}
+    context: dict[str, Any] = {
+        "form": form,
+        "caller": caller,
+        "max_length": MAX_QUERY_LENGTH,
+        **(extra or {}),
+    }
     if caller is not None:
         context["caller_tickets"] = _open_tickets(actor, [caller.pk]).get(caller.pk, [])
     return TemplateResponse(request, template, context, status=status)
@@ -106,7 +112,7 @@ def _page(
 @agent_view
 def phone_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     if request.method != "POST":
-        return _page(request, actor, _form(actor))
+        return _start(request, actor)
     form = _form(actor, request.POST)
     caller = _posted_caller(actor, form)
     if not form.is_valid():
@@ -123,6 +129,49 @@ def phone_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url)
+
+
+def _start(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The empty form, or one started from elsewhere (the pop-up of an incoming call): ``?customer=`` picks
+    that caller; ``?phone=`` looks the number up, picks the one customer it belongs to (in ``?brand=`` if
+    given) or shows the matches and takes it as the new customer's number. Foreign ids are a 404."""
+    params = request.GET
+    initial: dict[str, Any] = {}
+    caller: Customer | None = None
+    brand_id = _id_param(params.get("brand", ""), "brand")
+    if brand_id is not None:
+        initial["brand"] = _brand(actor, brand_id).pk
+    customer_id = _id_param(params.get("customer", ""), "customer")
+    phone = " ".join(params.get("phone", "").split())[:MAX_QUERY_LENGTH]
+    found: dict[str, Any] = {}
+    if customer_id is not None:
+        caller = access_customer(actor, customer_id)
+    elif phone:
+        try:
+            hits = [(hit.customer, hit.found) for hit in find_callers(actor, phone, limit=CALLERS)]
+        except InvalidInput:
+            hits = []
+        exact = [c for c, how in hits if how == "exact" and brand_id in (None, c.brand_id)]
+        if len(exact) == 1:
+            caller = exact[0]
+        else:
+            initial["phone"] = phone
+            found = {
+                "q": phone,
+                "results": _results(actor, phone, hits),
+                "new_customer": urlencode({"phone": phone}),
+            }
+    if caller is not None:
+        initial |= {"customer": caller.pk, "brand": caller.brand_id}
+    return _page(request, actor, _form(actor, initial=initial), caller=caller, extra=found)
+
+
+def _id_param(value: str, what: str) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit() or not 0 < int(value) < 2**63:
+        raise NotFound(what)
+    return int(value)
 
 
 def _posted_caller(actor: Actor, form: PhoneTicketForm) -> Customer | None:
@@ -216,17 +265,9 @@ def callers(request: HttpRequest, actor: Actor) -> HttpResponse:
     error, status = "", 200
     if q:
         try:
-            hits = [(hit.customer, hit.found) for hit in find_callers(actor, q, limit=CALLERS)]
+            results = _results(actor, q)
         except InvalidInput as refused:
-            error, status, hits = refused.detail, 422, []
-        by_ticket = _ticket_caller(actor, q) if not error else None
-        if by_ticket is not None:
-            hits = [(by_ticket, "ticket")] + [h for h in hits if h[0].pk != by_ticket.pk]
-        tickets = _open_tickets(actor, [customer.pk for customer, _found in hits])
-        results = [
-            {"customer": customer, "found": FOUND[found], "tickets": tickets.get(customer.pk, [])}
-            for customer, found in hits
-        ]
+            error, status = refused.detail, 422
     context = {
         "q": q,
         "results": results,
@@ -234,6 +275,21 @@ def callers(request: HttpRequest, actor: Actor) -> HttpResponse:
         "new_customer": urlencode(_new_customer_initial(q)),
     }
     return TemplateResponse(request, "desk/partials/phone_callers.html", context, status=status)
+
+
+def _results(actor: Actor, q: str, hits: list[tuple[Customer, str]] | None = None) -> list[dict[str, Any]]:
+    """The callers found for ``q`` (``hits``, or looked up here), the ticket number's customer first, each
+    with their open tickets."""
+    if hits is None:
+        hits = [(hit.customer, hit.found) for hit in find_callers(actor, q, limit=CALLERS)]
+    by_ticket = _ticket_caller(actor, q)
+    if by_ticket is not None:
+        hits = [(by_ticket, "ticket")] + [h for h in hits if h[0].pk != by_ticket.pk]
+    tickets = _open_tickets(actor, [customer.pk for customer, _found in hits])
+    return [
+        {"customer": customer, "found": FOUND[found], "tickets": tickets.get(customer.pk, [])}
+        for customer, found in hits
+    ]
 
 
 def _new_customer_initial(q: str) -> dict[str, str]:
