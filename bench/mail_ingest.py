@@ -648,7 +648,52 @@ def count_queries(
             for query in processed.captured_queries:
                 print("  ", query["sql"][:200])
         table.append([kind, len(stored.captured_queries), len(processed.captured_queries), planned, sent])
+    table.append(_batch_queries(brand))
     return table
+
+
+def _batch_queries(brand: Any, size: int = 50) -> list[object]:
+    """Statements per mail when a worker takes ``size`` new plain mails at once (store, process, plan, send)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from frontdesk.mail.actions import store_raw
+    from frontdesk.mail.models import OutboundMessage
+    from frontdesk.mail.outbound import send_outbound_batch
+    from frontdesk.mail.tasks import process_inbound_batch
+    from frontdesk.tickets.models import TicketEvent
+    from frontdesk.tickets.tasks import dispatch_events
+
+    mails = [
+        m
+        for m in generate(size * 3, to=brand.sender_addresses[0], seeds=[(0, "", "", "")], seed=98)
+        if m.kind == "plain"
+    ]
+    mails = mails[:size]
+    with CaptureQueriesContext(connection) as stored:
+        ids = [store_raw(m.raw, brand=brand)[0].pk for m in mails]
+    undispatched = set(TicketEvent.objects.filter(dispatched_at__isnull=True).values_list("id", flat=True))
+    with CaptureQueriesContext(connection) as processed:
+        process_inbound_batch(ids[0], size=len(ids))
+    events = sorted(
+        set(TicketEvent.objects.filter(dispatched_at__isnull=True).values_list("id", flat=True))
+        - undispatched
+    )
+    with CaptureQueriesContext(connection) as planned:
+        dispatch_events(events[0], size=len(events))
+    outbound = list(
+        OutboundMessage.objects.filter(status="pending", event_id__in=events).values_list("id", flat=True)
+    )
+    with CaptureQueriesContext(connection) as sent:
+        send_outbound_batch(outbound)
+    n = len(mails)
+    return [
+        f"new, plain, in a batch of {n} (per mail)",
+        f"{len(stored.captured_queries) / n:.1f}",
+        f"{len(processed.captured_queries) / n:.1f}",
+        f"{len(planned.captured_queries) / n:.1f}",
+        f"{len(sent.captured_queries) / n:.1f}",
+    ]
 
 
 def profile(brand: Any, count: int, top: int) -> str:
