@@ -5,6 +5,7 @@ Every load test here talks only to 127.0.0.1 and is bounded twice: by a number o
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import os
@@ -223,17 +224,20 @@ def run_load(
     requests: int,
     time_limit: float,
     expect: Sequence[int] = (200, 201),
+    client_headers: Sequence[dict[str, str]] = (),
 ) -> Sample:
     """``clients`` threads, each on its own keep-alive connection, send ``requests`` requests in all.
 
-    Stops at the count or the time limit, whichever comes first.
+    Stops at the count or the time limit, whichever comes first. With ``client_headers``, client ``k`` adds
+    ``client_headers[k % len(client_headers)]`` to each of its requests (its own session cookie, say).
     """
     lock = threading.Lock()
     counter = iter(range(requests))
     sample = Sample()
     deadline = time.monotonic() + time_limit
 
-    def client() -> None:
+    def client(k: int) -> None:
+        own = client_headers[k % len(client_headers)] if client_headers else {}
         conn = http.client.HTTPConnection(HOST, port, timeout=30)
         local: list[float] = []
         errors: list[str] = []
@@ -244,9 +248,10 @@ def run_load(
                 if i is None:
                     break
                 req = make_request(i)
+                headers = {**req.headers, **own} if own else req.headers
                 started = time.perf_counter()
                 try:
-                    conn.request(req.method, req.path, body=req.body, headers=req.headers)
+                    conn.request(req.method, req.path, body=req.body, headers=headers)
                     resp = conn.getresponse()
                     payload = resp.read()
                 except (OSError, http.client.HTTPException) as exc:
@@ -265,7 +270,7 @@ def run_load(
                 sample.latencies.extend(local)
                 sample.errors.extend(errors)
 
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(clients)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -296,6 +301,20 @@ def get_json(port: int, path: str, headers: dict[str, str]) -> tuple[int, object
         return resp.status, json.loads(raw)
     except ValueError:
         return resp.status, raw.decode(errors="replace")
+
+
+def load_arguments(doc: str, *, rounds: int, requests: int, clients: str) -> argparse.ArgumentParser:
+    """The options every load benchmark takes: --smoke, --clients, --rounds, --requests, --time-limit, --workers."""
+    parser = argparse.ArgumentParser(description=doc.split("\n", 1)[0])
+    parser.add_argument("--smoke", action="store_true", help="a few requests only, for CI")
+    parser.add_argument(
+        "--clients", default=clients, help=f"client counts, comma-separated (default {clients})"
+    )
+    parser.add_argument("--rounds", type=int, default=rounds, help="alternating batches per target")
+    parser.add_argument("--requests", type=int, default=requests, help="requests per batch")
+    parser.add_argument("--time-limit", type=float, default=30.0, help="seconds per batch at most")
+    parser.add_argument("--workers", type=int, default=2, help="server processes (default 2, one per core)")
+    return parser
 
 
 # --- Output ----------------------------------------------------------------------------------------------------
