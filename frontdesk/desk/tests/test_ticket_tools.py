@@ -378,3 +378,17 @@ def test_the_ticket_page_with_the_tools_costs_the_same_queries_with_macros_and_a
     with count_queries(len(few)):
         html = agent.get(_url(ticket)).content.decode()
     assert 'id="ticket-tools"' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("ru", ["Эскалировать", "Макросы", "Диагноз"]), ("pl", ["Eskaluj", "Makra", "Diagnoza"])],
+)
+def test_the_tools_are_translated(cast, client, macro, language, words):
+    user = cast.opera.line1
+    user.language = language
+    user.save(update_fields=["language"])
+    ticket = _ticket(cast)
+    html = _sign_in(client, user).get(_url(ticket, "tools/"), **HTMX).content.decode()
+    for word in words:
+        assert word in html

@@ -106,3 +106,60 @@ def test_brand_admins_create_answers_for_their_brand_and_only_provider_admins_sh
     with pytest.raises(PermissionDenied):
         create_canned_answer(None, actor=admin, title="Hi", body="Hello")
     assert create_canned_answer(None, actor=SYSTEM, title="Hi", body="Hello").brand_id is None
+
+
+# The admin ------------------------------------------------------------------------------------------------
+
+
+def _admin(client, user):
+    from frontdesk.testing.cast import PASSWORD
+
+    assert client.login(email=user.email, password=PASSWORD)
+    return client
+
+
+def test_a_brand_admin_sees_and_edits_only_their_brands_answers(cast, client):
+    mine = _answer(cast.opera.brand, "Opera refund")
+    theirs = _answer(cast.tours.brand, "Tours refund")
+    shared = _answer(None, "Shared greeting")
+    admin = _admin(client, cast.opera.admin)
+    listing = admin.get("/admin/tickets/cannedanswer/").content.decode()
+    assert "Opera refund" in listing
+    assert "Tours refund" not in listing
+    assert "Shared greeting" not in listing
+    assert admin.get(f"/admin/tickets/cannedanswer/{mine.pk}/change/").status_code == 200
+    for other in (theirs, shared):
+        assert admin.get(f"/admin/tickets/cannedanswer/{other.pk}/change/").status_code == 302
+
+
+def test_a_brand_admin_adds_answers_to_their_brand_only_never_shared_ones(cast, client):
+    admin = _admin(client, cast.opera.admin)
+    form = admin.get("/admin/tickets/cannedanswer/add/").content.decode()
+    assert "{customer_name}" in form
+    assert "Opera Tours" not in form
+    data = {"title": "Hi", "body": "Hello {customer_name}", "language": "ru", "is_active": "on"}
+    assert admin.post("/admin/tickets/cannedanswer/add/", {**data, "brand": ""}).status_code == 200
+    assert (
+        admin.post("/admin/tickets/cannedanswer/add/", {**data, "brand": cast.tours.brand.pk}).status_code
+        == 200
+    )
+    assert not CannedAnswer.objects.exists()
+    assert (
+        admin.post("/admin/tickets/cannedanswer/add/", {**data, "brand": cast.opera.brand.pk}).status_code
+        == 302
+    )
+    assert CannedAnswer.objects.get().brand_id == cast.opera.brand.pk
+
+
+def test_the_provider_admin_adds_a_shared_answer(cast, client):
+    admin = _admin(client, cast.provider_admin)
+    data = {"title": "Hi", "body": "Hello", "language": "", "is_active": "on", "brand": ""}
+    assert admin.post("/admin/tickets/cannedanswer/add/", data).status_code == 302
+    assert CannedAnswer.objects.get().brand_id is None
+
+
+def test_agents_customers_and_the_outsider_do_not_get_into_the_answers_admin(cast, client):
+    for user in (cast.opera.line1, cast.opera.customer_user, cast.outsider):
+        response = _admin(client, user).get("/admin/tickets/cannedanswer/")
+        assert response.status_code == 302
+        client.logout()

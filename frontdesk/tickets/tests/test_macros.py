@@ -10,7 +10,7 @@ from frontdesk.tickets.actions import change_status
 from frontdesk.tickets.categories import create_category
 from frontdesk.tickets.choices import EventKind, MessageKind, Status
 from frontdesk.tickets.macros import access_macro, apply_macro, create_macro, macros_for
-from frontdesk.tickets.models import CannedAnswer, Message, TicketEvent
+from frontdesk.tickets.models import CannedAnswer, Macro, Message, TicketEvent
 from frontdesk.users.actors import SYSTEM, actor_for
 from frontdesk.users.models import Team
 
@@ -153,3 +153,55 @@ def test_a_macro_names_only_its_brand_s_category_team_and_answer(cast):
         create_macro(cast.opera.brand.pk, actor=SYSTEM, name="Bad", category=foreign_category)
     with pytest.raises(PermissionDenied):
         create_macro(cast.tours.brand.pk, actor=actor_for(cast.opera.admin), name="Not mine")
+
+
+# The admin ------------------------------------------------------------------------------------------------
+
+
+def _admin(client, user):
+    from frontdesk.testing.cast import PASSWORD
+
+    assert client.login(email=user.email, password=PASSWORD)
+    return client
+
+
+def test_a_brand_admin_sees_only_their_brands_macros(cast, client):
+    mine = create_macro(cast.opera.brand.pk, actor=SYSTEM, name="Opera macro")
+    theirs = create_macro(cast.tours.brand.pk, actor=SYSTEM, name="Tours macro")
+    admin = _admin(client, cast.opera.admin)
+    listing = admin.get("/admin/tickets/macro/").content.decode()
+    assert "Opera macro" in listing
+    assert "Tours macro" not in listing
+    assert admin.get(f"/admin/tickets/macro/{mine.pk}/change/").status_code == 200
+    assert admin.get(f"/admin/tickets/macro/{theirs.pk}/change/").status_code == 302
+
+
+def test_a_brand_admin_s_macro_names_only_their_brand_s_category_team_and_answer(cast, client):
+    foreign_category = create_category(cast.tours.brand, actor=SYSTEM, name="Visa")
+    foreign_answer = CannedAnswer.objects.create(brand=cast.tours.brand, title="Tours answer", body="x")
+    shared_team = Team.objects.create(brand=None, name="Shared desk", line=2)
+    admin = _admin(client, cast.opera.admin)
+    form = admin.get("/admin/tickets/macro/add/").content.decode()
+    assert "Shared desk" in form
+    assert "Tours answer" not in form
+    assert "Visa" not in form
+    data = {
+        "brand": cast.opera.brand.pk,
+        "name": "Mine",
+        "position": "0",
+        "status": "pending_customer",
+        "priority": "",
+        "add_tags": "a, b",
+        "answer_mode": "insert",
+        "is_active": "on",
+    }
+    for sneaky in ({"category": foreign_category.pk}, {"canned_answer": foreign_answer.pk}):
+        assert admin.post("/admin/tickets/macro/add/", {**data, **sneaky}).status_code == 200
+    assert not Macro.objects.exists()
+    assert admin.post("/admin/tickets/macro/add/", {**data, "team": shared_team.pk}).status_code == 302
+    macro = Macro.objects.get()
+    assert (macro.brand_id, macro.team_id, macro.tag_list) == (
+        cast.opera.brand.pk,
+        shared_team.pk,
+        ["a", "b"],
+    )
