@@ -6,8 +6,9 @@ agent's brands and lines. Access is checked on connect: anonymous people, non-ag
 not see are refused before the socket opens.
 
 Presence: each ticket socket announces its agent to the ticket's group when it opens, every heartbeat of the
-page (``ping``) and on each keystroke burst (``typing``); the others answer a newcomer directly, and every socket
-keeps what it heard for ``PRESENCE_SECONDS``, so an agent whose process died drops out by itself.
+page (``ping``), on each keystroke burst (``typing``) and when the message is sent (``idle``); the others answer
+a newcomer directly, and every socket keeps what it heard for ``PRESENCE_SECONDS``, so an agent whose process
+died drops out by itself.
 """
 
 from __future__ import annotations
@@ -112,6 +113,9 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         kind = content.get("type")
         if kind == "typing":
             self.typing_at = time.monotonic()
+            await self._announce()
+        elif kind == "idle":  # the message was sent (or dropped)
+            self.typing_at = 0.0
             await self._announce()
         elif kind == "ping":
             await self._announce()

@@ -159,6 +159,10 @@ def test_two_agents_on_a_ticket_see_each_other_and_who_is_typing(cast):
         typing = await first.receive_json_from(timeout=2)
         assert typing["people"] == [{"id": cast.opera.line2.pk, "name": second_name, "typing": True}]
 
+        await second.send_json_to({"type": "idle"})
+        sent = await first.receive_json_from(timeout=2)
+        assert sent["people"] == [{"id": cast.opera.line2.pk, "name": second_name, "typing": False}]
+
         await second.disconnect()
         gone = await first.receive_json_from(timeout=2)
         assert gone == {"type": "presence", "people": []}

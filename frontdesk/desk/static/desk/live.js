@@ -137,6 +137,12 @@
     send({ type: "typing" });
   });
 
+  document.addEventListener("submit", function (event) {
+    if (!ticketPage || !event.target.closest || !event.target.closest("#composer")) return;
+    lastTyping = 0;
+    send({ type: "idle" });
+  });
+
   // Incoming calls -----------------------------------------------------------------------------------------
 
   function showCall(call) {
