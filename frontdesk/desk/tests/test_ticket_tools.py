@@ -392,3 +392,29 @@ def test_the_tools_are_translated(cast, client, macro, language, words):
     html = _sign_in(client, user).get(_url(ticket, "tools/"), **HTMX).content.decode()
     for word in words:
         assert word in html
+
+
+def test_a_hand_back_may_name_a_line_1_team_of_the_brand_and_no_other(cast, client):
+    first = Team.objects.create(brand=cast.opera.brand, name="Front line", line=1)
+    second = Team.objects.create(brand=cast.opera.brand, name="Specialists", line=2)
+    ticket = _ticket(cast)
+    escalate_ticket(ticket, actor=actor_for(cast.opera.line1), worklog=WorkLog("d", "s"), to_line=2)
+    ticket.refresh_from_db()
+    line2 = _sign_in(client, cast.opera.line2)
+    form = {"return-version": ticket.version, "return-steps_taken": "Fixed the booking."}
+    refused = line2.post(_url(ticket, "hand-back/"), {**form, "return-to_team": second.pk}, **HTMX)
+    assert refused.status_code == 422
+    assert "Hand back to a line-1 team of this brand." in refused.content.decode()
+    response = line2.post(_url(ticket, "hand-back/"), {**form, "return-to_team": first.pk}, **HTMX)
+    assert response.status_code == 200
+    ticket.refresh_from_db()
+    assert (ticket.line, ticket.team_id) == (1, first.pk)
+
+
+def test_a_macro_that_sends_a_reply_asks_for_confirmation(cast, agent):
+    answer = CannedAnswer.objects.create(brand=cast.opera.brand, title="Done", body="Done, {customer_name}.")
+    create_macro(cast.opera.brand.pk, actor=SYSTEM, name="Solve", canned_answer=answer, answer_mode="send")
+    ticket = _ticket(cast)
+    html = agent.get(_url(ticket, "tools/"), **HTMX).content.decode()
+    assert "hx-confirm=" in html
+    assert "sends a reply to the customer" in html

@@ -91,8 +91,16 @@ class EscalateForm(WorkLogForm):
 
 
 class ReturnForm(WorkLogForm):
+    to_team = IdOrNoneField(label=_("To team"), none_allowed=False)
     diagnosis = _text(_("What was found"), required=False)
     steps_taken = _text(_("What was done"), message=_("Say what was done."))
+
+    field_order = ("to_team", "diagnosis", "steps_taken", "request", "minutes_spent")
+
+    def offer(self, teams: list[Team]) -> None:
+        self.fields["to_team"].widget.choices = [("", "—")] + [
+            (team.pk, team.name) for team in teams if team.line == 1
+        ]
 
 
 def _teams(actor: Actor, ticket: Ticket) -> list[Team]:
@@ -114,9 +122,12 @@ def _tools_context(
 ) -> dict[str, Any]:
     if escalate is None:
         escalate = EscalateForm(prefix="escalate", initial={"version": ticket.version})
-    escalate.offer(ticket, _teams(actor, ticket))
+    teams = _teams(actor, ticket)
+    escalate.offer(ticket, teams)
     if hand_back is None and ticket.line > 1:
         hand_back = ReturnForm(prefix="return", initial={"version": ticket.version})
+    if hand_back is not None:
+        hand_back.offer(teams)
     return {
         "ticket": ticket,
         "macros": macros_for(actor, ticket),
@@ -191,7 +202,13 @@ def _move(request: HttpRequest, actor: Actor, number: str, *, escalating: bool) 
                 version=form.cleaned_data["version"],
             )
         else:
-            return_ticket(ticket, actor=actor, worklog=form.worklog(), version=form.cleaned_data["version"])
+            return_ticket(
+                ticket,
+                actor=actor,
+                worklog=form.worklog(),
+                to_team=team,
+                version=form.cleaned_data["version"],
+            )
     except TicketChanged as changed:
         data = request.POST.copy()
         data[form.add_prefix("version")] = str(changed.extra.get("current", ""))
