@@ -34,6 +34,7 @@ urlpatterns = [
     path("tickets/<str:number>/tools/", ticket_tools.tools, name="ticket_tools"),
     path("tickets/<str:number>/escalate/", ticket_tools.escalate, name="escalate"),
     path("tickets/<str:number>/hand-back/", ticket_tools.hand_back, name="hand_back"),
+    path("tickets/<str:number>/time/", ticket_tools.time_spent, name="time_spent"),
     path("tickets/<str:number>/canned/", ticket_tools.canned_search, name="canned_search"),
     path("tickets/<str:number>/canned/<int:answer_id>/", ticket_tools.canned_insert, name="canned_insert"),
     path("tickets/<str:number>/macros/<int:macro_id>/", ticket_tools.run_macro, name="run_macro"),

@@ -318,6 +318,7 @@ def _tool_requests(ticket, answer, macro):
         ("post", _url(ticket, f"macros/{macro.pk}/"), {"version": ticket.version}),
         ("post", _url(ticket, "escalate/"), _worklog(ticket)),
         ("post", _url(ticket, "hand-back/"), {"return-version": ticket.version, "return-steps_taken": "x"}),
+        ("post", _url(ticket, "time/"), {"time-version": ticket.version, "time-minutes": "5"}),
     ]
 
 
@@ -418,3 +419,19 @@ def test_a_macro_that_sends_a_reply_asks_for_confirmation(cast, agent):
     html = agent.get(_url(ticket, "tools/"), **HTMX).content.decode()
     assert "hx-confirm=" in html
     assert "sends a reply to the customer" in html
+
+
+def test_time_spent_is_logged_without_moving_the_ticket(cast, agent):
+    ticket = _ticket(cast)
+    refused = agent.post(_url(ticket, "time/"), {"time-version": ticket.version, "time-minutes": "0"}, **HTMX)
+    assert refused.status_code == 422
+    assert "greater than or equal to 1" in refused.content.decode()
+    response = agent.post(
+        _url(ticket, "time/"),
+        {"time-version": ticket.version, "time-minutes": "12", "time-note": "Called the theatre"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert "logged 12 minutes" in response.content.decode()
+    ticket.refresh_from_db()
+    assert (ticket.minutes_spent, ticket.line) == (12, 1)

@@ -20,7 +20,14 @@ from frontdesk.desk.forms import ComposerForm, IdOrNoneField
 from frontdesk.desk.views.access import agent_view
 from frontdesk.desk.views.ticket import _page
 from frontdesk.tickets.canned import access_canned_answer, canned_answers_for, render_canned
-from frontdesk.tickets.escalation import MAX_MINUTES, MAX_TEXT, WorkLog, escalate_ticket, return_ticket
+from frontdesk.tickets.escalation import (
+    MAX_MINUTES,
+    MAX_TEXT,
+    WorkLog,
+    escalate_ticket,
+    log_time,
+    return_ticket,
+)
 from frontdesk.tickets.macros import access_macro, apply_macro, macros_for
 from frontdesk.tickets.queries import access_ticket
 from frontdesk.users.actors import Actor
@@ -103,6 +110,17 @@ class ReturnForm(WorkLogForm):
         ]
 
 
+class LogTimeForm(forms.Form):
+    minutes = forms.IntegerField(
+        label=_("Minutes"),
+        min_value=1,
+        max_value=MAX_MINUTES,
+        error_messages={"required": _("Say how many minutes.")},
+    )
+    note = forms.CharField(label=_("What for"), required=False, max_length=300)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 def _teams(actor: Actor, ticket: Ticket) -> list[Team]:
     """Teams the ticket may go to: the brand's and the shared ones."""
     return list(
@@ -112,27 +130,30 @@ def _teams(actor: Actor, ticket: Ticket) -> list[Team]:
     )
 
 
+# The forms of the tools panel by kind, with their prefixes (the panel shows them side by side).
+PREFIXES = {"escalate": "escalate", "return": "return", "time": "time"}
+
+
 def _tools_context(
-    actor: Actor,
-    ticket: Ticket,
-    *,
-    escalate: EscalateForm | None = None,
-    hand_back: ReturnForm | None = None,
-    stale: bool = False,
+    actor: Actor, ticket: Ticket, *, bound: forms.Form | None = None, stale: bool = False
 ) -> dict[str, Any]:
-    if escalate is None:
-        escalate = EscalateForm(prefix="escalate", initial={"version": ticket.version})
+    """The panel's context; ``bound`` is a refused form shown again in place of its blank one."""
+    initial = {"version": ticket.version}
     teams = _teams(actor, ticket)
+    escalate = bound if isinstance(bound, EscalateForm) else EscalateForm(prefix="escalate", initial=initial)
     escalate.offer(ticket, teams)
+    hand_back = bound if isinstance(bound, ReturnForm) else None
     if hand_back is None and ticket.line > 1:
-        hand_back = ReturnForm(prefix="return", initial={"version": ticket.version})
+        hand_back = ReturnForm(prefix="return", initial=initial)
     if hand_back is not None:
         hand_back.offer(teams)
+    log_time = bound if isinstance(bound, LogTimeForm) else LogTimeForm(prefix="time", initial=initial)
     return {
         "ticket": ticket,
         "macros": macros_for(actor, ticket),
         "escalate_form": escalate,
         "return_form": hand_back,
+        "time_form": log_time,
         "tools_stale": stale,
     }
 
@@ -165,21 +186,39 @@ def _refused(request: HttpRequest, template: str, context: dict[str, Any], statu
     return response
 
 
-def _move(request: HttpRequest, actor: Actor, number: str, *, escalating: bool) -> HttpResponse:
-    ticket = access_ticket(actor, number)
-    form: EscalateForm | ReturnForm
-    if escalating:
-        form = EscalateForm(request.POST, prefix="escalate")
-        form.offer(ticket, _teams(actor, ticket))
+def _carry_out(form: forms.Form, ticket: Ticket, actor: Actor, team: Team | None) -> None:
+    version = form.cleaned_data["version"]
+    if isinstance(form, EscalateForm):
+        escalate_ticket(
+            ticket,
+            actor=actor,
+            worklog=form.worklog(),
+            to_line=form.cleaned_data.get("to_line"),
+            to_team=team,
+            version=version,
+        )
+    elif isinstance(form, ReturnForm):
+        return_ticket(ticket, actor=actor, worklog=form.worklog(), to_team=team, version=version)
     else:
-        form = ReturnForm(request.POST, prefix="return")
+        log_time(
+            ticket,
+            actor=actor,
+            minutes=form.cleaned_data["minutes"],
+            note=form.cleaned_data.get("note") or "",
+            version=version,
+        )
+
+
+def _tool_post(request: HttpRequest, actor: Actor, number: str, kind: str) -> HttpResponse:
+    """Escalate, hand back or log time from the tools panel. A refused form comes back in the panel with its
+    errors (422), one made on an outdated page with a warning and the new version (409)."""
+    ticket = access_ticket(actor, number)
+    form_class = {"escalate": EscalateForm, "return": ReturnForm, "time": LogTimeForm}[kind]
+    form = form_class(request.POST, prefix=PREFIXES[kind])
 
     def refused(status: int = 422, *, stale: bool = False) -> HttpResponse:
-        if escalating:
-            context = _tools_context(actor, ticket, escalate=form, stale=stale)  # type: ignore[arg-type]
-        else:
-            context = _tools_context(actor, ticket, hand_back=form, stale=stale)  # type: ignore[arg-type]
-        context["open_form"] = "escalate" if escalating else "return"
+        context = _tools_context(actor, ticket, bound=form, stale=stale)
+        context["open_form"] = kind
         return _refused(request, "desk/partials/macros.html", context, status)
 
     if not form.is_valid():
@@ -192,28 +231,12 @@ def _move(request: HttpRequest, actor: Actor, number: str, *, escalating: bool) 
             form.add_error("to_team", _("Choose a team of this brand."))
             return refused()
     try:
-        if isinstance(form, EscalateForm):
-            escalate_ticket(
-                ticket,
-                actor=actor,
-                worklog=form.worklog(),
-                to_line=form.cleaned_data.get("to_line"),
-                to_team=team,
-                version=form.cleaned_data["version"],
-            )
-        else:
-            return_ticket(
-                ticket,
-                actor=actor,
-                worklog=form.worklog(),
-                to_team=team,
-                version=form.cleaned_data["version"],
-            )
+        _carry_out(form, ticket, actor, team)
     except TicketChanged as changed:
         data = request.POST.copy()
         data[form.add_prefix("version")] = str(changed.extra.get("current", ""))
         ticket = access_ticket(actor, number)
-        form = type(form)(data, prefix=form.prefix)
+        form = form_class(data, prefix=PREFIXES[kind])
         form.is_valid()
         return refused(409, stale=True)
     except (NotFound, PermissionDenied):
@@ -231,14 +254,21 @@ def _move(request: HttpRequest, actor: Actor, number: str, *, escalating: bool) 
 @agent_view
 def escalate(request: HttpRequest, actor: Actor, number: str) -> HttpResponse:
     """Pass the ticket up a line or to another team with the required work log."""
-    return _move(request, actor, number, escalating=True)
+    return _tool_post(request, actor, number, "escalate")
 
 
 @require_POST
 @agent_view
 def hand_back(request: HttpRequest, actor: Actor, number: str) -> HttpResponse:
     """Hand the ticket back to line 1 with what was found and done."""
-    return _move(request, actor, number, escalating=False)
+    return _tool_post(request, actor, number, "return")
+
+
+@require_POST
+@agent_view
+def time_spent(request: HttpRequest, actor: Actor, number: str) -> HttpResponse:
+    """Minutes spent on the ticket, without moving it."""
+    return _tool_post(request, actor, number, "time")
 
 
 @require_GET
