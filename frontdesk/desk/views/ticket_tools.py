@@ -82,7 +82,7 @@ class EscalateForm(WorkLogForm):
     field_order = ("to_line", "to_team", "diagnosis", "steps_taken", "request", "minutes_spent")
 
     def offer(self, ticket: Ticket, teams: list[Team]) -> None:
-        self.fields["to_line"].choices = [("", "—")] + [
+        self.fields["to_line"].widget.choices = [("", "—")] + [
             (line, _("Line %(line)d") % {"line": line}) for line in (2, 3) if line > ticket.line
         ]
         self.fields["to_team"].widget.choices = [("", "—")] + [
