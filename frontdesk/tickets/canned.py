@@ -22,6 +22,8 @@ from frontdesk.users.actors import Actor
 # The most answers one search shows.
 MAX_RESULTS = 10
 MAX_QUERY = 100
+# The most answers one search reads.
+MAX_SCANNED = 1000
 LANGUAGES = ("", "ru", "en", "pl")
 PLACEHOLDER = re.compile(r"\{([a-z_]{1,40})\}")
 # Shown in the admin next to the text.
@@ -42,8 +44,11 @@ def ticket_language(ticket: Ticket) -> str:
 
 
 def canned_answers_for(actor: Actor, ticket: Ticket, query: str = "") -> list[CannedAnswer]:
-    """Active answers of the ticket's brand and the shared ones whose title holds ``query``: those in the
-    ticket's language first, then those for any language, then the others; by title within each."""
+    """Active answers of the ticket's brand and the shared ones whose title or text holds every typed word:
+    those in the ticket's language first, then those for any language, then the others; by title within each.
+
+    Words are compared case-folded in Python: SQLite folds only ASCII letters, and a brand has tens of
+    answers, not thousands (at most ``MAX_SCANNED`` are read)."""
     require(can_work_on(actor, ticket))
     language = ticket_language(ticket)
     qs = CannedAnswer.objects.filter(
@@ -56,10 +61,13 @@ def canned_answers_for(actor: Actor, ticket: Ticket, query: str = "") -> list[Ca
             output_field=IntegerField(),
         )
     )
-    query = " ".join(query.split())[:MAX_QUERY]
-    if query:
-        qs = qs.filter(title__icontains=query)
-    return list(qs.order_by("rank", "title", "id")[:MAX_RESULTS])
+    words = query[:MAX_QUERY].casefold().split()
+    answers: list[CannedAnswer] = list(qs.order_by("rank", "title", "id")[:MAX_SCANNED])
+    return [
+        answer
+        for answer in answers
+        if all(word in f"{answer.title}\n{answer.body}".casefold() for word in words)
+    ][:MAX_RESULTS]
 
 
 def access_canned_answer(actor: Actor, ticket: Ticket, answer_id: int) -> CannedAnswer:

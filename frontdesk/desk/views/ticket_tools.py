@@ -274,7 +274,7 @@ def time_spent(request: HttpRequest, actor: Actor, number: str) -> HttpResponse:
 @require_GET
 @agent_view
 def canned_search(request: HttpRequest, actor: Actor, number: str) -> HttpResponse:
-    """Canned answers whose title holds the typed words, the ticket's language first."""
+    """Canned answers whose title or text holds the typed words, the ticket's language first."""
     ticket = access_ticket(actor, number)
     query = request.GET.get("q", "")
     answers = canned_answers_for(actor, ticket, query)
