@@ -244,6 +244,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "frontdesk@localhost")
 # How long an API token's look-up (its user and access) is cached: only with a cache that every process
 # shares (Redis), so that revoking a token takes effect everywhere at once.
 FRONTDESK_TOKEN_CACHE_SECONDS = env.int("FRONTDESK_TOKEN_CACHE_SECONDS", 60 if REDIS_URL else 0)
+# How long a process answers a token it has just looked up from its own memory: a revocation reaches the
+# other processes within this time (at once in the process that revoked).
+FRONTDESK_TOKEN_MEMORY_SECONDS = env.float("FRONTDESK_TOKEN_MEMORY_SECONDS", 2.0)
+# PostgreSQL keeps the hottest statements (a new ticket's insert) prepared per connection; turn off behind a
+# connection pooler that cannot keep them (PgBouncer before 1.21, or without max_prepared_statements).
+FRONTDESK_PREPARED_STATEMENTS = env.bool("FRONTDESK_PREPARED_STATEMENTS", True)
 # Inbound mail larger than this is quarantined (kept, not parsed).
 FRONTDESK_MAIL_MAX_BYTES = env.int("FRONTDESK_MAIL_MAX_BYTES", 25 * 1024 * 1024)
 # Days without automatic mail to an address after a permanent bounce.
