@@ -15,11 +15,11 @@ from django.test import Client
 
 from frontdesk.api.routers.calls import signature
 from frontdesk.brands.models import Brand
-from frontdesk.desk.tests.sockets import open_socket
+from frontdesk.desk.tests.sockets import live_sockets, open_socket  # noqa: F401 - a fixture
 from frontdesk.users import actions as user_actions
 from frontdesk.users.actors import SYSTEM
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("live_sockets")]
 
 SECRET = "opera-telephony-secret"
 TOURS_SECRET = "tours-telephony-secret"

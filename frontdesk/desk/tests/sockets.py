@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+import pytest
 from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.test import Client
 
 from frontdesk.asgi import application
+
+
+@pytest.fixture
+def live_sockets(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
+    """Sockets for a test on the database test transaction, and a channel layer of its own.
+
+    The sockets' database work runs on the test's thread and connection (asgiref's thread-sensitive calls),
+    inside the test's transaction; channels would close that connection around each call, as it does between
+    requests in production, which PostgreSQL refuses inside a transaction. With Redis, each test gets its own
+    key prefix, so that parallel test processes (same brand ids) do not hear each other."""
+    monkeypatch.setattr("channels.db.close_old_connections", lambda **kwargs: None)
+    layer = settings.CHANNEL_LAYERS["default"]
+    if "hosts" in layer.get("CONFIG", {}):
+        prefix = f"test-{uuid.uuid4().hex[:12]}"
+        settings.CHANNEL_LAYERS = {"default": {**layer, "CONFIG": {**layer["CONFIG"], "prefix": prefix}}}
 
 
 class Socket(ApplicationCommunicator):
@@ -28,7 +45,7 @@ class Socket(ApplicationCommunicator):
         }
         super().__init__(application, scope)
 
-    async def connect(self, timeout: float = 2) -> tuple[bool, Any]:
+    async def connect(self, timeout: float = 5) -> tuple[bool, Any]:
         await self.send_input({"type": "websocket.connect"})
         response = await self.receive_output(timeout)
         if response["type"] == "websocket.close":
@@ -38,12 +55,12 @@ class Socket(ApplicationCommunicator):
     async def send_json_to(self, data: Any) -> None:
         await self.send_input({"type": "websocket.receive", "text": json.dumps(data)})
 
-    async def receive_json_from(self, timeout: float = 2) -> Any:
+    async def receive_json_from(self, timeout: float = 5) -> Any:
         response = await self.receive_output(timeout)
         assert response["type"] == "websocket.send", response
         return json.loads(response["text"])
 
-    async def disconnect(self, code: int = 1000, timeout: float = 2) -> None:
+    async def disconnect(self, code: int = 1000, timeout: float = 5) -> None:
         await self.send_input({"type": "websocket.disconnect", "code": code})
         await self.wait(timeout)
 
@@ -64,4 +81,7 @@ async def open_socket(
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
     socket = Socket(path, headers)
     connected, code = await socket.connect()
+    if not connected:
+        # Let the refused consumer finish on this event loop (the Redis layer's locks belong to one loop).
+        await socket.disconnect()
     return socket, connected, code

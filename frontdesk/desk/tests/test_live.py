@@ -10,12 +10,12 @@ from django.test import Client
 
 from frontdesk.core.live import calls_group, push
 from frontdesk.desk.live import push_ticket_event
-from frontdesk.desk.tests.sockets import open_socket
+from frontdesk.desk.tests.sockets import live_sockets, open_socket  # noqa: F401 - a fixture
 from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.content import make_body
 from frontdesk.users.actors import actor_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("live_sockets")]
 
 QUIET = 0.2  # seconds a socket that must get nothing listens for
 
@@ -25,7 +25,7 @@ def ticket_path(ticket) -> str:
 
 
 def reply(ticket, user) -> None:
-    """An agent's reply, with its events handed to the consumers as after a commit."""
+    """An agent's reply (its events reach the consumers when the on-commit work is run)."""
     ticket_actions.reply_to_ticket(
         ticket, actor=actor_for(user), body=make_body(text="We sent them again."), version=ticket.version
     )
@@ -51,7 +51,7 @@ def test_an_agent_of_the_brand_gets_a_push_with_ids_only_on_the_queue_and_the_ti
             # The ticket's creation, still waiting for its consumers, goes along with the reply.
             kinds = []
             while "replied" not in kinds:
-                message = await socket.receive_json_from(timeout=2)
+                message = await socket.receive_json_from()
                 kinds.append(message.pop("kind"))
                 assert message == {
                     "type": "ticket",
@@ -92,7 +92,7 @@ def test_a_provider_admin_hears_every_brand(cast):
         admin, connected, _ = await open_socket("/ws/desk/", cast.provider_admin)
         assert connected
         await database_sync_to_async(push_ticket_event)(event)
-        message = await admin.receive_json_from(timeout=2)
+        message = await admin.receive_json_from()
         assert message["brand"] == cast.tours.brand.pk
         await admin.disconnect()
 
@@ -147,24 +147,24 @@ def test_two_agents_on_a_ticket_see_each_other_and_who_is_typing(cast):
         assert await first.receive_nothing(timeout=QUIET)  # alone on the ticket
         second, connected, _ = await open_socket(ticket_path(ticket), cast.opera.line2)
         assert connected
-        seen_by_first = await first.receive_json_from(timeout=2)
+        seen_by_first = await first.receive_json_from()
         assert seen_by_first == {
             "type": "presence",
             "people": [{"id": cast.opera.line2.pk, "name": second_name, "typing": False}],
         }
-        seen_by_second = await second.receive_json_from(timeout=2)
+        seen_by_second = await second.receive_json_from()
         assert seen_by_second["people"] == [{"id": cast.opera.line1.pk, "name": first_name, "typing": False}]
 
         await second.send_json_to({"type": "typing"})
-        typing = await first.receive_json_from(timeout=2)
+        typing = await first.receive_json_from()
         assert typing["people"] == [{"id": cast.opera.line2.pk, "name": second_name, "typing": True}]
 
         await second.send_json_to({"type": "idle"})
-        sent = await first.receive_json_from(timeout=2)
+        sent = await first.receive_json_from()
         assert sent["people"] == [{"id": cast.opera.line2.pk, "name": second_name, "typing": False}]
 
         await second.disconnect()
-        gone = await first.receive_json_from(timeout=2)
+        gone = await first.receive_json_from()
         assert gone == {"type": "presence", "people": []}
         await first.disconnect()
 
@@ -198,7 +198,7 @@ def test_a_call_reaches_the_sockets_of_its_brand_and_line_only(cast):
             "customer": None,
         }
         await database_sync_to_async(push)([calls_group(cast.opera.brand.pk, 1)], message)
-        assert (await line1.receive_json_from(timeout=2))["type"] == "call"
+        assert (await line1.receive_json_from())["type"] == "call"
         assert await line2.receive_nothing(timeout=QUIET)
         assert await other.receive_nothing(timeout=QUIET)
         for socket in (line1, line2, other):
