@@ -13,6 +13,7 @@ died drops out by itself.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,8 @@ from frontdesk.users.queries import brands_visible_to
 PRESENCE_SECONDS = 50
 # Someone is typing for this long after their last keystroke burst.
 TYPING_SECONDS = 6
+# A page announces itself at most this often (seconds); more keystroke bursts or heartbeats are dropped.
+ANNOUNCE_EVERY = 1.0
 # The close code of a refused socket: not an agent, or a ticket the agent may not see (told apart for no one).
 REFUSED = 4403
 
@@ -85,6 +88,7 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         note_web_loop()
         self.others: dict[str, Seen] = {}
         self.typing_at = 0.0
+        self.announced_at = 0.0
         number = self.scope["url_route"]["kwargs"].get("number")
         plan = await database_sync_to_async(plan_for)(self.scope.get("user"), number)
         if plan is None:
@@ -111,14 +115,26 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if self.plan is None or self.plan.ticket_id is None or not isinstance(content, dict):
             return
         kind = content.get("type")
-        if kind == "typing":
-            self.typing_at = time.monotonic()
-            await self._announce()
-        elif kind == "idle":  # the message was sent (or dropped)
+        now = time.monotonic()
+        recent = now - self.announced_at < ANNOUNCE_EVERY
+        if kind == "idle":  # the message was sent (or dropped)
             self.typing_at = 0.0
-            await self._announce()
-        elif kind == "ping":
-            await self._announce()
+        elif kind == "typing":
+            was_typing = now - self.typing_at < TYPING_SECONDS
+            self.typing_at = now
+            if was_typing and recent:
+                return
+        elif kind != "ping" or recent:
+            return
+        await self._announce()
+
+    @classmethod
+    async def decode_json(cls, text_data: str) -> Any:
+        """What the page sent, or None for anything that is not JSON (ignored, the socket stays open)."""
+        try:
+            return json.loads(text_data)
+        except ValueError:
+            return None
 
     # Presence ---------------------------------------------------------------------------------------------
 
@@ -136,6 +152,7 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def _announce(self, *, hello: bool = False) -> None:
         assert self.plan is not None
         assert self.plan.ticket_id is not None
+        self.announced_at = time.monotonic()
         await self.channel_layer.group_send(ticket_group(self.plan.ticket_id), {**self._me(), "hello": hello})
 
     async def presence_here(self, event: dict[str, Any]) -> None:

@@ -198,3 +198,13 @@ def test_a_signed_body_that_is_not_json_gets_a_4xx_problem(secrets):
     response = announce(None, raw=b"{phone:")
     assert 400 <= response.status_code < 500
     assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_a_brand_admin_sets_the_signing_secret_of_their_brand_only_in_the_admin(cast):
+    client = Client()
+    client.force_login(cast.opera.admin)
+    mine = client.get(f"/admin/brands/brand/{cast.opera.brand.pk}/change/")
+    assert mine.status_code == 200
+    assert 'name="call_signing_secret"' in mine.content.decode()
+    # Another brand's change page answers as if the brand did not exist.
+    assert client.get(f"/admin/brands/brand/{cast.tours.brand.pk}/change/").status_code == 302

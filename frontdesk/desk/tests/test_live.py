@@ -3,6 +3,8 @@ the ticket page shows who else is on it."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -215,3 +217,40 @@ def test_the_ticket_and_queue_pages_open_their_sockets(cast):
     assert f'data-socket="/ws/desk/tickets/{ticket.number}/"' in page
     assert 'id="presence"' in page
     assert 'data-socket="/ws/desk/"' in client.get("/desk/queues/").content.decode()
+
+
+def test_a_page_that_sends_garbage_or_floods_keystrokes_is_not_echoed_to_the_others(cast):
+    ticket = cast.opera.ticket()
+
+    async def scenario():
+        first, _, _ = await open_socket(ticket_path(ticket), cast.opera.line1)
+        second, _, _ = await open_socket(ticket_path(ticket), cast.opera.line2)
+        await first.receive_json_from()
+        await second.receive_json_from()
+        await second.send_input({"type": "websocket.receive", "text": "not json"})
+        await second.send_json_to(["a list"])
+        await second.send_json_to({"type": "shout"})
+        for _ in range(20):
+            await second.send_json_to({"type": "typing"})
+        assert (await first.receive_json_from())["people"][0]["typing"] is True
+        assert await first.receive_nothing(timeout=QUIET)  # one announcement for the whole burst
+        await first.disconnect()
+        await second.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_a_push_from_a_worker_thread_reaches_the_sockets_of_the_web_loop(cast):
+    """The embedded default: the in-memory layer, and the worker as threads of the web server's process."""
+    ticket = cast.opera.ticket()
+    event = ticket.events.select_related("ticket").get()
+
+    async def scenario():
+        socket, _, _ = await open_socket(ticket_path(ticket), cast.opera.line1)
+        worker = threading.Thread(target=push_ticket_event, args=(event,))
+        worker.start()
+        assert (await socket.receive_json_from())["kind"] == "created"
+        worker.join()
+        await socket.disconnect()
+
+    async_to_sync(scenario)()
