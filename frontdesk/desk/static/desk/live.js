@@ -150,7 +150,8 @@
     if (!popup) return;
     popup.querySelector(".call-phone").textContent = call.phone;
     var start = popup.querySelector(".call-start");
-    start.href = root.dataset.phoneUrl + "?phone=" + encodeURIComponent(call.phone) + "&brand=" + call.brand;
+    start.href = root.dataset.phoneUrl + "?phone=" + encodeURIComponent(call.phone) + "&brand=" + call.brand +
+      (call.customer ? "&customer=" + call.customer : "");
     var card = popup.querySelector(".call-customer");
     var unknown = popup.querySelector(".call-unknown");
     card.replaceChildren();
