@@ -135,13 +135,15 @@ def _process_parsed(inbound: InboundMessage, parsed: ParsedMail, lookups: Lookup
         with transaction.atomic():
             route = route_message(inbound, parsed, lookups)
             # One transaction: ingest_message needs no savepoint of its own inside it.
-            return str(
-                ingest_message(
-                    inbound, parsed, route, parser_version=version, savepoint=False, lookups=lookups
-                )
+            status = ingest_message(
+                inbound, parsed, route, parser_version=version, savepoint=False, lookups=lookups
             )
     except Exception as error:  # noqa: BLE001 - recorded on the mail by _fail
+        # What this mail created is gone with its transaction.
+        lookups.forget()
         return _fail(inbound, error, version)
+    lookups.keep()
+    return str(status)
 
 
 def _fail(inbound: InboundMessage, error: Exception, version: str) -> str:
