@@ -430,3 +430,23 @@ class Macro(TimestampedModel):
             errors["status"] = _("A macro cannot make a ticket new again.")
         if errors:
             raise ValidationError(errors)
+
+
+class TicketLink(models.Model):
+    """Two related tickets of one brand. Symmetric: stored once, the lower id first."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+", db_index=False)
+    low = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="+", db_index=False)
+    high = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint("low", "high", name="ticket_link_unique"),
+            models.CheckConstraint(condition=Q(low__lt=models.F("high")), name="ticket_link_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.low_id} <-> {self.high_id}"

@@ -16,7 +16,15 @@ from frontdesk.brands.models import Brand
 from frontdesk.core.errors import NotFound
 from frontdesk.tickets.choices import EventKind, MessageKind
 from frontdesk.tickets.inserts import prepared_cursor
-from frontdesk.tickets.models import Attachment, Category, Message, Ticket, TicketEvent, WorkLogEntry
+from frontdesk.tickets.models import (
+    Attachment,
+    Category,
+    Message,
+    Ticket,
+    TicketEvent,
+    TicketLink,
+    WorkLogEntry,
+)
 from frontdesk.users.actors import Actor
 from frontdesk.users.models import Customer, Organization, Team
 from frontdesk.users.queries import access_customer
@@ -239,6 +247,41 @@ def messages_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[Message]:
     if not _works_on(actor, ticket):
         qs = qs.filter(kind=MessageKind.REPLY)
     return qs.order_by("created_at", "id")
+
+
+def timeline_messages_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[Message]:
+    """``messages_visible_to`` plus the messages of the tickets merged into this one (they stay on their own
+    tickets; a merge re-points earlier merges, so one step finds them all). Each message carries
+    ``origin_number``, the number of the ticket it was written on. One query, however many were merged."""
+    if not can_see_ticket(actor, ticket):
+        return Message.objects.none()
+    merged = Ticket.objects.filter(merged_into_id=ticket.pk, brand_id=ticket.brand_id).values("pk")
+    qs = (
+        Message.objects.filter(Q(ticket_id=ticket.pk) | Q(ticket_id__in=merged))
+        .annotate(origin_number=F("ticket__number"))
+        .prefetch_related("attachments")
+    )
+    if not _works_on(actor, ticket):
+        qs = qs.filter(kind=MessageKind.REPLY)
+    return qs.order_by("created_at", "id")
+
+
+def linked_tickets_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[Ticket]:
+    """The tickets linked to a visible ticket, as far as the actor may see them, newest first."""
+    if not can_see_ticket(actor, ticket):
+        return Ticket.objects.none()
+    links = TicketLink.objects.filter(Q(low_id=ticket.pk) | Q(high_id=ticket.pk))
+    ids = Q(pk__in=links.values("low_id")) | Q(pk__in=links.values("high_id"))
+    return (
+        tickets_visible_to(actor).filter(ids, brand_id=ticket.brand_id).exclude(pk=ticket.pk).order_by("-id")
+    )
+
+
+def merged_into_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[Ticket]:
+    """The tickets merged into a visible ticket, oldest first."""
+    if not can_see_ticket(actor, ticket):
+        return Ticket.objects.none()
+    return tickets_visible_to(actor).filter(merged_into_id=ticket.pk, brand_id=ticket.brand_id).order_by("id")
 
 
 def events_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[TicketEvent]:
