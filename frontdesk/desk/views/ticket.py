@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from frontdesk.core.errors import DomainError, NotFound, PermissionDenied, TicketChanged
+from frontdesk.desk import previews
 from frontdesk.desk.forms import NOTE, ComposerForm, LogCallForm
 from frontdesk.desk.timeline import build_timeline, delivery_of, mail_recipient, team_ids_in, viewer_zone
 from frontdesk.desk.views.access import agent_view
@@ -20,7 +21,12 @@ from frontdesk.desk.views.customer import panel_context
 from frontdesk.mail.actions import retry_outbound
 from frontdesk.mail.queries import access_outbound, outbound_for_ticket
 from frontdesk.tickets import actions as ticket_actions
-from frontdesk.tickets.queries import access_attachment, access_ticket, events_visible_to, messages_visible_to
+from frontdesk.tickets.queries import (
+    access_attachment,
+    access_ticket,
+    events_visible_to,
+    timeline_messages_visible_to,
+)
 from frontdesk.users.actors import Actor
 from frontdesk.users.queries import teams_visible_to
 
@@ -38,7 +44,8 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     """The page, or for HTMX the ticket's part of it: header, timeline and composer."""
-    messages = list(messages_visible_to(actor, ticket))
+    # With the messages of tickets merged into this one (they stay on their own tickets).
+    messages = list(timeline_messages_visible_to(actor, ticket))
     events = list(events_visible_to(actor, ticket))
     outbound = outbound_for_ticket(actor, ticket)
     team_ids = team_ids_in(events)
@@ -144,15 +151,26 @@ def retry_mail(request: HttpRequest, actor: Actor, number: str, outbound_id: int
 def download_attachment(
     request: HttpRequest, actor: Actor, number: str, attachment_id: int
 ) -> HttpResponseBase:
-    """Always a download, never shown inline: an attachment is outside content."""
+    """A download, as outside content must be. With ``?inline=1`` an image or PDF whose first bytes match its
+    declared type is shown instead, in its own type, still sandboxed and never sniffed; anything else (SVG and
+    HTML included) stays a download."""
     ticket = access_ticket(actor, number)
     attachment = access_attachment(actor, ticket, attachment_id)
     try:
         handle = attachment.file.open("rb")
     except OSError:
         raise Http404 from None
+    inline = False
+    if request.GET.get("inline") == "1":
+        inline = previews.may_show_inline(attachment.content_type, handle.read(previews.HEAD_BYTES))
+        handle.seek(0)
     response = FileResponse(
-        handle, as_attachment=True, filename=attachment.filename, content_type="application/octet-stream"
+        handle,
+        as_attachment=not inline,
+        filename=attachment.filename,
+        content_type=previews.normalized_type(attachment.content_type)
+        if inline
+        else "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
