@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontdesk.desk.views import customer, phone, search, ticket_tools
+from frontdesk.desk.views import customer, phone, search, ticket_merge, ticket_tools
 from frontdesk.desk.views.queues import (
     bulk,
     create_view,
@@ -38,6 +38,11 @@ urlpatterns = [
     path("tickets/<str:number>/canned/", ticket_tools.canned_search, name="canned_search"),
     path("tickets/<str:number>/canned/<int:answer_id>/", ticket_tools.canned_insert, name="canned_insert"),
     path("tickets/<str:number>/macros/<int:macro_id>/", ticket_tools.run_macro, name="run_macro"),
+    path("tickets/<str:number>/related/", ticket_merge.panel, name="ticket_merge"),
+    path("tickets/<str:number>/merge/", ticket_merge.merge, name="merge_ticket"),
+    path("tickets/<str:number>/links/", ticket_merge.link, name="link_ticket"),
+    path("tickets/<str:number>/links/<str:other>/delete/", ticket_merge.unlink, name="unlink_ticket"),
+    path("tickets/<str:number>/messages/<int:message_id>/split/", ticket_merge.split, name="split_message"),
     path("tickets/<str:number>/mail/<int:outbound_id>/retry/", retry_mail, name="retry_mail"),
     path(
         "tickets/<str:number>/attachments/<int:attachment_id>/",

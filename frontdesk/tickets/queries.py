@@ -302,10 +302,11 @@ def worklog_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[WorkLogEntry]:
 
 
 def access_attachment(actor: Actor, ticket: Ticket, attachment_id: int) -> Attachment:
-    """An attachment of a message the actor may see on a ticket they may see."""
+    """An attachment of a message the actor may see on a ticket they may see (including the messages of the
+    tickets merged into it, which its timeline shows)."""
     try:
         return Attachment.objects.select_related("message").get(
-            pk=attachment_id, ticket_id=ticket.pk, message__in=messages_visible_to(actor, ticket)
+            pk=attachment_id, message__in=timeline_messages_visible_to(actor, ticket).values("pk")
         )
     except Attachment.DoesNotExist:
         raise NotFound("attachment") from None
