@@ -308,6 +308,7 @@ BULK_LABELS = {
     BulkKind.CATEGORY: _("Set category"),
     BulkKind.ADD_TAG: _("Add tag"),
     BulkKind.REMOVE_TAG: _("Remove tag"),
+    BulkKind.MERGE: _("Merge into"),
 }
 
 
@@ -327,6 +328,7 @@ class BulkForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), required=False, choices=_any("—") + Priority.choices)
     category = IdOrNoneField(label=_("Category"))
     tag = forms.CharField(label=_("Tag"), required=False, max_length=MAX_TAG)
+    merge_into = forms.CharField(label=_("Ticket number"), required=False, max_length=40)
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     # The field that carries the value of each change.
@@ -337,6 +339,7 @@ class BulkForm(forms.Form):
         BulkKind.CATEGORY: "category",
         BulkKind.ADD_TAG: "tag",
         BulkKind.REMOVE_TAG: "tag",
+        BulkKind.MERGE: "merge_into",
     }
 
     def offer(self, *, agents: Sequence[Any], categories: Sequence[Any]) -> None:

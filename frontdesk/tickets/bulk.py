@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from frontdesk.core.errors import DomainError, InvalidInput
 from frontdesk.tickets.actions import assign_ticket, change_status, update_ticket
 from frontdesk.tickets.locks import lock_ticket
+from frontdesk.tickets.merging import merge_tickets
 from frontdesk.tickets.models import Ticket
 from frontdesk.tickets.queries import tickets_visible_to
 from frontdesk.users.actors import Actor
@@ -32,6 +33,8 @@ class BulkKind(StrEnum):
     CATEGORY = "category"
     ADD_TAG = "add_tag"
     REMOVE_TAG = "remove_tag"
+    # Merge every ticked ticket into one ticket (the value), which is left out if ticked too.
+    MERGE = "merge"
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,9 @@ def bulk_targets(actor: Actor, ticket_ids: Sequence[int]) -> tuple[list[Ticket],
 
 def _apply(ticket: Ticket, change: BulkChange, actor: Actor) -> Ticket:
     kind, value = change.kind, change.value
+    if kind == BulkKind.MERGE:
+        merge_tickets(ticket, into=value, actor=actor)
+        return Ticket.objects.get(pk=ticket.pk)
     if kind == BulkKind.ASSIGN:
         return assign_ticket(ticket, actor=actor, assignee=value)
     if kind == BulkKind.STATUS:
@@ -94,6 +100,9 @@ def bulk_change(actor: Actor, ticket_ids: Sequence[int], change: BulkChange) -> 
     """Apply ``change`` to each visible selected ticket, one transaction and one event per ticket changed."""
     if change.kind in (BulkKind.ADD_TAG, BulkKind.REMOVE_TAG):
         change = BulkChange(change.kind, str(change.value or "").strip().lower())
+    if change.kind == BulkKind.MERGE:
+        # The ticket the others go into is not merged into itself.
+        ticket_ids = [pk for pk in ticket_ids if pk != change.value.pk]
     tickets, skipped = bulk_targets(actor, ticket_ids)
     outcome = BulkOutcome(skipped=skipped)
     for ticket in tickets:

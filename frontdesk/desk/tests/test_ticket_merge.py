@@ -201,3 +201,27 @@ def test_the_ticket_page_and_the_panel_cost_the_same_queries_with_few_and_many_m
     assert "More from duplicate 7" in page
     assert "Related 7" in panel
     assert "Duplicate 7" in panel
+
+
+def test_bulk_merge_on_the_queue_asks_with_the_target_then_merges(cast, agent):
+    survivor, a, b = _ticket(cast, "Survivor"), _ticket(cast, "Dup A"), _ticket(cast, "Dup B")
+    data = {"tickets": [a.pk, b.pk], "action": "merge", "merge_into": survivor.number}
+
+    asked = agent.post("/desk/queues/bulk/", data, **HTMX)
+
+    assert asked.status_code == 200
+    assert "Survivor" in asked.content.decode()
+    assert not Ticket.objects.filter(merged_into__isnull=False).exists()
+    done = agent.post("/desk/queues/bulk/", {**data, "confirm": "on"}, **HTMX)
+    assert done.status_code == 200
+    assert set(Ticket.objects.filter(merged_into=survivor).values_list("pk", flat=True)) == {a.pk, b.pk}
+
+
+@pytest.mark.parametrize("number", ["", "X-404", "tours"])
+def test_bulk_merge_into_a_missing_or_foreign_ticket_is_a_form_error(cast, agent, number):
+    a = _ticket(cast, "Dup A")
+    if number == "tours":
+        number = _ticket(cast, brand="tours").number
+    data = {"tickets": [a.pk], "action": "merge", "merge_into": number, "confirm": "on"}
+    assert agent.post("/desk/queues/bulk/", data, **HTMX).status_code == 422
+    assert not Ticket.objects.filter(merged_into__isnull=False).exists()

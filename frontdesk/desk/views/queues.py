@@ -17,7 +17,7 @@ from frontdesk.desk.forms import UNASSIGNED, BulkForm, QueueFilterForm, SavedVie
 from frontdesk.desk.timeline import viewer_zone
 from frontdesk.desk.views.access import agent_view
 from frontdesk.tickets.bulk import BulkChange, BulkKind, bulk_change, bulk_targets
-from frontdesk.tickets.queries import access_category, categories_visible_to
+from frontdesk.tickets.queries import access_category, access_ticket, categories_visible_to
 from frontdesk.tickets.queues import (
     QUEUE_LABELS,
     Desk,
@@ -293,6 +293,8 @@ def _bulk_value(actor: Actor, kind: BulkKind, value: Any) -> Any:
         return None if value == UNASSIGNED else access_agent(actor, value)
     if kind == BulkKind.CATEGORY:
         return None if value == UNASSIGNED else access_category(actor, value)
+    if kind == BulkKind.MERGE:
+        return access_ticket(actor, value.strip())
     return value
 
 
@@ -350,6 +352,8 @@ def _describe(form: BulkForm, value: Any) -> str:
         return (
             _("Set category %(category)s") % {"category": value.path} if value else _("Remove the category")
         )
+    if kind == BulkKind.MERGE:
+        return _("Merge into %(number)s %(subject)s") % {"number": value.number, "subject": value.subject}
     if kind in (BulkKind.STATUS, BulkKind.PRIORITY):
         choices = dict(form.fields[kind.value].choices)  # type: ignore[attr-defined]
         label = _("Set status %(value)s") if kind == BulkKind.STATUS else _("Set priority %(value)s")

@@ -139,3 +139,25 @@ def test_customers_cannot_merge(cast):
     a, b = cast.opera.ticket("A"), cast.opera.ticket("B")
     with pytest.raises(PermissionDenied):
         merge_tickets(b, into=a, actor=actor_for(cast.opera.customer_user))
+
+
+def test_bulk_merge_merges_each_ticked_ticket_into_the_chosen_one_and_reports_refusals(cast):
+    from frontdesk.tickets.bulk import BulkChange, BulkKind, bulk_change
+
+    agent = actor_for(cast.opera.line1)
+    survivor, a, b, foreign = (
+        cast.opera.ticket("S"),
+        cast.opera.ticket("A"),
+        cast.opera.ticket("B"),
+        cast.tours.ticket(),
+    )
+    merge_tickets(b, into=cast.opera.ticket("Elsewhere"), actor=agent)
+
+    outcome = bulk_change(agent, [survivor.pk, a.pk, b.pk, foreign.pk], BulkChange(BulkKind.MERGE, survivor))
+
+    assert [t.pk for t in outcome.changed] == [a.pk]
+    assert [t.pk for t, _reason in outcome.failed] == [b.pk]
+    assert outcome.skipped == 1
+    a.refresh_from_db()
+    assert a.merged_into_id == survivor.pk
+    assert TicketEvent.objects.filter(ticket=survivor, kind=EventKind.MERGED).count() == 1
