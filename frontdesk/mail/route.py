@@ -180,6 +180,10 @@ class Lookups:
         """A customer created for the current mail: known to the next mails once ``keep`` says it committed."""
         self._pending[(customer.brand_id, address.lower())] = customer
 
+    def pending(self, brand_id: int, address: str) -> Customer | None:
+        """A customer created for an earlier mail of the current, not yet committed, transaction."""
+        return self._pending.get((brand_id, address.lower()))
+
     def keep(self) -> None:
         self._customers.update(self._pending)
         self._pending.clear()

@@ -27,6 +27,7 @@ from frontdesk.mail.models import InboundMessage, Mailbox, OutboundMessage
 from frontdesk.mail.parse import ParseError
 from frontdesk.mail.parsed import ParsedMail
 from frontdesk.mail.route import Lookups, route_message
+from frontdesk.mail.together import ingest_new_tickets
 from frontdesk.tickets.tasks import dispatch_ticket_event
 
 logger = logging.getLogger(__name__)
@@ -119,9 +120,17 @@ def process_inbound_batch(inbound_id: int, *, size: int | None = None) -> dict[i
             return results | dict.fromkeys(parsed, str(InboundStatus.RECEIVED))
     # The ticket events of the whole batch ring their dispatcher once (it takes them in a batch too).
     with one_doorbell_per_batch(dispatch_ticket_event, settings.FRONTDESK_EVENT_BATCH_SIZE):
-        for done, pk in enumerate(parsed):
+        # The mails that open a ticket first, together; the rest (and all of them, should that fail) one by one.
+        together = (
+            ingest_new_tickets([(rows[pk], parsed[pk]) for pk in parsed], lookups, parser_version=version)
+            if len(parsed) > 1
+            else {}
+        )
+        results.update(together)
+        remaining = [pk for pk in parsed if pk not in together]
+        for done, pk in enumerate(remaining):
             if done and time.monotonic() - started > BATCH_SECONDS:
-                rest = list(parsed)[done:]
+                rest = remaining[done:]
                 _release(rest)
                 for other in rest:
                     process_inbound_message(other)

@@ -188,7 +188,7 @@ def _save_message(message: Message, attachments: Sequence[AttachmentIn]) -> None
         )
 
 
-def create_ticket(
+def new_ticket(
     brand: Brand,
     *,
     actor: Actor,
@@ -207,10 +207,9 @@ def create_ticket(
     call_direction: str = "",
     call_duration_seconds: int | None = None,
     follow_up_of: Ticket | None = None,
-) -> Ticket:
-    """Open a ticket with its first message: the customer's words, or the agent's record of a call.
-
-    ``follow_up_of`` links a ticket opened by an answer to a closed ticket of the same brand."""
+) -> tuple[Ticket, Message, dict[str, Any]]:
+    """``create_ticket``'s checks and its unsaved ticket, first message and the data of its ``created`` event
+    (without the message id): for ``create_ticket`` and for writing many at once (``tickets.batch``)."""
     if customer.brand_id != brand.pk:
         raise InvalidInput(_("The customer belongs to another brand."), field="customer")
     require(can_create_ticket(actor, brand.pk, customer.pk))
@@ -263,6 +262,52 @@ def create_ticket(
         call_direction=call_direction,
         call_duration_seconds=call_duration_seconds,
     )
+    return ticket, message, data
+
+
+def create_ticket(
+    brand: Brand,
+    *,
+    actor: Actor,
+    customer: Customer,
+    subject: str,
+    body: Body,
+    channel: Channel,
+    priority: Priority = Priority.NORMAL,
+    category: Category | None = None,
+    tags: Sequence[str] = (),
+    team: Team | None = None,
+    assignee: User | None = None,
+    language: str = "",
+    kind: MessageKind = MessageKind.REPLY,
+    attachments: Sequence[AttachmentIn] = (),
+    call_direction: str = "",
+    call_duration_seconds: int | None = None,
+    follow_up_of: Ticket | None = None,
+) -> Ticket:
+    """Open a ticket with its first message: the customer's words, or the agent's record of a call.
+
+    ``follow_up_of`` links a ticket opened by an answer to a closed ticket of the same brand."""
+    ticket, message, data = new_ticket(
+        brand,
+        actor=actor,
+        customer=customer,
+        subject=subject,
+        body=body,
+        channel=channel,
+        priority=priority,
+        category=category,
+        tags=tags,
+        team=team,
+        assignee=assignee,
+        language=language,
+        kind=kind,
+        attachments=attachments,
+        call_direction=call_direction,
+        call_duration_seconds=call_duration_seconds,
+        follow_up_of=follow_up_of,
+    )
+    now = ticket.created_at
     number = number_sql_for(brand, now) if can_insert_at_once() else None
     if number is not None:
         # PostgreSQL: the number, the ticket, its message, attachments and event in one statement

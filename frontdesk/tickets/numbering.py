@@ -46,6 +46,23 @@ def _counter_year(brand: Brand, now: datetime | None) -> tuple[int, int]:
     return moment.year, moment.year if _uses_year(brand.ticket_number_format) else 0
 
 
+def next_ticket_numbers(brand: Brand, count: int, *, now: datetime | None = None) -> list[str]:
+    """The next ``count`` numbers of ``brand`` in one statement; call inside the transaction that creates the
+    tickets (the counter row stays locked until it commits)."""
+    year, counter_year = _counter_year(brand, now)
+    sql = (
+        f"INSERT INTO {_COUNTER_TABLE} (brand_id, year, value) VALUES (%s, %s, %s) "  # noqa: S608 - constant
+        f"ON CONFLICT (brand_id, year) DO UPDATE SET value = {_COUNTER_TABLE}.value + %s RETURNING value"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [brand.pk, counter_year, count, count])
+        last = int(cursor.fetchone()[0])
+    fmt, prefix = brand.ticket_number_format, brand.ticket_prefix
+    return [
+        format_number(fmt, prefix=prefix, year=year, seq=seq) for seq in range(last - count + 1, last + 1)
+    ]
+
+
 def next_ticket_number(brand: Brand, *, now: datetime | None = None) -> str:
     """The next number of ``brand``; call inside the transaction that creates the ticket."""
     year, counter_year = _counter_year(brand, now)

@@ -15,7 +15,7 @@ from frontdesk.mail.choices import InboundStatus
 from frontdesk.mail.models import InboundMessage
 from frontdesk.mail.tasks import process_inbound, process_inbound_batch
 from frontdesk.mail.tests.conftest import make_mail
-from frontdesk.tickets.models import Message, Ticket, TicketEvent
+from frontdesk.tickets.models import Attachment, Message, Ticket, TicketEvent
 from frontdesk.users.models import Customer
 
 
@@ -73,8 +73,14 @@ def test_two_mails_of_a_new_sender_in_one_batch_make_one_customer(
     assert Ticket.objects.values("customer").distinct().count() == 1
 
 
+def _one_by_one(monkeypatch):
+    """Every mail through its own transaction (the path taken when writing new tickets together fails)."""
+    monkeypatch.setattr(tasks, "ingest_new_tickets", lambda *args, **kwargs: {})
+
+
 def _fail_after_ingesting(monkeypatch, subject):
-    """Ingest as usual, then fail for the mail with ``subject``: what it wrote must roll back."""
+    """Ingest one by one, then fail for the mail with ``subject``: what it wrote must roll back."""
+    _one_by_one(monkeypatch)
     real = tasks.ingest_message
 
     def ingest(inbound, parsed, *args, **kwargs):
@@ -160,6 +166,7 @@ def test_a_long_batch_gives_the_rest_back_to_the_queue(
 ):
     brand = mail_cast.opera.brand
     stored = [_store(make_mail(frm=f"c{n}@customer.example"), brand) for n in range(3)]
+    _one_by_one(monkeypatch)
     monkeypatch.setattr(tasks, "BATCH_SECONDS", -1.0)
     rung: list[int] = []
     monkeypatch.setattr(tasks, "process_inbound_message", rung.append)
@@ -217,3 +224,69 @@ def test_an_import_rings_the_worker_once_per_batch(
     assert result.stored == 3
     stored = list(InboundMessage.objects.order_by("id").values_list("id", flat=True))
     assert rung == [stored[0], stored[2]]
+
+
+def test_the_new_tickets_of_a_batch_are_written_together_and_replies_one_by_one(
+    mail_cast, count_queries, django_capture_on_commit_callbacks
+):
+    brand = mail_cast.opera.brand
+    customer = mail_cast.opera.customer
+    opened = _store(
+        make_mail(frm=customer.email, subject="Order 1", message_id="<order-1@customer.example>"), brand
+    )
+    process_inbound_batch(opened.pk)
+    reply = _store(
+        make_mail(frm=customer.email, subject="Re: Order 1", in_reply_to="<order-1@customer.example>"), brand
+    )
+    new = [
+        _store(
+            make_mail(
+                frm=f"c{n}@customer.example",
+                subject=f"New {n}",
+                attachments=(("order.txt", "text/plain", b"order %d" % n),) if n == 1 else (),
+            ),
+            brand,
+        )
+        for n in range(4)
+    ]
+    new.append(_store(make_mail(frm="c0@customer.example", subject="New 0 again"), brand))
+    with count_queries() as queries:
+        results = process_inbound_batch(reply.pk)
+    assert set(results.values()) == {InboundStatus.INGESTED}
+    assert len([q for q in queries if q.startswith('INSERT INTO "tickets_ticket"')]) == 1, queries
+    assert len([q for q in queries if q.startswith('INSERT INTO "users_customer"')]) <= 4
+    assert InboundMessage.objects.get(pk=reply.pk).ticket == InboundMessage.objects.get(pk=opened.pk).ticket
+    tickets = {
+        m.subject: m
+        for m in InboundMessage.objects.filter(pk__in=[n.pk for n in new]).select_related("ticket")
+    }
+    assert sorted(tickets) == ["New 0", "New 0 again", "New 1", "New 2", "New 3"]
+    assert tickets["New 0"].ticket.customer_id == tickets["New 0 again"].ticket.customer_id
+    numbers = sorted(m.ticket.number for m in tickets.values())
+    assert len(set(numbers)) == 5
+    for inbound in tickets.values():
+        message = inbound.ticket_message
+        assert message.ticket_id == inbound.ticket_id
+        assert TicketEvent.objects.filter(
+            ticket=inbound.ticket, kind="created", data__message=message.pk
+        ).exists()
+    [attachment] = Attachment.objects.filter(ticket=tickets["New 1"].ticket)
+    assert (attachment.filename, attachment.size) == ("order.txt", 7)
+
+
+def test_when_writing_together_fails_every_mail_goes_one_by_one(
+    mail_cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    from frontdesk.mail import together
+
+    def broken(items):
+        raise RuntimeError("the multi-row insert failed")
+
+    monkeypatch.setattr(together, "create_tickets", broken)
+    brand = mail_cast.opera.brand
+    stored = [_store(make_mail(frm=f"c{n}@customer.example", subject=f"Mail {n}"), brand) for n in range(3)]
+    results = process_inbound_batch(stored[0].pk)
+    assert set(results.values()) == {InboundStatus.INGESTED}
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Mail 0", "Mail 1", "Mail 2"]
+    # The customers created before the failure were rolled back and made again, once each.
+    assert Customer.objects.filter(email__endswith="@customer.example").count() == 3
