@@ -97,6 +97,19 @@ def _status(value: object) -> str:
     return _label(Status, value)
 
 
+# Splits and links (``tickets/merging.py``), recorded as detail changes with the other ticket's number.
+_RELATIONS = ("split_to", "split_from", "linked", "unlinked")
+
+
+def _relation(key: str) -> str:
+    return {
+        "split_to": _("%(who)s split a message off into ticket %(number)s."),
+        "split_from": _("%(who)s opened this ticket from a message of %(number)s."),
+        "linked": _("%(who)s linked ticket %(number)s."),
+        "unlinked": _("%(who)s unlinked ticket %(number)s."),
+    }[key]
+
+
 def _sentence(event: TicketEvent, team_names: dict[int, str]) -> str:
     who = event.actor_label or _("Someone")
     data = event.data if isinstance(event.data, dict) else {}
@@ -153,6 +166,9 @@ def _sentence(event: TicketEvent, team_names: dict[int, str]) -> str:
         if tags:
             return _("%(who)s set the tags to %(tags)s.") % {"who": who, "tags": tags}
         return _("%(who)s removed the tags.") % {"who": who}
+    if kind == EventKind.FIELDS_CHANGED and set(data) & set(_RELATIONS):
+        key = next(key for key in _RELATIONS if key in data)
+        return _relation(key) % {"who": who, "number": data[key]}
     if kind == EventKind.FIELDS_CHANGED:
         changes = data.get("changes") or {}
         if "subject" in changes:
@@ -197,6 +213,10 @@ def _sentence(event: TicketEvent, team_names: dict[int, str]) -> str:
         return _("%(who)s sent the customer a link to the ticket.") % {"who": who}
     if kind == EventKind.RATED:
         return _("%(who)s rated the support.") % {"who": who}
+    if kind == EventKind.MERGED and data.get("into"):
+        return _("%(who)s merged this ticket into %(number)s.") % {"who": who, "number": data["into"]}
+    if kind == EventKind.MERGED and data.get("from"):
+        return _("%(who)s merged %(number)s into this ticket.") % {"who": who, "number": data["from"]}
     if kind == EventKind.MERGED:
         return _("%(who)s merged tickets.") % {"who": who}
     return _("%(what)s (%(who)s).") % {"what": _label(EventKind, kind), "who": who}

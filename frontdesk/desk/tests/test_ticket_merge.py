@@ -225,3 +225,14 @@ def test_bulk_merge_into_a_missing_or_foreign_ticket_is_a_form_error(cast, agent
     data = {"tickets": [a.pk], "action": "merge", "merge_into": number, "confirm": "on"}
     assert agent.post("/desk/queues/bulk/", data, **HTMX).status_code == 422
     assert not Ticket.objects.filter(merged_into__isnull=False).exists()
+
+
+def test_the_timelines_name_the_other_ticket_of_a_merge_a_split_and_a_link(cast, agent):
+    agent_actor = actor_for(cast.opera.line1)
+    original, duplicate, related = _ticket(cast, "O"), _ticket(cast, "D"), _ticket(cast, "R")
+    merge_tickets(duplicate, into=original, actor=agent_actor)
+    link_tickets(original, other=related, actor=agent_actor)
+    page = agent.get(_url(original)).content.decode()
+    assert f"merged {duplicate.number} into this ticket" in page
+    assert f"linked ticket {related.number}" in page
+    assert f"merged this ticket into {original.number}" in agent.get(_url(duplicate)).content.decode()
