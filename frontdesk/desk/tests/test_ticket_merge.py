@@ -127,6 +127,7 @@ def test_split_off_opens_the_new_ticket(cast, agent):
 
 def test_splitting_the_first_message_is_a_form_error(cast, agent):
     ticket = _ticket(cast)
+    assert "split-form" not in agent.get(_url(ticket)).content.decode()
     first = Message.objects.get(ticket=ticket)
     response = agent.post(_url(ticket, f"messages/{first.pk}/split/"), **HTMX)
     assert response.status_code == 422
