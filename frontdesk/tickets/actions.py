@@ -265,6 +265,25 @@ def new_ticket(
     return ticket, message, data
 
 
+def stored_attachments(
+    ticket: Ticket, message: Message, attachments: Sequence[AttachmentIn]
+) -> list[Attachment]:
+    """The attachment rows of a new message, their files written to storage first (rows not saved yet)."""
+    return [
+        Attachment(
+            message=message,
+            ticket=ticket,
+            brand_id=ticket.brand_id,
+            file=item.file,
+            filename=item.filename,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
+        )
+        for item in [store_attachment(a) for a in attachments]
+    ]
+
+
 def create_ticket(
     brand: Brand,
     *,
@@ -313,19 +332,7 @@ def create_ticket(
         # PostgreSQL: the number, the ticket, its message, attachments and event in one statement
         # (tickets.inserts).
         event = new_event(ticket, EventKind.CREATED, actor=actor, data=data)
-        files = [
-            Attachment(
-                message=message,
-                ticket=ticket,
-                brand_id=brand.pk,
-                file=item.file,
-                filename=item.filename,
-                content_type=item.content_type,
-                size=item.size,
-                sha256=item.sha256,
-            )
-            for item in [store_attachment(a) for a in attachments]
-        ]
+        files = stored_attachments(ticket, message, attachments)
         insert_ticket(ticket, message, event, year=number.year, number=number.sql, attachments=files)
         announce_event(event)
         ticket._first_message = message  # type: ignore[attr-defined]

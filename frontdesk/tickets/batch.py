@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from frontdesk.brands.models import Brand
-from frontdesk.tickets.actions import new_ticket
+from frontdesk.tickets.actions import new_ticket, stored_attachments
 from frontdesk.tickets.choices import Channel, EventKind
-from frontdesk.tickets.content import AttachmentIn, Body, store_attachment
+from frontdesk.tickets.content import AttachmentIn, Body
 from frontdesk.tickets.events import announce_event, new_event
 from frontdesk.tickets.models import Attachment, Message, Ticket, TicketEvent
 from frontdesk.tickets.numbering import next_ticket_numbers
@@ -57,7 +57,12 @@ def create_tickets(items: Sequence[NewTicket]) -> list[Ticket]:
         )
         for item in items
     ]
-    files = [[store_attachment(a) for a in item.attachments] for item in items]
+    # Files first, before the counters are locked (a failure leaves files that the orphan sweep removes).
+    attachments = [
+        row
+        for item, (ticket, message, _data) in zip(items, built, strict=True)
+        for row in stored_attachments(ticket, message, item.attachments)
+    ]
     by_brand: dict[int, list[Ticket]] = defaultdict(list)
     for ticket, _message, _data in built:
         by_brand[ticket.brand_id].append(ticket)
@@ -73,20 +78,6 @@ def create_tickets(items: Sequence[NewTicket]) -> list[Ticket]:
         message.ticket = ticket
         messages.append(message)
     Message.objects.bulk_create(messages)
-    attachments = [
-        Attachment(
-            message=message,
-            ticket=ticket,
-            brand_id=ticket.brand_id,
-            file=stored.file,
-            filename=stored.filename,
-            content_type=stored.content_type,
-            size=stored.size,
-            sha256=stored.sha256,
-        )
-        for (ticket, message, _data), stored_files in zip(built, files, strict=True)
-        for stored in stored_files
-    ]
     if attachments:
         Attachment.objects.bulk_create(attachments)
     events = [
