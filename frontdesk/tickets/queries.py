@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import CharField, F, Model, Q, QuerySet, Value
+from django.db.models import Case, CharField, F, Model, Q, QuerySet, Value, When
 from django.db.models.expressions import Col
 
 from frontdesk.brands.models import Brand
@@ -255,9 +255,13 @@ def timeline_messages_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[Messa
     ``origin_number``, the number of the ticket it was written on. One query, however many were merged."""
     if not can_see_ticket(actor, ticket):
         return Message.objects.none()
-    merged = Ticket.objects.filter(merged_into_id=ticket.pk, brand_id=ticket.brand_id).values("pk")
+    # One semi-join on message_ticket: the ticket by its key and the merged ones by ticket_merged_into (an OR
+    # of `ticket_id = X` with an IN would leave PostgreSQL a filter over every message instead).
+    ticket_ids = Ticket.objects.filter(
+        Q(pk=ticket.pk) | Q(merged_into_id=ticket.pk, brand_id=ticket.brand_id)
+    ).values("pk")
     qs = (
-        Message.objects.filter(Q(ticket_id=ticket.pk) | Q(ticket_id__in=merged))
+        Message.objects.filter(ticket_id__in=ticket_ids)
         .annotate(origin_number=F("ticket__number"))
         .prefetch_related("attachments")
     )
@@ -270,11 +274,13 @@ def linked_tickets_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[Ticket]:
     """The tickets linked to a visible ticket, as far as the actor may see them, newest first."""
     if not can_see_ticket(actor, ticket):
         return Ticket.objects.none()
-    links = TicketLink.objects.filter(Q(low_id=ticket.pk) | Q(high_id=ticket.pk))
-    ids = Q(pk__in=links.values("low_id")) | Q(pk__in=links.values("high_id"))
-    return (
-        tickets_visible_to(actor).filter(ids, brand_id=ticket.brand_id).exclude(pk=ticket.pk).order_by("-id")
+    # The other end of each link, as one IN (an OR of two would have PostgreSQL filter every ticket).
+    others = (
+        TicketLink.objects.filter(Q(low_id=ticket.pk) | Q(high_id=ticket.pk))
+        .annotate(other=Case(When(low_id=ticket.pk, then=F("high_id")), default=F("low_id")))
+        .values("other")
     )
+    return tickets_visible_to(actor).filter(pk__in=others, brand_id=ticket.brand_id).order_by("-id")
 
 
 def merged_into_visible_to(actor: Actor, ticket: Ticket) -> QuerySet[Ticket]:
