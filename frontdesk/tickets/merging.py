@@ -22,7 +22,7 @@ from frontdesk.tickets.actions import AttachmentIn, Body, create_ticket, first_m
 from frontdesk.tickets.choices import AuthorKind, Channel, EventKind, MessageKind, Priority, Status
 from frontdesk.tickets.events import record_event
 from frontdesk.tickets.locks import check_version, lock_tickets
-from frontdesk.tickets.models import Message, Ticket, TicketLink
+from frontdesk.tickets.models import Message, Ticket, TicketEvent, TicketLink
 from frontdesk.tickets.permissions import can_work_on
 from frontdesk.users.actors import Actor
 
@@ -122,6 +122,11 @@ def split_message(message: Message, *, actor: Actor) -> Ticket:
             _("The first message is the ticket itself; it cannot be split off."), field="message"
         )
     (original,) = lock_tickets([original.pk])
+    done = TicketEvent.objects.filter(
+        ticket_id=original.pk, kind=EventKind.FIELDS_CHANGED, data__message=message.pk
+    )
+    if done.filter(data__has_key="split_to").exists():
+        raise InvalidInput(_("This message was already split off into a ticket of its own."), field="message")
     subject = _("%(subject)s (split from %(number)s)") % {
         "subject": original.subject,
         "number": original.number,

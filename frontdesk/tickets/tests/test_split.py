@@ -69,3 +69,11 @@ def test_agents_of_another_brand_and_customers_cannot_split(cast):
     for user in (cast.tours.line1, cast.opera.customer_user):
         with pytest.raises(PermissionDenied):
             split_message(message, actor=actor_for(user))
+
+
+def test_a_message_is_split_off_once(cast):
+    agent = actor_for(cast.opera.line1)
+    message = _second_message(cast, cast.opera.ticket())
+    split_message(message, actor=agent)
+    with pytest.raises(InvalidInput):
+        split_message(message, actor=agent)
