@@ -35,10 +35,14 @@ def test_an_agent_finds_and_answers_a_ticket_from_the_keyboard(tmp_path: Path, p
         assert help_dialog.get_attribute("role") == "dialog"
         assert help_dialog.locator("kbd").count() >= 10
         assert "shortcuts-close" in _focused(page)
+        assert page.evaluate("document.querySelector('main').inert"), (
+            "the page behind the dialog is not inert"
+        )
         page.keyboard.press("Tab")
         assert "shortcuts-close" in _focused(page), "the focus left the open dialog"
         page.keyboard.press("Escape")
         help_dialog.wait_for(state="hidden")
+        assert not page.evaluate("document.querySelector('main').inert")
 
         # "g q" goes to the queues; "/" puts the cursor in the search box, where letters are just typed.
         page.keyboard.press("g")

@@ -20,14 +20,23 @@
 
   // The help dialog -------------------------------------------------------------------------------------
 
+  // While the dialog is open the rest of the page is inert: no clicks, no focus, hidden from screen readers.
+  function setPageInert(inert) {
+    Array.prototype.forEach.call(document.body.children, function (node) {
+      if (node !== help && node.tagName !== "SCRIPT") node.inert = inert;
+    });
+  }
+
   function openHelp() {
     returnFocus = document.activeElement;
+    setPageInert(true);
     help.hidden = false;
     help.querySelector(".shortcuts-close").focus();
   }
 
   function closeHelp() {
     help.hidden = true;
+    setPageInert(false);
     if (returnFocus && returnFocus.focus && document.contains(returnFocus)) returnFocus.focus();
     returnFocus = null;
   }
