@@ -7,7 +7,7 @@ change and defers side effects until commit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -172,20 +172,30 @@ def _add_message(
     return message
 
 
-def _save_message(message: Message, attachments: Sequence[AttachmentIn]) -> None:
-    stored = [store_attachment(a) for a in attachments]
-    message.save(force_insert=True)
-    for item in stored:
-        Attachment.objects.create(
+def stored_attachments(
+    ticket: Ticket, message: Message, attachments: Sequence[AttachmentIn]
+) -> list[Attachment]:
+    """The attachment rows of a new message, their files written to storage first (rows not saved yet)."""
+    return [
+        Attachment(
             message=message,
-            ticket=message.ticket,
-            brand_id=message.brand_id,
+            ticket=ticket,
+            brand_id=ticket.brand_id,
             file=item.file,
             filename=item.filename,
             content_type=item.content_type,
             size=item.size,
             sha256=item.sha256,
         )
+        for item in [store_attachment(a) for a in attachments]
+    ]
+
+
+def _save_message(message: Message, attachments: Sequence[AttachmentIn]) -> None:
+    rows = stored_attachments(message.ticket, message, attachments)
+    message.save(force_insert=True)
+    for row in rows:
+        row.save(force_insert=True)
 
 
 def new_ticket(
@@ -265,23 +275,20 @@ def new_ticket(
     return ticket, message, data
 
 
-def stored_attachments(
-    ticket: Ticket, message: Message, attachments: Sequence[AttachmentIn]
-) -> list[Attachment]:
-    """The attachment rows of a new message, their files written to storage first (rows not saved yet)."""
-    return [
-        Attachment(
-            message=message,
-            ticket=ticket,
-            brand_id=ticket.brand_id,
-            file=item.file,
-            filename=item.filename,
-            content_type=item.content_type,
-            size=item.size,
-            sha256=item.sha256,
-        )
-        for item in [store_attachment(a) for a in attachments]
-    ]
+class TicketOptions(TypedDict, total=False):
+    """``create_ticket``'s optional arguments, with the defaults of ``new_ticket``."""
+
+    priority: Priority
+    category: Category | None
+    tags: Sequence[str]
+    team: Team | None
+    assignee: User | None
+    language: str
+    kind: MessageKind
+    attachments: Sequence[AttachmentIn]
+    call_direction: str
+    call_duration_seconds: int | None
+    follow_up_of: Ticket | None
 
 
 def create_ticket(
@@ -292,40 +299,15 @@ def create_ticket(
     subject: str,
     body: Body,
     channel: Channel,
-    priority: Priority = Priority.NORMAL,
-    category: Category | None = None,
-    tags: Sequence[str] = (),
-    team: Team | None = None,
-    assignee: User | None = None,
-    language: str = "",
-    kind: MessageKind = MessageKind.REPLY,
-    attachments: Sequence[AttachmentIn] = (),
-    call_direction: str = "",
-    call_duration_seconds: int | None = None,
-    follow_up_of: Ticket | None = None,
+    **options: Unpack[TicketOptions],
 ) -> Ticket:
     """Open a ticket with its first message: the customer's words, or the agent's record of a call.
 
     ``follow_up_of`` links a ticket opened by an answer to a closed ticket of the same brand."""
     ticket, message, data = new_ticket(
-        brand,
-        actor=actor,
-        customer=customer,
-        subject=subject,
-        body=body,
-        channel=channel,
-        priority=priority,
-        category=category,
-        tags=tags,
-        team=team,
-        assignee=assignee,
-        language=language,
-        kind=kind,
-        attachments=attachments,
-        call_direction=call_direction,
-        call_duration_seconds=call_duration_seconds,
-        follow_up_of=follow_up_of,
+        brand, actor=actor, customer=customer, subject=subject, body=body, channel=channel, **options
     )
+    attachments = options.get("attachments", ())
     now = ticket.created_at
     number = number_sql_for(brand, now) if can_insert_at_once() else None
     if number is not None:
