@@ -66,10 +66,12 @@ INSTALLED_APPS = [
     "frontdesk.core",
     "frontdesk.brands",
     "frontdesk.users",
+    "frontdesk.kb",
     "frontdesk.tickets",
     "frontdesk.mail",
     "frontdesk.api",
     "frontdesk.desk",
+    "frontdesk.portal",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from frontdesk.desk.views.home import home
 urlpatterns = [
     path("", home, name="home"),
     path("desk/", include("frontdesk.desk.urls")),
+    path("portal/", include("frontdesk.portal.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

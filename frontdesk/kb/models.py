@@ -1,0 +1,1 @@
+"""Knowledge-base tables: articles, their translations and versions, votes and suggestion records."""
