@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "frontdesk.brands",
     "frontdesk.users",
     "frontdesk.kb",
+    "frontdesk.sla",
     "frontdesk.tickets",
     "frontdesk.mail",
     "frontdesk.api",

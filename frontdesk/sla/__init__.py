@@ -1,0 +1,1 @@
+"""Service levels: business-hours calendars, holidays and the pure deadline arithmetic over them."""
