@@ -137,6 +137,20 @@ def actor_for_customer(customer: Customer) -> Actor:
     )
 
 
+def actor_in_brand(customer: Customer) -> Actor:
+    """The person behind ``customer`` acting as that customer in its brand only (a brand's portal): their own
+    tickets there and, as a manager, their organization's; never their records in other brands, nor what they
+    may do as an agent."""
+    managed = customer.organization_id if customer.is_organization_manager else None
+    return Actor(
+        kind=ActorKind.CUSTOMER,
+        user_id=customer.user_id,
+        label=customer.name or customer.email or customer.phone or f"#{customer.pk}",
+        customer_ids={customer.brand_id: customer.pk},
+        managed_organization_ids=frozenset({managed} if managed else ()),
+    )
+
+
 def bump_access_version(user_id: int) -> None:
     """Invalidate cached actors of a user, and the cached look-ups of their API tokens, after their access
     changed."""
