@@ -16,6 +16,8 @@ HUEY = {**HUEY, "immediate": True}
 CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}}
 # One test process is one server: the token cache is exercised on SQLite too.
 FRONTDESK_TOKEN_CACHE_SECONDS = 60
+# Queue counts are counted afresh on every page (tests that reuse them turn this on).
+FRONTDESK_QUEUE_COUNT_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
