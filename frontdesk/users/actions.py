@@ -15,11 +15,14 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.http import base36_to_int, int_to_base36
 from django.utils.translation import gettext as _
 
 from frontdesk.brands.models import Brand
 from frontdesk.core.errors import Conflict, InvalidInput, require
 from frontdesk.users.actors import (
+    SYSTEM,
     Actor,
     actor_for,
     bump_access_version,
@@ -537,3 +540,107 @@ def remove_customer_contacts(customer: Customer, *, actor: Actor, contact_ids: S
     if fields:
         customer.save(update_fields=[*fields, "updated_at"])
     return customer
+
+
+# Portal accounts ------------------------------------------------------------------------------------------
+
+# How long the sign-in link in an acknowledgement works.
+SIGNIN_LINK_DAYS = 7
+_SIGNIN_SALT = "frontdesk.users.signin-link"
+
+
+def link_customer_account(brand: Brand, *, user: User, language: str = "") -> Customer | None:
+    """The brand's customer for a person signed in to its portal with a confirmed address: their record there,
+    else the record with their address (given their account if it has none), else a new one. None when that
+    address belongs to a customer of the brand who already has another account.
+
+    Call only once the person has proved they receive mail at ``user.email``: the record may hold tickets."""
+    own = Customer.objects.filter(brand_id=brand.pk, user_id=user.pk).first()
+    if own is not None:
+        return own
+    email = normalize_email(user.email)
+    found = customer_by_contact(brand.pk, ContactKind.EMAIL, email, related=())
+    if found is None:
+        try:
+            return create_customer(
+                brand,
+                actor=SYSTEM,
+                name=user.name,
+                emails=[email],
+                language=language if language in LANGUAGES else "",
+                user=user,
+            )
+        except Conflict:
+            # Created meanwhile by mail or by another request of this person.
+            found = customer_by_contact(brand.pk, ContactKind.EMAIL, email, related=())
+            if found is None:
+                return Customer.objects.filter(brand_id=brand.pk, user_id=user.pk).first()
+    if found.user_id is None:
+        try:
+            with transaction.atomic():
+                taken = Customer.objects.filter(pk=found.pk, user__isnull=True).update(
+                    user=user, updated_at=timezone.now()
+                )
+        except IntegrityError:
+            # This account got a record in the brand meanwhile.
+            return Customer.objects.filter(brand_id=brand.pk, user_id=user.pk).first()
+        if taken:
+            _access_changed(user)
+            found.user = user
+            return found
+        found.refresh_from_db(fields=["user"])
+    return found if found.user_id == user.pk else None
+
+
+def _signin_hash(customer: Customer, timestamp: int) -> str:
+    # The customer's account (none yet) is part of the hash: once the link has made one, it no longer works.
+    state = f"{customer.pk}:{customer.brand_id}:{customer.email}:{customer.user_id}:{timestamp}"
+    return salted_hmac(_SIGNIN_SALT, state, algorithm="sha256").hexdigest()[:32]
+
+
+def signin_link_token(customer: Customer) -> str:
+    """A token for a sign-in link to the customer's portal: it works once, for ``SIGNIN_LINK_DAYS``, and only
+    while the customer has no account (the link makes one)."""
+    timestamp = int(timezone.now().timestamp())
+    return f"{int_to_base36(customer.pk)}-{int_to_base36(timestamp)}-{_signin_hash(customer, timestamp)}"
+
+
+def customer_for_signin_token(brand: Brand, token: str) -> Customer | None:
+    """The brand's customer a sign-in link was made for, if the link is genuine, recent and unused."""
+    try:
+        customer_part, time_part, digest = token.split("-")
+        customer_id, timestamp = base36_to_int(customer_part), base36_to_int(time_part)
+    except ValueError:
+        return None
+    age = timezone.now().timestamp() - timestamp
+    if not 0 <= age <= SIGNIN_LINK_DAYS * 86400:
+        return None
+    customer = Customer.objects.filter(pk=customer_id, brand_id=brand.pk).first()
+    if customer is None or not constant_time_compare(digest, _signin_hash(customer, timestamp)):
+        return None
+    return customer if customer.user_id is None and customer.email else None
+
+
+def account_for_signin_link(customer: Customer) -> User | None:
+    """The account a sign-in link signs in as: the person with the customer's address (created if new), given
+    the customer record. None for an account that must sign in with its password and second factor (agents,
+    staff, and anyone with an authenticator), and for a disabled account."""
+    email = normalize_email(customer.email)
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        try:
+            user = create_user(email=email, name=customer.name, language=customer.language)
+        except Conflict:
+            user = User.objects.filter(email__iexact=email).first()
+            if user is None:
+                return None
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    if not user.is_active or user.is_staff or user.is_provider_admin or actor_for(user).is_agent:
+        return None
+    from allauth.mfa.models import Authenticator
+
+    if Authenticator.objects.filter(user_id=user.pk).exists():
+        return None
+    linked = link_customer_account(customer.brand, user=user)
+    return user if linked is not None and linked.pk == customer.pk else None
