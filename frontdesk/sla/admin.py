@@ -37,7 +37,7 @@ class CalendarForm(forms.ModelForm):  # type: ignore[type-arg]
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         if self.errors:
             return data
         team, brand = data.get("team"), data.get("brand")
