@@ -49,3 +49,55 @@ class Calendar(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+def _default_pause_statuses() -> list[str]:
+    return ["pending_customer", "pending_third_party"]
+
+
+class SlaPolicy(TimestampedModel):
+    """Targets in business minutes for the tickets that meet its conditions (an empty list matches anything).
+    The brand's first active policy by position that matches is the ticket's (``sla.policies``)."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+", db_index=False)
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    priorities = models.JSONField(_("priorities"), default=list, blank=True)
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+    category_ids = models.JSONField(_("categories"), default=list, blank=True)
+    organization_ids = models.JSONField(_("organizations"), default=list, blank=True)
+    customer_tiers = models.JSONField(_("customer tiers"), default=list, blank=True)
+    first_response_minutes = models.PositiveIntegerField(
+        _("first response (business minutes)"), null=True, blank=True
+    )
+    next_response_minutes = models.PositiveIntegerField(
+        _("next response (business minutes)"), null=True, blank=True
+    )
+    resolution_minutes = models.PositiveIntegerField(
+        _("resolution (business minutes)"), null=True, blank=True
+    )
+    update_interval_minutes = models.PositiveIntegerField(
+        _("customer update interval (business minutes)"), null=True, blank=True
+    )
+    pause_statuses = models.JSONField(
+        _("statuses that pause the clock"), default=_default_pause_statuses, blank=True
+    )
+    warn_at_percent = models.PositiveSmallIntegerField(_("warn at % of the target"), default=80)
+    # Hours to count in; empty: the ticket's team calendar, else the brand's, else around the clock.
+    calendar = models.ForeignKey(Calendar, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["brand_id", "position", "id"]
+        verbose_name = _("service-level policy")
+        verbose_name_plural = _("service-level policies")
+        indexes = [models.Index(fields=["brand", "position"], name="sla_policy_brand_position")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(warn_at_percent__gte=1) & Q(warn_at_percent__lte=100),
+                name="sla_policy_warn_percent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -16,7 +16,8 @@ from frontdesk.sla.calendars import (
     spec_from,
 )
 from frontdesk.sla.clock import CalendarSpec
-from frontdesk.sla.models import Calendar
+from frontdesk.sla.models import Calendar, SlaPolicy
+from frontdesk.sla.policies import PolicyTerms
 
 # Specs built from a row, by (id, updated_at, years): holidays and feeds are parsed once per process and change.
 _specs: dict[tuple[int, dt.datetime, tuple[int, ...]], CalendarSpec] = {}
@@ -69,3 +70,29 @@ ALWAYS_OPEN = CalendarSpec(always_open=True)
 def spec_for(brand_id: int, team_id: int | None = None, *, around: dt.datetime) -> CalendarSpec:
     calendar = calendar_for(brand_id, team_id)
     return ALWAYS_OPEN if calendar is None else spec_of(calendar, around=around)
+
+
+def terms_of(policy: SlaPolicy) -> PolicyTerms:
+    return PolicyTerms(
+        id=policy.pk,
+        name=policy.name,
+        priorities=frozenset(policy.priorities),
+        channels=frozenset(policy.channels),
+        category_ids=frozenset(int(pk) for pk in policy.category_ids),
+        organization_ids=frozenset(int(pk) for pk in policy.organization_ids),
+        customer_tiers=frozenset(policy.customer_tiers),
+        first_response_minutes=policy.first_response_minutes,
+        next_response_minutes=policy.next_response_minutes,
+        resolution_minutes=policy.resolution_minutes,
+        update_interval_minutes=policy.update_interval_minutes,
+        pause_statuses=frozenset(policy.pause_statuses),
+        warn_at_percent=policy.warn_at_percent,
+    )
+
+
+def policies_of(brand_id: int) -> list[tuple[PolicyTerms, int | None]]:
+    """The brand's active policies in the order they are tried, each with its own calendar's id (or None)."""
+    return [
+        (terms_of(policy), policy.calendar_id)
+        for policy in SlaPolicy.objects.filter(brand_id=brand_id, is_active=True).order_by("position", "id")
+    ]
