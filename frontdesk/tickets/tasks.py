@@ -13,6 +13,7 @@ from django.utils.module_loading import import_string
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from frontdesk.core.schedules import scheduled
 from frontdesk.core.work import claim_batch, next_free
 from frontdesk.tickets.models import TicketEvent
 
@@ -87,7 +88,7 @@ def sweep_undispatched_events() -> None:
         dispatch_ticket_event(event_id)
 
 
-@db_periodic_task(crontab(hour="3", minute="41"))  # type: ignore[untyped-decorator]  # huey ships no type hints
+@scheduled("tickets.sweep_orphan_attachment_files", every=timedelta(days=1))
 def sweep_orphan_attachment_files() -> None:
     from frontdesk.tickets.files import sweep_orphan_files
 
