@@ -61,6 +61,26 @@ def articles_visible_to(actor: Actor, brand: Brand) -> QuerySet[Article]:
     return qs.prefetch_related(Prefetch("translations", queryset=translations))
 
 
+def articles_of_agent(actor: Actor) -> QuerySet[Article]:
+    """Every article of the brands the actor serves as an agent (all brands for provider admins); nothing for
+    anyone else. Brand and category joined, all translations prefetched."""
+    if not (actor.is_agent or actor.is_system):
+        return Article.objects.none()
+    return (
+        Article.objects.filter(actor.brand_scope())
+        .select_related("brand", "category")
+        .prefetch_related("translations")
+    )
+
+
+def public_brand(slug: str) -> Brand:
+    """The active brand whose public knowledge base is asked for by slug; ``NotFound`` otherwise."""
+    try:
+        return Brand.objects.get(slug=slug, is_active=True)
+    except Brand.DoesNotExist:
+        raise NotFound("brand") from None
+
+
 def access_article(actor: Actor, brand: Brand, public_id: int | str) -> Article:
     try:
         number = int(public_id)

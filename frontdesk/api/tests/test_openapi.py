@@ -10,6 +10,7 @@ from frontdesk.api.tests import (
     test_calls,
     test_catalog,
     test_customers,
+    test_kb,
     test_messages,
     test_organizations,
     test_search,
@@ -24,6 +25,7 @@ ISOLATION_MODULES = (
     test_customers,
     test_organizations,
     test_catalog,
+    test_kb,
     test_search,
     test_calls,
 )
