@@ -10,27 +10,30 @@ import hashlib
 import mimetypes
 import re
 import unicodedata
-import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontdesk.brands.models import Brand
 from frontdesk.core.errors import Conflict, InvalidInput, NotFound, require
-from frontdesk.core.language import SUPPORTED
 from frontdesk.kb.choices import (
     ArticleEventKind,
     ArticleStatus,
-    DeflectionOutcome,
     TranslationStatus,
     Visibility,
+)
+from frontdesk.kb.deflection import (
+    Suggested,
+    SuggestionItem,
+    finish_deflection,
+    offered_language,
+    record_article_opened,
+    record_suggestions,
 )
 from frontdesk.kb.models import (
     MAX_TITLE,
@@ -43,36 +46,32 @@ from frontdesk.kb.models import (
     ArticleVersion,
     ArticleVote,
     Category,
-    Deflection,
-    SuggestionShown,
 )
 from frontdesk.kb.permissions import can_edit_articles, can_publish_articles
-from frontdesk.users.actors import NOBODY, Actor
-from frontdesk.users.models import Customer
+from frontdesk.users.actors import Actor
 
 MAX_BODY = 100_000
 MAX_TAGS = 20
 MAX_TAG = 50
 MAX_RELATED = 10
 MAX_COMMENT = 2000
-MAX_QUERY = 1000
-MAX_SUGGESTIONS = 20
 _COUNTER_TABLE = ArticleCounter._meta.db_table
 _UNSAFE_NAME = re.compile(r"[^\w.\- ()\[\]+,@]+", re.UNICODE)
+
+# The deflection records are written in ``kb.deflection``; callers find them here with the other writes.
+__all__ = [
+    "Suggested",
+    "SuggestionItem",
+    "finish_deflection",
+    "record_article_opened",
+    "record_suggestions",
+]
 
 
 # ---------------------------------------------------------------------------------------------------- input
 
 
-def _language(brand: Brand, language: str) -> str:
-    code = (language or "").strip().lower()
-    offered = list(brand.languages or []) or list(SUPPORTED)
-    if code not in SUPPORTED or code not in offered:
-        raise InvalidInput(
-            _("The brand does not offer the language %(language)s.") % {"language": code or "-"},
-            field="language",
-        )
-    return code
+_language = offered_language
 
 
 def _title(value: str) -> str:
@@ -461,6 +460,65 @@ def add_article_attachment(
     return attachment
 
 
+# ----------------------------------------------------------------------------------------------- categories
+
+_SLUG = re.compile(r"^[-a-z0-9_]{1,60}$")
+
+
+def _names(brand: Brand, names: dict[str, str]) -> dict[str, str]:
+    if not isinstance(names, dict):
+        raise InvalidInput(_("Name the category in at least one language."), field="names")
+    clean = {}
+    for code, value in names.items():
+        text = " ".join(str(value or "").split())
+        if not text:
+            continue
+        _language(brand, code)
+        if len(text) > MAX_TITLE:
+            raise InvalidInput(
+                _("A name has at most %(limit)d characters.") % {"limit": MAX_TITLE}, field="names"
+            )
+        clean[code] = text
+    if not clean:
+        raise InvalidInput(_("Name the category in at least one language."), field="names")
+    return clean
+
+
+@transaction.atomic
+def create_category(
+    brand: Brand, *, actor: Actor, slug: str, names: dict[str, str], position: int = 0
+) -> Category:
+    """A knowledge-base category of the brand; ``slug`` (lower-case letters, digits, dashes) is unique in it."""
+    _require_editor(actor, brand.pk)
+    slug = (slug or "").strip().lower()
+    if not _SLUG.match(slug):
+        raise InvalidInput(_("Use lower-case letters, digits and dashes."), field="slug")
+    clean = _names(brand, names)
+    try:
+        with transaction.atomic():
+            return Category.objects.create(brand=brand, slug=slug, names=clean, position=max(0, position))
+    except IntegrityError:
+        raise Conflict(_("The brand already has a category with this slug."), field="slug") from None
+
+
+@transaction.atomic
+def update_category(
+    category: Category, *, actor: Actor, names: dict[str, str] | None = None, position: int | None = None
+) -> Category:
+    _require_editor(actor, category.brand_id)
+    category = Category.objects.select_for_update().select_related("brand").get(pk=category.pk)
+    fields = []
+    if names is not None:
+        category.names = _names(category.brand, names)
+        fields.append("names")
+    if position is not None:
+        category.position = max(0, position)
+        fields.append("position")
+    if fields:
+        category.save(update_fields=fields)
+    return category
+
+
 # ---------------------------------------------------------------------------------------------------- votes
 
 
@@ -503,152 +561,3 @@ def vote_article(
         article=article, **lookup, defaults=values, create_defaults=create
     )
     return vote
-
-
-# ----------------------------------------------------------------------------------------------- deflection
-
-
-class Suggested(Protocol):
-    """What ``kb.suggest.suggest_articles`` returns per article."""
-
-    @property
-    def article_id(self) -> int: ...
-
-    @property
-    def score(self) -> float: ...
-
-    @property
-    def confident(self) -> bool: ...
-
-
-SuggestionItem = tuple[int, int, float] | tuple[int, int, float, bool] | Suggested
-
-
-@dataclass(frozen=True)
-class _Item:
-    article_id: int
-    rank: int
-    score: float
-    confident: bool
-
-
-def _items(suggestions: Iterable[SuggestionItem]) -> list[_Item]:
-    items: list[_Item] = []
-    for position, item in enumerate(suggestions, start=1):
-        if isinstance(item, tuple):
-            confident = bool(item[3]) if len(item) > 3 else True
-            items.append(_Item(int(item[0]), int(item[1]), float(item[2]), confident))
-        else:
-            items.append(_Item(int(item.article_id), position, float(item.score), bool(item.confident)))
-    return items[:MAX_SUGGESTIONS]
-
-
-def _parse_key(key: uuid.UUID | str | None) -> uuid.UUID | None:
-    if key is None or key == "":
-        return None
-    if isinstance(key, uuid.UUID):
-        return key
-    try:
-        return uuid.UUID(str(key))
-    except ValueError:
-        return None
-
-
-@transaction.atomic
-def record_suggestions(
-    key: uuid.UUID | str | None,
-    *,
-    brand: Brand,
-    language: str,
-    query: str,
-    suggestions: Iterable[SuggestionItem],
-    actor: Actor = NOBODY,
-    customer: Customer | None = None,
-) -> uuid.UUID:
-    """Record what a new-request form suggested for ``query``; returns the deflection's key for the browser.
-
-    A key unknown in this brand (or missing) starts a new deflection. ``suggestions`` are
-    ``(article_id, rank, score[, confident])`` or the objects ``suggest_articles`` returns; an article shown
-    again keeps its first time and its best rank. Articles of other brands are ignored.
-    """
-    language = _language(brand, language)
-    now = timezone.now()
-    customer_id = customer.pk if customer is not None and customer.brand_id == brand.pk else None
-    customer_id = customer_id or actor.customer_ids.get(brand.pk)
-    parsed = _parse_key(key)
-    deflection = None
-    if parsed is not None:
-        deflection = Deflection.objects.select_for_update().filter(key=parsed, brand=brand).first()
-    if deflection is None:
-        deflection = Deflection.objects.create(
-            brand=brand, language=language, customer_id=customer_id, started_at=now, updated_at=now
-        )
-    items = _items(suggestions)
-    ours = set(
-        Article.objects.filter(brand=brand, pk__in=[i.article_id for i in items]).values_list("pk", flat=True)
-    )
-    items = [i for i in items if i.article_id in ours]
-    existing = {s.article_id: s for s in SuggestionShown.objects.filter(deflection=deflection)}
-    new_rows = []
-    for item in items:
-        row = existing.get(item.article_id)
-        if row is None:
-            new_rows.append(
-                SuggestionShown(
-                    deflection=deflection,
-                    article_id=item.article_id,
-                    brand=brand,
-                    rank=item.rank,
-                    score=item.score,
-                    confident=item.confident,
-                    shown_at=now,
-                )
-            )
-        elif item.rank < row.rank or (item.confident and not row.confident):
-            row.rank = min(row.rank, item.rank)
-            row.score = max(row.score, item.score)
-            row.confident = row.confident or item.confident
-            row.save(update_fields=["rank", "score", "confident"])
-    SuggestionShown.objects.bulk_create(new_rows)
-    deflection.last_query = (query or "").strip()[:MAX_QUERY]
-    deflection.queries = F("queries") + 1
-    deflection.had_confident = deflection.had_confident or any(i.confident for i in items)
-    deflection.updated_at = now
-    if customer_id and not deflection.customer_id:
-        deflection.customer_id = customer_id
-    deflection.save(update_fields=["last_query", "queries", "had_confident", "updated_at", "customer"])
-    return deflection.key
-
-
-def record_article_opened(key: uuid.UUID | str | None, *, article: Article) -> bool:
-    """Mark a suggested article as opened (the first time counts); False if it was not suggested there."""
-    parsed = _parse_key(key)
-    if parsed is None:
-        return False
-    now = timezone.now()
-    marked = SuggestionShown.objects.filter(
-        deflection__key=parsed, deflection__brand_id=article.brand_id, article=article, opened_at__isnull=True
-    ).update(opened_at=now)
-    if marked:
-        Deflection.objects.filter(key=parsed).update(updated_at=now)
-    return bool(marked)
-
-
-def finish_deflection(
-    key: uuid.UUID | str | None, *, outcome: str, ticket_number: str = "", brand: Brand | None = None
-) -> bool:
-    """End an open deflection as submitted (with the ticket's number) or abandoned; the first ending counts."""
-    if outcome not in (DeflectionOutcome.SUBMITTED, DeflectionOutcome.ABANDONED):
-        raise InvalidInput(_("A request is either submitted or abandoned."), field="outcome")
-    parsed = _parse_key(key)
-    if parsed is None:
-        return False
-    now = timezone.now()
-    rows = Deflection.objects.filter(key=parsed, outcome=DeflectionOutcome.OPEN)
-    if brand is not None:
-        rows = rows.filter(brand=brand)
-    return bool(
-        rows.update(
-            outcome=outcome, ticket_number=(ticket_number or "")[:40], finished_at=now, updated_at=now
-        )
-    )
