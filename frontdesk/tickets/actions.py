@@ -6,7 +6,7 @@ change and defers side effects until commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
@@ -30,7 +30,7 @@ from frontdesk.tickets.escalation import WorkLog, add_worklog, escalate_ticket, 
 from frontdesk.tickets.events import announce_event, new_event, record_event
 from frontdesk.tickets.inserts import can_insert_at_once, insert_ticket
 from frontdesk.tickets.locks import check_version, lock_ticket
-from frontdesk.tickets.models import Attachment, Category, Message, Ticket
+from frontdesk.tickets.models import Attachment, Category, Message, RequestType, Ticket
 from frontdesk.tickets.numbering import next_ticket_number, number_sql_for
 from frontdesk.tickets.permissions import can_create_ticket, can_reply, can_work_on, is_requester
 from frontdesk.users.actors import Actor
@@ -217,6 +217,10 @@ def new_ticket(
     call_direction: str = "",
     call_duration_seconds: int | None = None,
     follow_up_of: Ticket | None = None,
+    request_type: RequestType | None = None,
+    custom_fields: Mapping[str, Any] | None = None,
+    documents: Mapping[str, Sequence[AttachmentIn]] | None = None,
+    for_management: bool = False,
 ) -> tuple[Ticket, Message, dict[str, Any]]:
     """``create_ticket``'s checks and its unsaved ticket, first message and the data of its ``created`` event
     (without the message id): for ``create_ticket`` and for writing many at once (``tickets.batch``)."""
@@ -235,6 +239,13 @@ def new_ticket(
             raise InvalidInput(_("This category is no longer offered."), field="category")
         if kind != MessageKind.REPLY:
             raise InvalidInput(_("Customers write messages, not notes or call records."), field="kind")
+    fields, documents_data = _request_answers(brand, request_type, custom_fields, documents)
+    if request_type is not None:
+        # The type's defaults where the caller chose nothing.
+        category = category or request_type.category
+        team = team or request_type.team
+        if priority == Priority.NORMAL and request_type.priority:
+            priority = Priority(request_type.priority)
     _check_brand(category, brand.pk, "category")
     _check_brand(team, brand.pk, "team")
     if follow_up_of is not None and follow_up_of.brand_id != brand.pk:
@@ -258,11 +269,20 @@ def new_ticket(
         updated_at=now,
         last_customer_message_at=now if actor.is_customer else None,
         follow_up_of=follow_up_of,
+        request_type=request_type,
+        custom_fields=fields,
+        for_management=for_management,
     )
     _check_assignee(ticket, assignee)
-    data = {"channel": channel, "status": ticket.status, "priority": priority} | (
+    data: dict[str, Any] = {"channel": channel, "status": ticket.status, "priority": priority} | (
         {"follow_up_of": follow_up_of.number} if follow_up_of is not None else {}
     )
+    if request_type is not None:
+        data["request_type"] = request_type.slug
+    if documents_data:
+        data["documents"] = documents_data
+    if for_management:
+        data["for_management"] = True
     message = _new_message(
         ticket,
         actor=actor,
@@ -273,6 +293,28 @@ def new_ticket(
         call_duration_seconds=call_duration_seconds,
     )
     return ticket, message, data
+
+
+def _request_answers(
+    brand: Brand,
+    request_type: RequestType | None,
+    custom_fields: Mapping[str, Any] | None,
+    documents: Mapping[str, Sequence[AttachmentIn]] | None,
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The custom fields as stored and the documents' file names by key, checked against the request type."""
+    from frontdesk.tickets.request_types import check_documents, clean_custom_fields
+
+    if request_type is None:
+        if custom_fields or documents:
+            raise InvalidInput(_("Custom fields and documents need a request type."), field="request_type")
+        return {}, {}
+    if request_type.brand_id != brand.pk:
+        raise InvalidInput(_("The request type belongs to another brand."), field="request_type")
+    if not request_type.is_active:
+        raise InvalidInput(_("This request type is no longer offered."), field="request_type")
+    fields = clean_custom_fields(request_type, custom_fields or {})
+    check_documents(request_type, documents or {})
+    return fields, {key: [f.filename for f in files] for key, files in (documents or {}).items() if files}
 
 
 class TicketOptions(TypedDict, total=False):
@@ -289,6 +331,10 @@ class TicketOptions(TypedDict, total=False):
     call_direction: str
     call_duration_seconds: int | None
     follow_up_of: Ticket | None
+    request_type: RequestType | None
+    custom_fields: Mapping[str, Any] | None
+    documents: Mapping[str, Sequence[AttachmentIn]] | None
+    for_management: bool
 
 
 def create_ticket(
@@ -303,7 +349,16 @@ def create_ticket(
 ) -> Ticket:
     """Open a ticket with its first message: the customer's words, or the agent's record of a call.
 
-    ``follow_up_of`` links a ticket opened by an answer to a closed ticket of the same brand."""
+    ``follow_up_of`` links a ticket opened by an answer to a closed ticket of the same brand. A
+    ``request_type`` brings its category, team and priority where none is given, and checks
+    ``custom_fields`` and ``documents`` (attached to the first message before the other attachments).
+    ``for_management`` shows the ticket to the brand's managers only."""
+    documents = options.get("documents") or {}
+    if documents:
+        options["attachments"] = [
+            *(f for files in documents.values() for f in files),
+            *options.get("attachments", ()),
+        ]
     ticket, message, data = new_ticket(
         brand, actor=actor, customer=customer, subject=subject, body=body, channel=channel, **options
     )

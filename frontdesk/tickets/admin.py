@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.tickets.canned import PLACEHOLDERS
 from frontdesk.tickets.categories import create_category
-from frontdesk.tickets.models import CannedAnswer, Category, Macro, Ticket
+from frontdesk.tickets.models import CannedAnswer, Category, Macro, RequestType, Ticket
 from frontdesk.users.admin import BrandScopedAdmin, request_actor
 
 CANNED_LANGUAGES = [("", _("Any language")), ("ru", "Русский"), ("en", "English"), ("pl", "Polski")]
@@ -113,5 +113,43 @@ class MacroAdmin(_BrandOrSharedAdmin):
             brands = sorted(actor.admin_brand_ids)
             field.queryset = db_field.related_model.objects.filter(
                 Q(brand_id__in=brands) | Q(brand__isnull=True)
+            )
+        return field
+
+
+@admin.register(RequestType)
+class RequestTypeAdmin(BrandScopedAdmin):
+    """What the brand's portal form offers: names, instructions, custom fields and documents as JSON (checked
+    by ``tickets.request_types.check_definition``)."""
+
+    list_display = ("slug", "brand", "position", "priority", "team", "is_active")
+    list_filter = ("is_active",)
+    list_select_related = ("brand", "team")
+    search_fields = ("slug",)
+    fields = (
+        "brand",
+        "slug",
+        "names",
+        "instructions",
+        "position",
+        "category",
+        "team",
+        "priority",
+        "fields",
+        "documents",
+        "is_active",
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple[str, ...]:
+        # Tickets name their type by slug in their history.
+        return ("brand", "slug") if obj else ()
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        actor = request_actor(request)
+        # Shared teams may receive a brand's requests too.
+        if not actor.is_provider_admin and db_field.name == "team" and field is not None:
+            field.queryset = db_field.related_model.objects.filter(
+                Q(brand_id__in=sorted(actor.admin_brand_ids)) | Q(brand__isnull=True)
             )
         return field

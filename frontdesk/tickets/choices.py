@@ -130,3 +130,25 @@ class EventKind(models.TextChoices):
     RATED = "rated", _("Rated")
     ACCESS_LINK_SENT = "access_link_sent", _("Access link sent")
     MAIL_BOUNCED = "mail_bounced", _("Mail bounced")
+
+
+class FieldKind(models.TextChoices):
+    """The kinds of a request type's custom field."""
+
+    # Free text on one line.
+    TEXT = "text", _("Text")
+    # A number, whole or with a decimal point.
+    NUMBER = "number", _("Number")
+    # A calendar date (YYYY-MM-DD).
+    DATE = "date", _("Date")
+    # One of the values listed in the field's choices.
+    CHOICE = "choice", _("Choice")
+
+
+class Rating(models.TextChoices):
+    """A customer's verdict on a solved ticket."""
+
+    # The customer was satisfied.
+    GOOD = "good", _("Good")
+    # The customer was not satisfied: a team lead follows up.
+    BAD = "bad", _("Bad")

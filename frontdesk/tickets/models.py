@@ -21,6 +21,7 @@ from frontdesk.tickets.choices import (
     EventKind,
     MessageKind,
     Priority,
+    Rating,
     Status,
     WorkLogKind,
 )
@@ -63,6 +64,77 @@ class TicketCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brand_id}/{self.year}: {self.value}"
+
+
+class RequestType(TimestampedModel):
+    """What a customer asks for on the portal's form ("refund", "e-ticket not received"): its names and
+    instructions per language, the custom fields and documents it asks for, and where its tickets go.
+
+    ``fields`` is a list of ``{"key", "labels": {lang: text}, "kind": text|number|date|choice, "choices":
+    [{"value", "labels"}], "required"}``; ``documents`` a list of ``{"key", "labels", "required"}``
+    (``tickets/request_types.py`` checks both)."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+", verbose_name=_("brand"))
+    slug = models.SlugField(_("slug"), max_length=60)
+    names = models.JSONField(_("names"), default=dict, help_text=_('By language: {"en": "Refund"}.'))
+    instructions = models.JSONField(_("instructions"), default=dict, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("team")
+    )
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, blank=True)
+    fields = models.JSONField(_("custom fields"), default=list, blank=True)
+    documents = models.JSONField(_("documents"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["brand_id", "position", "slug"]
+        verbose_name = _("request type")
+        verbose_name_plural = _("request types")
+        constraints = [models.UniqueConstraint("brand", "slug", name="request_type_brand_slug_unique")]
+
+    def __str__(self) -> str:
+        return self.name_in("en") or self.slug
+
+    def name_in(self, language: str) -> str:
+        return text_in(self.names, language) or self.slug
+
+    def instructions_in(self, language: str) -> str:
+        return text_in(self.instructions, language)
+
+    def clean(self) -> None:
+        from frontdesk.tickets.request_types import check_definition
+
+        errors: dict[str, Any] = {}
+        if self.category is not None and self.category.brand_id != self.brand_id:
+            errors["category"] = _("Choose a category of the request type's brand.")
+        if self.team is not None and self.team.brand_id not in (None, self.brand_id):
+            errors["team"] = _("Choose a team of the request type's brand or a shared team.")
+        try:
+            check_definition(self)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
+
+
+def text_in(values: object, language: str) -> str:
+    """The text of a ``{lang: text}`` object for ``language``, else English, else any."""
+    if not isinstance(values, dict):
+        return ""
+    for code in (language, "en", *values):
+        text = values.get(code)
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return ""
 
 
 # Tickets somebody still has to act on (a partial-index condition).
@@ -108,6 +180,13 @@ class Ticket(models.Model):
     follow_up_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
+    # What the customer chose on the portal's form, and the answers to its custom fields by key.
+    request_type = models.ForeignKey(
+        RequestType, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    # Written to the brand's management: only its managers (brand admins) among the agents see it.
+    for_management = models.BooleanField(_("for management"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
@@ -175,6 +254,14 @@ class Ticket(models.Model):
             models.Index(
                 fields=["follow_up_of"], name="ticket_follow_up_of", condition=Q(follow_up_of__isnull=False)
             ),
+            # Tickets by request type (reports, protecting a type in use); tickets without one skip it.
+            models.Index(
+                fields=["request_type", "-id"],
+                name="ticket_request_type",
+                condition=Q(request_type__isnull=False),
+            ),
+            # The management queue of a brand; no other ticket is in it.
+            models.Index(fields=["brand", "-id"], name="ticket_management", condition=Q(for_management=True)),
         ]
         constraints = [
             models.UniqueConstraint(fields=["number"], name="ticket_number_unique"),
@@ -183,6 +270,32 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
+
+
+class TicketRating(models.Model):
+    """The customer's rating of a solved ticket: one per ticket, changed in place within a window."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, related_name="+")
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+", db_index=False)
+    rating = models.CharField(_("rating"), max_length=8, choices=Rating.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    # Who rated, copied in to outlive the account.
+    rated_by_label = models.CharField(max_length=200)
+    # The ticket a bad rating opened for the team lead.
+    follow_up = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField(_("rated"), default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        indexes = [models.Index(fields=["brand", "-created_at"], name="rating_brand")]
+
+    def __str__(self) -> str:
+        return f"{self.rating} on {self.ticket_id}"
 
 
 class Message(models.Model):

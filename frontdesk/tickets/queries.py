@@ -45,14 +45,32 @@ CUSTOMER_EVENT_KINDS = frozenset(
 )
 
 
+def _management_hidden(actor: Actor) -> list[int]:
+    """The brands whose tickets for management this agent does not see: those they serve but do not manage
+    (brand admins and provider admins are the managers)."""
+    if actor.sees_all_brands:
+        return []
+    return sorted(set(actor.agent_lines) - actor.admin_brand_ids)
+
+
 def tickets_visible_to(actor: Actor) -> QuerySet[Ticket]:
-    """Agents: tickets of the brands they serve. Customers: their own, and their organization's if they
-    manage it. Everyone else: nothing."""
+    """Agents: tickets of the brands they serve, except those written to the management of a brand they do
+    not manage. Customers: their own, and their organization's if they manage it. Everyone else: nothing."""
     qs = Ticket.objects.all()
     if actor.is_system:
         return qs
     if actor.is_agent:
-        return qs.filter(actor.brand_scope())
+        qs = qs.filter(actor.brand_scope())
+        hidden = _management_hidden(actor)
+        if hidden:
+            # Only where it matters: an agent managing all their brands keeps the plain filter.
+            managed = sorted(actor.admin_brand_ids & set(actor.agent_lines))
+            qs = (
+                qs.filter(Q(for_management=False) | Q(brand_id__in=managed))
+                if managed
+                else qs.filter(for_management=False)
+            )
+        return qs
     if actor.is_customer:
         return qs.filter(
             Q(customer_id__in=sorted(actor.customer_ids.values()))
@@ -227,6 +245,8 @@ def can_see_ticket(actor: Actor, ticket: Ticket) -> bool:
     """The check of ``tickets_visible_to`` for one loaded ticket, without a query. Children of a ticket are
     scoped through it, so a ticket object from elsewhere never opens another brand's or person's data."""
     if actor.is_agent or actor.is_system:
+        if ticket.for_management and not actor.administers(ticket.brand_id):
+            return False
         return actor.serves(ticket.brand_id)
     if actor.is_customer:
         return ticket.customer_id in actor.customer_ids.values() or (
