@@ -37,6 +37,7 @@ from frontdesk.demo.people import (
     create_customers,
     ensure_staff,
 )
+from frontdesk.demo.request_types import create_request_types
 from frontdesk.demo.spec import BrandSpec
 from frontdesk.demo.stories import Step, TicketRun, plan_story
 from frontdesk.tickets.choices import Channel, Status
@@ -129,6 +130,7 @@ def _load(specs: Sequence[BrandSpec], *, seed: int) -> None:
     for spec in specs:
         world = create_brand_world(spec, staff)
         create_canned_content(world)
+        create_request_types(world)
         create_customers(world, random.Random(f"{seed}:{spec.slug}:people"))
         worlds.append(world)
     # Memberships changed the users' access versions; resolve their actors from fresh rows.
