@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from frontdesk.api.auth import current_actor
+from frontdesk.api.auth import BearerToken, BrowserSession, current_actor
 from frontdesk.api.idempotency import idempotent, json_response, to_json
 from frontdesk.api.pagination import page_schema, paginate
 from frontdesk.api.routers.common import id_path, lookup, one_or_404, payload_json, refuse_unknown_params
@@ -16,12 +17,16 @@ from frontdesk.api.schemas.kb import (
     ArticleCreateIn,
     ArticleFilterIn,
     ArticleOut,
+    SuggestIn,
+    SuggestionsOut,
 )
-from frontdesk.core.errors import NotFound
+from frontdesk.core.errors import InvalidInput, NotFound
 from frontdesk.kb import actions as kb_actions
-from frontdesk.kb.queries import access_category, articles_of_agent
+from frontdesk.kb.queries import access_category, articles_of_agent, public_brand
 from frontdesk.kb.render import body_to_html
+from frontdesk.kb.suggest import suggest_articles
 from frontdesk.kb.urls_public import article_url
+from frontdesk.users.actors import NOBODY
 from frontdesk.users.queries import access_brand
 
 if TYPE_CHECKING:
@@ -31,6 +36,11 @@ if TYPE_CHECKING:
 router = Router(tags=["knowledge base"])
 
 ArticlePage = page_schema(ArticleOut, "ArticlePage")
+
+
+def anonymous(request: HttpRequest) -> Actor:
+    """Public reads need no account: a caller without a token or session is nobody in particular."""
+    return NOBODY
 
 
 def articles_json(rows: Sequence[Article]) -> list[dict[str, Any]]:
@@ -134,3 +144,40 @@ def create_kb_article(request: HttpRequest, payload: ArticleCreateIn) -> HttpRes
 )
 def get_kb_article(request: HttpRequest, article_id: int = id_path("The article id.")) -> HttpResponse:
     return json_response(200, _article_json(current_actor(request), article_id))
+
+
+@router.get(
+    "/suggest",
+    response={200: SuggestionsOut},
+    auth=[BearerToken(), BrowserSession(), anonymous],
+    # The empty requirement says what ``anonymous`` does: no credentials needed.
+    openapi_extra={"security": [{}]},
+    summary="Suggest articles for a question",
+    description="Public, no account needed: the brand's published public articles that best answer `q` in "
+    "`language`, best first. `confident` marks those above the threshold a form shows. Internal articles and "
+    "drafts are never suggested here, whoever asks.",
+)
+def suggest_kb_articles(request: HttpRequest, params: Query[SuggestIn]) -> HttpResponse:
+    refuse_unknown_params(request, SuggestIn)
+    brand = lookup("brand", public_brand, params.brand)
+    if params.language not in (brand.languages or ["en"]):
+        raise InvalidInput(
+            _("The brand does not offer the language %(language)s.") % {"language": params.language},
+            field="language",
+        )
+    found = suggest_articles(
+        brand_id=brand.pk, language=params.language, text=params.q, limit=params.limit, include_internal=False
+    )
+    items = [
+        {
+            "id": s.article_id,
+            "public_id": s.public_id,
+            "title": s.title,
+            "url": article_url(brand, s.public_id),
+            "score": round(float(s.score), 4),
+            "confident": bool(s.confident),
+            "rank": rank,
+        }
+        for rank, s in enumerate(found[: params.limit], start=1)
+    ]
+    return json_response(200, {"items": items})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from frontdesk.api.tests.conftest import assert_problem
@@ -12,6 +14,14 @@ from frontdesk.kb.models import Article, Category
 from frontdesk.users.actors import actor_for
 
 SECRET_TITLE = "Opera internal: refunds for the cancelled Tosca"
+
+
+@dataclass(frozen=True)
+class PublicCase:
+    """The suggestions are public (anonymous callers allowed): their isolation is that a brand's slug yields
+    only that brand's published public articles, tested in this module."""
+
+    operation_id: str
 
 
 @pytest.fixture
@@ -38,9 +48,10 @@ ISOLATION = [
         lambda w: "/kb/articles",
         lambda w: {"brand": "opera", "language": "en", "title": "Lost e-tickets", "body": "Resend them."},
     ),
+    PublicCase("suggest_kb_articles"),
 ]
 
-test_isolation = isolation_test(ISOLATION)
+test_isolation = isolation_test([c for c in ISOLATION if isinstance(c, Case)])
 
 
 def test_an_agent_creates_an_article_and_reads_it_back(api, cast):
@@ -201,3 +212,68 @@ def test_reading_an_article_of_another_brand_or_a_bad_id_is_refused(api, world):
     assert_problem(api.get("/kb/articles/0", cast.opera.line1), 422, "validation_error")
     assert_problem(api.get("/kb/articles/99999999", cast.opera.line1), 404, "not_found")
     assert_problem(api.get("/kb/articles/abc", cast.opera.line1), 422, "validation_error")
+
+
+# ------------------------------------------------------------------------------------------------ suggest
+
+
+@pytest.fixture
+def shelf(cast):
+    from frontdesk.kb.suggest import forget_indexes
+
+    forget_indexes()  # indexes of an earlier test's brand with the same id
+
+    def write(brand_cast, title, body, *, visibility=Visibility.PUBLIC, publish=True, language="en"):
+        return kb_actions.create_article(
+            brand_cast.brand,
+            actor=actor_for(brand_cast.line1),
+            language=language,
+            title=title,
+            body=body,
+            visibility=visibility,
+            publish=publish,
+        )
+
+    return {
+        "public": write(cast.opera, "My e-tickets did not arrive", "Check spam, then resend the e-tickets."),
+        "internal": write(
+            cast.opera,
+            "E-tickets did not arrive: relay check",
+            "Internal e-tickets notes.",
+            visibility="internal",
+        ),
+        "draft": write(cast.opera, "E-tickets draft", "E-tickets did not arrive draft.", publish=False),
+        "tours": write(cast.tours, "Tour e-tickets did not arrive", "Tour e-tickets resend."),
+    }
+
+
+def test_anyone_gets_suggestions_of_the_brand_public_published_articles_only(api, cast, shelf):
+    params = {"brand": "opera", "language": "en", "q": "my e-tickets did not arrive", "limit": 5}
+    for user in (None, cast.outsider, cast.opera.line1, cast.tours.customer_user):
+        response = api.get("/kb/suggest", user, params=params)
+        assert response.status == 200, response.raw
+        items = response.body["items"]
+        assert [i["id"] for i in items] == [shelf["public"].pk], (user, items)
+    (item,) = items
+    assert item["url"] == f"/portal/opera/kb/{shelf['public'].public_id}/"
+    assert item["title"] == "My e-tickets did not arrive"
+    assert item["rank"] == 1
+    assert item["score"] > 0
+    tours = api.get("/kb/suggest", None, params={**params, "brand": "opera-tours"}).body["items"]
+    assert [i["id"] for i in tours] == [shelf["tours"].pk]
+
+
+def test_suggest_refuses_bad_input_with_4xx(api, cast):
+    good = {"brand": "opera", "language": "en", "q": "tickets", "limit": 5}
+    cases = [
+        ({**good, "brand": "nope"}, 404, "not_found", "brand"),
+        ({**good, "brand": "bad slug!"}, 422, "validation_error", "brand"),
+        ({**good, "language": "pl"}, 422, "invalid_input", "language"),
+        ({**good, "limit": 0}, 422, "validation_error", "limit"),
+        ({**good, "limit": 21}, 422, "validation_error", "limit"),
+        ({**good, "q": "x" * 501}, 422, "validation_error", "q"),
+        ({**good, "extra": "1"}, 422, "validation_error", "extra"),
+        ({"brand": "opera", "language": "en"}, 422, "validation_error", "q"),
+    ]
+    for params, status, code, field in cases:
+        assert_problem(api.get("/kb/suggest", None, params=params), status, code, field)
