@@ -193,12 +193,19 @@ def _by_tags_and_category(article: Article, language: str, limit: int, exclude: 
     return [a for a, _s in sorted(scored.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))][:limit]
 
 
+def _text_similar(article: Article, language: str, limit: int, exclude: set[int]) -> list[int]:
+    from frontdesk.kb.suggest import similar_articles
+
+    return similar_articles(article, language, limit, exclude)
+
+
 def related_articles(
     article: Article, language: str, *, actor: Actor, limit: int = 5
 ) -> list[RelatedArticle]:
-    """ "Read also": the hand-chosen links first, then (while fewer than ``limit``) automatic ones — from the
-    function named by the ``FRONTDESK_KB_SIMILAR`` setting if set, else by shared tags and category. Only
-    articles the actor may read, each in the best language available. At most three queries."""
+    """ "Read also": the hand-chosen links first, then (while fewer than ``limit``) automatic ones — those
+    sharing tags or the category, then those whose text is closest (``kb.suggest.similar_articles``, or the
+    function the ``FRONTDESK_KB_SIMILAR`` setting names). Only articles the actor may read, each in the best
+    language available."""
     brand = article.brand
     visible = articles_visible_to(actor, brand)
     chosen_ids = list(
@@ -208,8 +215,10 @@ def related_articles(
     )
     wanted = list(chosen_ids)
     if len(chosen_ids) < limit:
-        finder = _similar_finder(getattr(settings, "FRONTDESK_KB_SIMILAR", "")) or _by_tags_and_category
-        exclude = {article.pk, *chosen_ids}
+        wanted += _by_tags_and_category(article, language, limit * 2, {article.pk, *chosen_ids})
+    if len(wanted) < limit * 2:
+        finder = _similar_finder(getattr(settings, "FRONTDESK_KB_SIMILAR", "")) or _text_similar
+        exclude = {article.pk, *wanted}
         wanted += [i for i in finder(article, language, limit * 2, exclude) if i not in exclude]
     rows = {a.pk: a for a in visible.filter(pk__in=wanted)}
     published_only = not sees_drafts(actor, brand)

@@ -122,11 +122,12 @@ def test_related_articles_put_the_chosen_first_then_shared_tags_and_category(cas
 
     shown = related_articles(main, "en", actor=NOBODY, limit=5)
 
-    assert [(r.translation.title, r.chosen) for r in shown] == [
+    assert [(r.translation.title, r.chosen) for r in shown][:3] == [
         ("Chosen", True),
         ("Same tag", False),
         ("Same category", False),
     ]
+    assert "Internal" not in [r.translation.title for r in shown]
     agent_view = related_articles(main, "en", actor=actor_for(cast.opera.line1), limit=5)
     assert hidden.pk in {r.article.pk for r in agent_view}
     assert [r.translation.title for r in related_articles(main, "en", actor=NOBODY, limit=1)] == ["Chosen"]
@@ -173,3 +174,20 @@ def test_bodies_render_to_sanitized_html():
 def test_the_public_url_is_built_from_the_brand_slug_and_the_public_id(cast):
     assert article_url(cast.opera.brand, 7) == "/portal/opera/kb/7/"
     assert article_url("opera-tours", 12) == "/portal/opera-tours/kb/12/"
+
+
+def test_without_links_tags_or_category_the_closest_text_is_suggested(cast, write_article):
+    from frontdesk.kb.suggest import forget_indexes
+
+    forget_indexes()
+    main = write_article(
+        title="Refund for a cancelled concert", body="How the refund reaches your card.", tags=[]
+    )
+    close = write_article(
+        title="Refund of tickets to a cancelled show", body="The refund goes to the card.", tags=[]
+    )
+    write_article(title="Parking near the hall", body="The garage opens an hour before.", tags=[])
+
+    shown = related_articles(main, "en", actor=NOBODY, limit=1)
+
+    assert [(r.article.pk, r.chosen) for r in shown] == [(close.pk, False)]
