@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -37,6 +41,9 @@ E = TypeVar("E", bound=StrEnum)
 PAGE_SIZE = 50
 # Counts stop here: "999+" says enough, and counting further would read every matching row.
 COUNT_CAP = 1000
+# How long an agent's queue counts are reused (``remembered_counts``): pages opened one after another within
+# this time show the same counts; the agent's own bulk changes count afresh at once.
+COUNT_SECONDS = 15
 RECENT = timedelta(days=1)
 MAX_TAG = 50
 WAITING_STATUSES = (Status.PENDING_CUSTOMER, Status.PENDING_THIRD_PARTY)
@@ -336,6 +343,44 @@ def capped_counts(querysets: Mapping[str, QuerySet[Ticket]], *, cap: int = COUNT
         row = cursor.fetchone()
     counts.update(zip(names, (int(n) for n in row), strict=True))
     return counts
+
+
+def remembered_counts(
+    desk: Desk,
+    build: Callable[[], Mapping[str, QuerySet[Ticket]]],
+    *,
+    scope: Hashable,
+) -> dict[str, int]:
+    """``capped_counts(build())``, remembered in the cache for ``FRONTDESK_QUEUE_COUNT_SECONDS`` (default
+    ``COUNT_SECONDS``; 0 counts every time) per agent and ``scope`` (what else decides the querysets: the
+    brand chosen, the saved views and their filters). One cache read when remembered: neither the querysets
+    are built nor the statement run. ``forget_counts`` makes the agent's next page count afresh."""
+    seconds = getattr(settings, "FRONTDESK_QUEUE_COUNT_SECONDS", COUNT_SECONDS)
+    if seconds <= 0 or desk.actor.user_id is None:
+        return capped_counts(build())
+    # The actor (its brands, lines and roles) and the teams decide each queue's tickets too.
+    raw = repr((desk.actor, sorted(desk.team_ids), scope)).encode()
+    key = f"queue-counts:{desk.actor.user_id}:{hashlib.blake2b(raw, digest_size=16).hexdigest()}"
+    mark = _changed_key(desk.actor.user_id)
+    found = cache.get_many([key, mark])
+    entry = found.get(key)
+    if entry is not None and entry[0] > found.get(mark, 0.0):
+        return dict(entry[1])
+    counted_at = time.time()
+    counts = capped_counts(build())
+    cache.set(key, (counted_at, counts), seconds)
+    return counts
+
+
+def forget_counts(user_id: int | None) -> None:
+    """The agent changed tickets: their next page counts its queues again."""
+    if user_id is not None:
+        seconds = getattr(settings, "FRONTDESK_QUEUE_COUNT_SECONDS", COUNT_SECONDS)
+        cache.set(_changed_key(user_id), time.time(), max(seconds, 1))
+
+
+def _changed_key(user_id: int) -> str:
+    return f"queue-counts-changed:{user_id}"
 
 
 def count_label(count: int, *, cap: int = COUNT_CAP) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from frontdesk.core.errors import DomainError, NotFound, PermissionDenied
 from frontdesk.desk.forms import UNASSIGNED, BulkForm, QueueFilterForm, SavedViewForm, filter_params
+from frontdesk.desk.rendering import quick_renderer
 from frontdesk.desk.timeline import viewer_zone
 from frontdesk.desk.views.access import agent_view
 from frontdesk.tickets.bulk import BulkChange, BulkKind, bulk_change, bulk_targets
@@ -25,11 +27,12 @@ from frontdesk.tickets.queues import (
     QueueFilters,
     QueueKind,
     access_saved_view,
-    capped_counts,
     count_label,
     desk_for,
+    forget_counts,
     page_of_queue,
     queue_tickets,
+    remembered_counts,
     saved_views_visible_to,
     teams_for_queues,
     view_filters,
@@ -79,12 +82,19 @@ def sidebar(
     brand_id: int | None = None,
     active: str = "",
     queue: QueueKind = QueueKind.MINE,
+    joined: float | None = None,
 ) -> dict[str, list[SidebarEntry]]:
-    """The queues and saved views with their capped counts, all counted in one statement. With a brand
-    chosen, the queues count that brand's tickets and link to it; the brand links open ``queue``."""
-    querysets = {q.value: queue_tickets(desk, QueueFilters(queue=q, brand_id=brand_id)) for q in SIDEBAR}
-    querysets |= {f"view-{v.pk}": queue_tickets(desk, view_filters(v)) for v in views}
-    counts = capped_counts(querysets)
+    """The queues and saved views with their capped counts, all counted in one statement and remembered for
+    a few seconds (``remembered_counts``; ``joined``, the user's join time, tells apart accounts that got the
+    same id in a recreated database). With a brand chosen, the queues count that brand's tickets and link to
+    it; the brand links open ``queue``."""
+
+    def querysets() -> dict[str, QuerySet[Any]]:
+        found = {q.value: queue_tickets(desk, QueueFilters(queue=q, brand_id=brand_id)) for q in SIDEBAR}
+        return found | {f"view-{v.pk}": queue_tickets(desk, view_filters(v)) for v in views}
+
+    scope = (joined, brand_id, [(v.pk, v.brand_id, v.filters) for v in views])
+    counts = remembered_counts(desk, querysets, scope=scope)
     brand_query = filter_params(QueueFilters(brand_id=brand_id))
     return {
         "queues": [
@@ -187,17 +197,18 @@ def _render(
     views = list(saved_views_visible_to(actor))
     view_id = _view_id(request)
     current_view = next((v for v in views if v.pk == view_id), None)
-    bulk_form = BulkForm()
+    bulk_form = BulkForm(renderer=quick_renderer())
     bulk_form.offer(agents=agents, categories=categories)
     if save_form is None:
         save_form = SavedViewForm(
+            renderer=quick_renderer(),
             initial={
                 "queue": queue.value,
                 "query": context["save_query"],
                 "brand": filters.brand_id,
                 "name": current_view.name if current_view else "",
                 "shared": current_view.is_shared if current_view else False,
-            }
+            },
         )
     save_form.fields["brand"].widget.choices = [("", "—")] + [(b.pk, b.name) for b in brands]
     context |= {
@@ -209,6 +220,7 @@ def _render(
             brand_id=filters.brand_id,
             active=f"view-{current_view.pk}" if current_view else queue.value,
             queue=queue,
+            joined=request.user.date_joined.timestamp(),  # type: ignore[union-attr]
         ),
         "brands": brands,
         "sidebar_url": context["first_url"],
@@ -222,7 +234,9 @@ def _render(
 @require_GET
 @agent_view
 def queue_page(request: HttpRequest, actor: Actor, queue: str = QueueKind.MINE.value) -> HttpResponse:
-    return _render(request, actor, _parse_queue(queue), QueueFilterForm(request.GET))
+    return _render(
+        request, actor, _parse_queue(queue), QueueFilterForm(request.GET, renderer=quick_renderer())
+    )
 
 
 @require_GET
@@ -264,7 +278,7 @@ def _save_view_or_page(request: HttpRequest, actor: Actor, view: SavedView | Non
     # The list the agent was looking at, with the form and its errors above it.
     cleaned = form.cleaned_data
     queue = QueueKind(cleaned.get("queue") or QueueKind.ALL.value)
-    page_form = QueueFilterForm(QueryDict(cleaned.get("query") or ""))
+    page_form = QueueFilterForm(QueryDict(cleaned.get("query") or ""), renderer=quick_renderer())
     return _render(request, actor, queue, page_form, save_form=form, status=422)
 
 
@@ -339,6 +353,7 @@ def bulk(request: HttpRequest, actor: Actor) -> HttpResponse:
         template = "desk/queue_bulk.html"
     response = TemplateResponse(request, template, context, status=status)
     if "outcome" in context:
+        forget_counts(actor.user_id)
         response["HX-Trigger"] = "queue-changed"
     return response
 

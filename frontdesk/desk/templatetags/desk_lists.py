@@ -1,0 +1,93 @@
+"""Filters for ticket lists: a status or priority in the viewer's language, from a table made once per
+language (``get_status_display`` translates every choice again on each call: a tenth of a 50-row table)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils import dateformat
+from django.utils.formats import get_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.timezone import localtime
+from django.utils.translation import get_language, gettext, override
+
+from frontdesk.tickets.choices import Priority, Status
+
+register = template.Library()
+_PLAIN_NUMBER = re.compile(r"[A-Za-z0-9-]+")
+
+
+@cache
+def _labels(kind: type[Status | Priority], language: str | None) -> dict[str, str]:
+    with override(language):
+        return {value: str(label) for value, label in kind.choices}
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """``{{ ticket.status|status_label }}``: "Open", "Открыт", "Otwarte"."""
+    return _labels(Status, get_language()).get(value, value)
+
+
+@register.filter
+def priority_label(value: str) -> str:
+    return _labels(Priority, get_language()).get(value, value)
+
+
+@register.simple_tag
+def ticket_rows(tickets: Iterable[Any], selectable: bool = False) -> SafeString:
+    """The ``<tr>`` of each ticket of a list (number, subject and tags, customer, brand, status, priority,
+    line, team, assignee, updated), with a box to tick each when ``selectable``.
+
+    Written here rather than in a template: a list of 50 rows resolved some 900 template variables, most of a
+    queue table's rendering time. Dates are in the current time zone (the ``{% timezone %}`` around the
+    table), words in the current language."""
+    language = get_language()
+    statuses, priorities = _labels(Status, language), _labels(Priority, language)
+    tick = gettext("Tick %(number)s")
+    short = get_format("SHORT_DATETIME_FORMAT")
+    # The ticket page's address around a plain number (letters, digits, dashes: nothing to quote).
+    head, _, tail = reverse("desk:ticket", args=["0"]).rpartition("0")
+    rows = []
+    for ticket in tickets:
+        updated = localtime(ticket.updated_at) if ticket.updated_at else None
+        assignee = ticket.assignee
+        team = ticket.team
+        rows.append(
+            format_html(
+                '\n  <tr class="priority-{}">\n    {}<td><a href="{}">{}</a></td>\n    <td>{}{}</td>\n'
+                "    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n"
+                "    <td>{}</td>\n    <td>{}</td>\n"
+                '    <td><time datetime="{}">{}</time></td>\n  </tr>',
+                ticket.priority,
+                format_html(
+                    '<td><input type="checkbox" name="tickets" value="{}" form="bulk-form" aria-label="{}"></td>\n    ',
+                    ticket.pk,
+                    tick % {"number": ticket.number},
+                )
+                if selectable
+                else "",
+                f"{head}{ticket.number}{tail}"
+                if _PLAIN_NUMBER.fullmatch(ticket.number)
+                else reverse("desk:ticket", args=[ticket.number]),
+                ticket.number,
+                ticket.subject,
+                format_html_join("", ' <span class="tag">{}</span>', ((tag,) for tag in ticket.tags or ())),
+                ticket.customer,
+                ticket.brand.name,
+                statuses.get(ticket.status, ticket.status),
+                priorities.get(ticket.priority, ticket.priority),
+                ticket.line,
+                team.name if team is not None and team.name else "—",
+                assignee if assignee is not None else "—",
+                updated.isoformat() if updated else "",  # the date filter's "c"
+                dateformat.format(updated, short) if updated else "",
+            )
+        )
+    return format_html_join("", "{}", ((row,) for row in rows))
