@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import reduce
 from operator import or_
 from typing import TYPE_CHECKING, Any
@@ -11,7 +12,9 @@ from django.db.models import Q
 from django.utils.translation import get_language
 
 from frontdesk.core.errors import NotFound
+from frontdesk.kb.choices import ArticleStatus
 from frontdesk.kb.queries import access_article, articles_visible_to, categories_of
+from frontdesk.kb.suggest import search_articles
 from frontdesk.kb.urls_public import article_url
 from frontdesk.users.actors import Actor
 from frontdesk.users.queries import access_brand, brands_visible_to
@@ -21,6 +24,8 @@ if TYPE_CHECKING:
     from frontdesk.kb.models import Article
 
 SEARCH_LIMIT = 50
+# ``![plan](attachment:12)`` in an article's text: a file of the article, linked where the page is shown.
+_ATTACHMENT_REF = re.compile(r"\]\(attachment:(\d+)\)")
 
 
 def served_brands(actor: Actor) -> list[Brand]:
@@ -64,21 +69,36 @@ def public_link(brand: Brand, public_id: int) -> str:
 def search_ids(
     actor: Actor, brand: Brand, query: str, *, language: str = "", internal: bool = True
 ) -> list[int] | None:
-    """Ids of the brand's articles matching ``query``, best first (ranked and typo-tolerant); None for an
-    empty query."""
+    """Ids of the brand's articles matching ``query``, best first; None for an empty query. Published ones are
+    ranked (typo-tolerant, by stems); for agents, drafts and archived ones whose title holds every word follow."""
     query = " ".join(query.split())
     if not query:
         return None
-    try:
-        from frontdesk.kb.suggest import search_articles
-    except ImportError:  # the ranked search is not installed: titles holding the words
-        visible = articles_visible_to(actor, brand)
-        for word in query.split()[:5]:
-            # SQLite folds the case of ASCII letters only.
-            forms = {word, word.lower(), word.capitalize()}
-            visible = visible.filter(reduce(or_, (Q(translations__title__contains=form) for form in forms)))
-        return list(visible.order_by("-updated_at").values_list("pk", flat=True).distinct()[:SEARCH_LIMIT])
     hits = search_articles(
         brand, query, language=language or None, include_internal=internal, limit=SEARCH_LIMIT
     )
-    return [int(getattr(hit, "article_id", hit)) for hit in hits]
+    ids = [hit.article_id for hit in hits]
+    if internal:
+        unpublished = articles_visible_to(actor, brand).exclude(status=ArticleStatus.PUBLISHED)
+        if language:
+            unpublished = unpublished.filter(translations__language=language)
+        for word in query.split()[:5]:
+            # SQLite folds the case of ASCII letters only.
+            forms = {word, word.lower(), word.capitalize()}
+            unpublished = unpublished.filter(
+                reduce(or_, (Q(translations__title__contains=form) for form in forms))
+            )
+        ids += [
+            pk
+            for pk in unpublished.order_by("-updated_at")
+            .values_list("pk", flat=True)
+            .distinct()[:SEARCH_LIMIT]
+            if pk not in ids
+        ]
+    return ids
+
+
+def with_files(body: str, urls: dict[int, str]) -> str:
+    """The article's own files referenced as ``attachment:<id>`` pointed at their address on this page; a
+    reference to anything else leads nowhere."""
+    return _ATTACHMENT_REF.sub(lambda m: f"]({urls.get(int(m.group(1)), '#')})", body)

@@ -3,13 +3,24 @@ inserts an article's public link, offering only the ticket's brand's published p
 
 from __future__ import annotations
 
+import pytest
+
 from frontdesk.kb import actions as kb_actions
 from frontdesk.kb.choices import Visibility
 from frontdesk.kb.queries import articles_visible_to
+from frontdesk.kb.suggest import forget_indexes
 from frontdesk.testing.cast import PASSWORD
 from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.content import make_body
 from frontdesk.users.actors import actor_for
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_indexes():
+    """The ranked search keeps its indexes per process; every test starts without them."""
+    forget_indexes()
+    yield
+    forget_indexes()
 
 
 def _sign_in(client, user):

@@ -8,10 +8,19 @@ import pytest
 from frontdesk.kb import actions
 from frontdesk.kb.choices import Visibility
 from frontdesk.kb.queries import articles_visible_to
+from frontdesk.kb.suggest import forget_indexes
 from frontdesk.testing.cast import PASSWORD
 from frontdesk.users.actors import NOBODY, actor_for
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_indexes():
+    """The ranked search keeps its indexes per process; every test starts without them."""
+    forget_indexes()
+    yield
+    forget_indexes()
 
 
 def _sign_in(client, user):
@@ -262,3 +271,29 @@ def test_the_pages_speak_the_agent_s_language(cast, client):
     user.language = "pl"
     user.save(update_fields=["language"])
     assert "Baza wiedzy" in client.get(_url(article)).content.decode()
+
+
+def test_an_image_of_the_article_is_shown_in_its_text_by_reference(cast, client):
+    article = _article(cast.opera, body="Plan: ![plan](attachment:0)")
+    image = actions.add_article_attachment(
+        article, actor=actor_for(cast.opera.line1), filename="plan.png", content_type="image/png", data=PNG
+    )
+    text = article.translations.get()
+    body = f"Plan: ![plan](attachment:{image.pk}) and ![other](attachment:999999)"
+    actions.update_translation(text, actor=actor_for(cast.opera.line1), title=text.title, body=body)
+    html = _sign_in(client, cast.opera.line1).get(_url(article)).content.decode()
+    assert f'<img src="{_url(article, f"attachments/{image.pk}/")}" alt="plan"' in html
+    assert '<img src="#" alt="other"' in html
+    assert f"![plan.png](attachment:{image.pk})" in html
+
+
+def test_the_search_ranks_published_articles_despite_a_typo_and_finds_drafts_by_title(cast, client):
+    _article(cast.opera, title="Возврат билетов за отменённый концерт", language="ru", publish=True)
+    _article(cast.opera, title="Возврат: черновик правил", language="ru")
+    _article(cast.opera, title="Места для колясок", language="ru", publish=True)
+    _sign_in(client, cast.opera.line1)
+    html = client.get("/desk/kb/", {"q": "вазврат билетов"}).content.decode()
+    assert "Возврат билетов за отменённый концерт" in html
+    html = client.get("/desk/kb/", {"q": "возврат"}).content.decode()
+    assert html.index("отменённый концерт") < html.index("черновик правил")
+    assert "колясок" not in html

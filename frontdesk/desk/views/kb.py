@@ -27,6 +27,7 @@ from frontdesk.desk.kb_shared import (
     search_ids,
     served_brand,
     served_brands,
+    with_files,
 )
 from frontdesk.desk.timeline import viewer_zone
 from frontdesk.desk.views.access import agent_view
@@ -160,18 +161,22 @@ def article_context(request: HttpRequest, actor: Actor, article: Article) -> dic
     translations = sorted(article.translations.all(), key=lambda t: t.language)
     shown = translation.language if translation else language
     missing = [code for code in brand.languages or [] if code not in {t.language for t in translations}]
+    attachments = list(attachments_of(article))
+    urls = {
+        a.pk: reverse("desk:kb_attachment", args=[brand.slug, article.public_id, a.pk]) for a in attachments
+    }
     return {
         "brand": brand,
         "article": article,
         "translation": translation,
         "translations": translations,
         "missing_languages": missing,
-        "body": render_body(translation.body) if translation else "",
+        "body": render_body(with_files(translation.body, urls)) if translation else "",
         "related": related_articles(article, shown, actor=actor, limit=10),
         "chosen_related": ", ".join(
             str(r.article.public_id) for r in related_articles(article, shown, actor=actor) if r.chosen
         ),
-        "attachments": list(attachments_of(article)),
+        "attachments": [{"file": a, "url": urls[a.pk]} for a in attachments],
         "votes": _votes(article),
         "public_url": public_link(brand, article.public_id),
         "related_form": None,
