@@ -67,6 +67,10 @@ VARIABLES: dict[str, tuple[tuple[str, _StrPromise], ...]] = {
         *_COMMON_VARIABLES,
         ("portal_url", _("the address of the brand's portal")),
         ("is_new_customer", _("true when the customer has no portal account yet")),
+        (
+            "signin_url",
+            _("for a customer without an account: a link that makes one and signs in (once, 7 days)"),
+        ),
     ),
     MailTemplateName.REPLY: (
         *_COMMON_VARIABLES,
@@ -221,5 +225,9 @@ def sample_context(name: str, brand: Brand, language: str) -> dict[str, Any]:
         reply = str(_("Your tickets are on their way."))
         context.update(author=author, body_text=reply, body_html=safe_html(text_to_html(reply)))
     else:
-        context.update(portal_url=portal_url(brand), is_new_customer=True)
+        context.update(
+            portal_url=portal_url(brand),
+            is_new_customer=True,
+            signin_url=f"{portal_url(brand)}welcome/{_('example-link')!s}/",
+        )
     return context

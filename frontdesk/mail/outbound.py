@@ -31,8 +31,10 @@ from frontdesk.mail.choices import InboundStatus, OutboundKind, OutboundStatus
 from frontdesk.mail.mail_templates import render_stored
 from frontdesk.mail.models import InboundMessage, MailTemplate, OutboundMessage, Suppression
 from frontdesk.mail.sources.addresses import plus_address_bases, ticket_reply_address
+from frontdesk.tickets.access_links import ACCESS_LINK_MINUTES, access_link_token
 from frontdesk.tickets.choices import AuthorKind, Channel, EventKind, MessageKind
 from frontdesk.tickets.models import Message, Ticket, TicketEvent
+from frontdesk.users.actions import signin_link_token
 from frontdesk.users.choices import ActorKind
 
 logger = logging.getLogger(__name__)
@@ -224,6 +226,10 @@ class _Facts:
             (t.brand_id, (t.customer.email or "").lower())
             for t in (self.tickets[e.ticket_id] for e in created)
             if t.customer.email
+        } | {
+            (self.tickets[e.ticket_id].brand_id, str(e.data["to"]).lower())
+            for e in events
+            if e.kind == EventKind.ACCESS_LINK_SENT and e.ticket_id in self.tickets and e.data.get("to")
         }
         brand_ids = sorted({brand_id for brand_id, _address in recipients})
         addresses = sorted({address for _brand_id, address in recipients})
@@ -282,6 +288,8 @@ def plan_mail_for_events(events: Sequence[TicketEvent]) -> list[OutboundMessage]
             outbound = _plan_acknowledgement(event, ticket, facts)
         elif event.kind == EventKind.REPLIED:
             outbound = _plan_reply(event, ticket, facts)
+        elif event.kind == EventKind.ACCESS_LINK_SENT:
+            outbound = _plan_access_link(event, ticket, facts)
         if outbound is not None:
             planned.append(outbound)
     return _insert(planned)
@@ -310,6 +318,10 @@ def _plan_acknowledgement(event: TicketEvent, ticket: Ticket, facts: _Facts) -> 
     else:
         facts.recent[(ticket.brand_id, recipient)] += 1
     is_new_customer = ticket.customer.user_id is None
+    # A customer without an account gets a link that makes one and signs them in (once, for a week).
+    signin_url = (
+        f"{portal_url(ticket.brand)}welcome/{signin_link_token(ticket.customer)}/" if is_new_customer else ""
+    )
     context = {
         "ticket": ticket,
         "brand": ticket.brand,
@@ -319,10 +331,45 @@ def _plan_acknowledgement(event: TicketEvent, ticket: Ticket, facts: _Facts) -> 
         "ticket_url": ticket_url(ticket),
         "portal_url": portal_url(ticket.brand),
         "is_new_customer": is_new_customer,
+        "signin_url": signin_url,
         "signature": signature_for(ticket.brand, _language(ticket)),
     }
     rendered = render(
         "acknowledgement", brand=ticket.brand, language=_language(ticket), context=context, facts=facts
+    )
+    return _new_outbound(
+        event,
+        ticket,
+        facts,
+        kind=OutboundKind.ACKNOWLEDGEMENT,
+        recipient=recipient,
+        rendered=rendered,
+        is_automatic=True,
+        skip=skip,
+        source_message=None,
+    )
+
+
+def _plan_access_link(event: TicketEvent, ticket: Ticket, facts: _Facts) -> OutboundMessage | None:
+    """The one-time link to a request asked for by its number and address, to that address (sent as an
+    automatic mail like an acknowledgement)."""
+    recipient = str(event.data.get("to") or "").lower()
+    if not recipient:
+        return None
+    skip = "suppressed" if (ticket.brand_id, recipient) in facts.suppressed else ""
+    context = {
+        "ticket": ticket,
+        "brand": ticket.brand,
+        "number": ticket.number,
+        "subject": ticket.subject,
+        "customer_name": ticket.customer.name,
+        "ticket_url": ticket_url(ticket),
+        "access_url": f"{portal_url(ticket.brand)}lookup/{access_link_token(event)}/",
+        "minutes": ACCESS_LINK_MINUTES,
+        "signature": signature_for(ticket.brand, _language(ticket)),
+    }
+    rendered = render(
+        "access_link", brand=ticket.brand, language=_language(ticket), context=context, facts=facts
     )
     return _new_outbound(
         event,

@@ -16,12 +16,14 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponseForbidden
 from django.http.response import HttpResponseBase
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from frontdesk.brands.queries import portal_brand, portal_brand_by_id
 from frontdesk.core.errors import NotFound, PermissionDenied
+from frontdesk.users.actions import link_customer_account
 from frontdesk.users.actors import NOBODY, Actor, actor_for, actor_in_brand
 from frontdesk.users.queries import access_customer
 
@@ -103,6 +105,29 @@ def choose_language(request: HttpRequest, brand: Brand, customer: Customer | Non
     return next((code for code in candidates if code in offered), offered[0])
 
 
+# Set by a sign-in link from our mail: the address it was sent to, proven by opening it.
+CONFIRMED_ADDRESS_KEY = "portal_confirmed_address"
+
+
+def address_confirmed(request: HttpRequest) -> bool:
+    """Whether the signed-in person has shown they receive mail at their account's address: a confirmed
+    address (allauth), a sign-in by an emailed code in this session, or a link from our mail."""
+    from allauth.account.authentication import get_authentication_records
+    from allauth.account.models import EmailAddress
+
+    email = (getattr(request.user, "email", "") or "").lower()
+    if not email:
+        return False
+    if request.session.get(CONFIRMED_ADDRESS_KEY) == email:
+        return True
+    for record in get_authentication_records(request, request.user):
+        if record.get("method") == "code" and str(record.get("email") or "").lower() == email:
+            return True
+    return bool(
+        EmailAddress.objects.filter(user_id=request.user.pk, email__iexact=email, verified=True).exists()
+    )
+
+
 def resolve_portal(request: HttpRequest, slug: str | None) -> Portal:
     """The portal of the request, or ``Http404`` for an unknown or inactive brand."""
     if slug is not None:
@@ -119,6 +144,13 @@ def resolve_portal(request: HttpRequest, slug: str | None) -> Portal:
         customer_id = account.customer_ids.get(brand.pk)
         if customer_id is not None:
             customer = access_customer(account, customer_id)
+        elif address_confirmed(request):
+            # First visit to this brand's portal with a proven address: the brand's record of that address
+            # (tickets filed by mail or phone) becomes theirs, or a new one is made.
+            customer = link_customer_account(
+                brand, user=request.user, language=choose_language(request, brand)
+            )
+        if customer is not None:
             actor = actor_in_brand(customer)
     portal = Portal(
         brand=brand,
@@ -167,8 +199,13 @@ def customer_view(view: PortalView) -> PortalView:
 
     @wraps(view)
     def inner(request: HttpRequest, portal: Portal, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if portal.customer is None:
+        if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), portal.url("signin"))
+        if portal.customer is None:
+            # Signed in, but not (yet) this brand's customer: an unconfirmed address, or one that belongs
+            # to a customer with another account.
+            context = {"taken": address_confirmed(request), "next": request.get_full_path()}
+            return TemplateResponse(request, "portal/account/confirm_address.html", context)
         return view(request, portal, *args, **kwargs)
 
     return portal_view(inner)
