@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "frontdesk.sla",
     "frontdesk.tickets",
     "frontdesk.mail",
+    "frontdesk.reports",
     "frontdesk.api",
     "frontdesk.desk",
     "frontdesk.portal",
@@ -193,7 +194,11 @@ FRONTDESK_EVENT_BATCH_SIZE = env.int("FRONTDESK_EVENT_BATCH_SIZE", 50)
 # Consumers of ticket events (dotted paths), run after commit by the worker: notifications, automation, pushes.
 FRONTDESK_EVENT_CONSUMERS: list[str] = env.list(
     "FRONTDESK_EVENT_CONSUMERS",
-    ["frontdesk.mail.consumers.send_ticket_mail", "frontdesk.desk.live.push_ticket_event"],
+    [
+        "frontdesk.mail.consumers.send_ticket_mail",
+        "frontdesk.desk.live.push_ticket_event",
+        "frontdesk.reports.consumers.update_ticket_facts",
+    ],
 )
 
 # --- Files ------------------------------------------------------------------------------------------------

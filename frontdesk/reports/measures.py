@@ -1,0 +1,247 @@
+"""The measures, each defined once, over ``TicketFact`` rows. Every function's docstring says exactly what it
+counts; the desk's dashboards, the exports and the report API call these and nothing else.
+
+Periods are half-open, ``[start, end)``. "Created in the period" selects by the ticket's creation; "solved in the
+period" by its latest solve (a ticket reopened and solved again counts in the period of its last solve). Times
+are business minutes of the calendar that applies to the ticket (its team's, else its brand's; real minutes
+where the brand has none), so "9 minutes" means nine minutes of working time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.db import connection
+from django.db.models import Aggregate, Avg, Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncWeek
+
+from frontdesk.reports.models import TicketFact
+from frontdesk.tickets.choices import OPEN_STATUSES
+
+DIMENSIONS = ("channel", "category_id", "priority", "team_id", "assignee_id", "top_line", "organization_id")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which tickets a measure looks at: brands, a period, and optional filters (empty: all)."""
+
+    brand_ids: frozenset[int]
+    start: dt.datetime
+    end: dt.datetime
+    channel: str = ""
+    category_id: int | None = None
+    priority: str = ""
+    team_id: int | None = None
+    assignee_id: int | None = None
+    line: int | None = None  # the highest support line a ticket reached
+
+    def filters(self) -> Q:
+        q = Q(brand_id__in=sorted(self.brand_ids))
+        for field, value in (
+            ("channel", self.channel),
+            ("category_id", self.category_id),
+            ("priority", self.priority),
+            ("team_id", self.team_id),
+            ("assignee_id", self.assignee_id),
+            ("top_line", self.line),
+        ):
+            if value not in ("", None):
+                q &= Q(**{field: value})
+        return q
+
+    def previous(self) -> Scope:
+        """The period of the same length just before, for trends (this month against the last)."""
+        length = self.end - self.start
+        return replace(self, start=self.start - length, end=self.start)
+
+
+@dataclass(frozen=True)
+class Stats:
+    count: int
+    average: float | None
+    median: float | None
+    p90: float | None
+
+
+@dataclass(frozen=True)
+class Share:
+    part: int
+    whole: int
+
+    @property
+    def ratio(self) -> float | None:
+        return self.part / self.whole if self.whole else None
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's ``percentile_cont``: the continuous percentile, interpolated between neighbours."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(percentile)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression: Any, percentile: float, **extra: Any) -> None:
+        if not 0 <= percentile <= 1:
+            raise ValueError("a percentile is between 0 and 1")
+        super().__init__(expression, percentile=float(percentile), **extra)
+
+
+def percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
+    """The same interpolation as ``percentile_cont`` over already sorted values."""
+    if not sorted_values:
+        return None
+    position = (len(sorted_values) - 1) * fraction
+    low, high = math.floor(position), math.ceil(position)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+
+
+def _facts(scope: Scope) -> QuerySet[TicketFact]:
+    return TicketFact.objects.filter(scope.filters())
+
+
+def created_in(scope: Scope) -> QuerySet[TicketFact]:
+    """Tickets created in the period."""
+    return _facts(scope).filter(created_at__gte=scope.start, created_at__lt=scope.end)
+
+
+def solved_in(scope: Scope) -> QuerySet[TicketFact]:
+    """Tickets whose latest solve falls in the period."""
+    return _facts(scope).filter(solved_at__gte=scope.start, solved_at__lt=scope.end)
+
+
+def _stats(rows: QuerySet[TicketFact], field: str) -> Stats:
+    rows = rows.filter(**{f"{field}__isnull": False})
+    if connection.vendor == "postgresql":
+        found = rows.aggregate(
+            count=Count("pk"),
+            average=Avg(field),
+            median=PercentileCont(F(field), 0.5),
+            p90=PercentileCont(F(field), 0.9),
+        )
+        return Stats(found["count"], found["average"], found["median"], found["p90"])
+    values = sorted(rows.values_list(field, flat=True))
+    return Stats(
+        len(values),
+        sum(values) / len(values) if values else None,
+        percentile(values, 0.5),
+        percentile(values, 0.9),
+    )
+
+
+def requests_created(scope: Scope) -> int:
+    """Requests created in the period, whatever became of them."""
+    return created_in(scope).count()
+
+
+def requests_solved(scope: Scope) -> int:
+    """Requests whose latest solve falls in the period, whenever they were created."""
+    return solved_in(scope).count()
+
+
+def backlog(scope: Scope) -> int:
+    """Requests open now (new, open, pending or on hold) among the scope's brands and filters; the period
+    does not apply: a backlog is a state, not a flow."""
+    return _facts(scope).filter(status__in=sorted(OPEN_STATUSES)).count()
+
+
+def created_by(scope: Scope, dimension: str) -> list[tuple[Any, int]]:
+    """Requests created in the period per value of ``dimension`` (channel, category, priority, team, agent,
+    highest line, organization), the largest first; tickets without a value are counted under ``None``."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    rows = created_in(scope).values(dimension).annotate(n=Count("pk")).order_by("-n", dimension)
+    return [(row[dimension], row["n"]) for row in rows]
+
+
+def first_response_time(scope: Scope) -> Stats:
+    """Business minutes from creation to the first public answer by an agent, over the requests created in
+    the period that have one: count, average, median and 90th percentile."""
+    return _stats(created_in(scope), "first_response_minutes")
+
+
+def resolution_time(scope: Scope) -> Stats:
+    """Business minutes from creation to the latest solve, leaving out time in a pausing status (pending
+    customer, pending third party), over the requests solved in the period."""
+    return _stats(solved_in(scope), "resolution_minutes")
+
+
+def solved_on_line_one(scope: Scope) -> Share:
+    """Of the requests solved in the period, those never escalated: solved by line 1 without help."""
+    solved = solved_in(scope)
+    return Share(solved.filter(escalations=0).count(), solved.count())
+
+
+def escalated(scope: Scope) -> Share:
+    """Of the requests created in the period, those escalated at least once."""
+    created = created_in(scope)
+    return Share(created.filter(escalations__gt=0).count(), created.count())
+
+
+def reopen_rate(scope: Scope) -> Share:
+    """Of the requests solved in the period, those reopened at least once before their latest solve."""
+    solved = solved_in(scope)
+    return Share(solved.filter(reopens__gt=0).count(), solved.count())
+
+
+def one_touch(scope: Scope) -> Share:
+    """Of the requests solved in the period, those solved with exactly one public answer and never reopened."""
+    solved = solved_in(scope)
+    return Share(solved.filter(agent_replies=1, reopens=0).count(), solved.count())
+
+
+def minutes_spent_by_line(scope: Scope) -> list[tuple[int, int, int]]:
+    """Per highest line reached: requests created in the period, and the minutes agents recorded on them."""
+    rows = (
+        created_in(scope)
+        .values("top_line")
+        .annotate(n=Count("pk"), minutes=Coalesce(Sum("minutes_spent"), 0))
+        .order_by("top_line")
+    )
+    return [(row["top_line"], row["n"], row["minutes"] or 0) for row in rows]
+
+
+@dataclass(frozen=True)
+class Workload:
+    assignee_id: int
+    open_now: int
+    solved: int
+
+
+def workload(scope: Scope) -> list[Workload]:
+    """Per agent: requests assigned and open now, and requests solved in the period while assigned to them."""
+
+    def per_agent(rows: QuerySet[TicketFact]) -> dict[int, int]:
+        found = rows.filter(assignee_id__isnull=False).values("assignee_id").annotate(n=Count("pk"))
+        return {row["assignee_id"]: row["n"] for row in found if row["assignee_id"] is not None}
+
+    open_now = per_agent(_facts(scope).filter(status__in=sorted(OPEN_STATUSES)))
+    solved = per_agent(solved_in(scope))
+    agents: list[int] = sorted(
+        set(open_now) | set(solved), key=lambda pk: (-(open_now.get(pk, 0) + solved.get(pk, 0)), pk)
+    )
+    return [Workload(pk, open_now.get(pk, 0), solved.get(pk, 0)) for pk in agents]
+
+
+_BUCKETS = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
+
+
+def trend(
+    scope: Scope, *, measure: str = "created", bucket: str = "day", zone: Any = None
+) -> list[tuple[dt.date, int]]:
+    """Requests created (or solved) per day, week or month of the period, in ``zone`` (default: UTC)."""
+    if bucket not in _BUCKETS or measure not in ("created", "solved"):
+        raise ValueError("trend: measure is created or solved, bucket day, week or month")
+    rows, field = (
+        (created_in(scope), "created_at") if measure == "created" else (solved_in(scope), "solved_at")
+    )
+    truncate = _BUCKETS[bucket](field, tzinfo=zone or dt.UTC)
+    found = rows.annotate(bucket=truncate).values("bucket").annotate(n=Count("pk")).order_by("bucket")
+    return [(_as_date(row["bucket"]), row["n"]) for row in found]
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
