@@ -23,7 +23,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -68,12 +68,25 @@ _BACK_MAP = dict(_TO_CYRILLIC)
 _STEMMERS = {"ru": "russian", "en": "english", "pl": "polish"}
 
 
+def _fold_table() -> dict[int, str]:
+    """Latin letters with diacritics to their base letters, then the extra letters, then Cyrillic."""
+    table: dict[int, str] = {}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        letter = chr(code)
+        base = "".join(ch for ch in unicodedata.normalize("NFKD", letter) if not unicodedata.combining(ch))
+        if base != letter:
+            table[code] = base.lower()
+    table.update(_FOLD_EXTRA)
+    table.update(_TRANSLIT)
+    return table
+
+
+_FOLD = _fold_table()
+
+
 def fold(text: str) -> str:
     """Lower case, ``ё`` as ``е``, no diacritics, Cyrillic in Latin letters."""
-    text = text.lower().translate(_FOLD_EXTRA)
-    text = unicodedata.normalize("NFKD", text.replace("ё", "е").replace("й", "\0"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("\0", "й")
-    return text.translate(_TRANSLIT)
+    return text.lower().translate(_FOLD)
 
 
 def words(text: str) -> list[str]:
@@ -106,16 +119,15 @@ def stems(text: str, language: str) -> list[str]:
     return [_stem(word, language) for word in words(text)]
 
 
+def word_grams(word: str) -> list[str]:
+    """Character 3- to 5-grams of one folded word padded with a space on each side."""
+    padded = f" {word} "
+    return [padded[i : i + size] for size in CHAR_SIZES for i in range(len(padded) - size + 1)]
+
+
 def char_grams(text: str) -> list[str]:
-    """Character 3- to 5-grams of each folded word, the word padded with a space on each side."""
-    grams: list[str] = []
-    for word in _WORD.findall(fold(text)):
-        padded = f" {word} "
-        for size in CHAR_SIZES:
-            if len(padded) < size:
-                continue
-            grams.extend(padded[i : i + size] for i in range(len(padded) - size + 1))
-    return grams
+    """Character 3- to 5-grams of each folded word, never across words."""
+    return [gram for word in _WORD.findall(fold(text)) for gram in word_grams(word)]
 
 
 @dataclass(frozen=True)
@@ -136,14 +148,6 @@ class Hit:
     confident: bool
 
 
-def _weighted(fields: Iterable[tuple[list[str], float]]) -> dict[str, float]:
-    counts: dict[str, float] = {}
-    for terms, weight in fields:
-        for term in terms:
-            counts[term] = counts.get(term, 0.0) + weight
-    return counts
-
-
 @dataclass
 class _Channel:
     """A sparse TF-IDF matrix stored by term: for each term the documents it occurs in and its weights there."""
@@ -155,33 +159,33 @@ class _Channel:
     weights: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
 
     @classmethod
-    def build(cls, counts: list[dict[str, float]]) -> _Channel:
-        vocabulary: dict[str, int] = {}
-        term_ids: list[int] = []
-        doc_ids: list[int] = []
-        tfs: list[float] = []
-        for doc, terms in enumerate(counts):
-            for term, tf in terms.items():
-                term_ids.append(vocabulary.setdefault(term, len(vocabulary)))
-                doc_ids.append(doc)
-                tfs.append(tf)
-        n_docs = len(counts)
-        term_arr = np.asarray(term_ids, dtype=np.int64)
-        doc_arr = np.asarray(doc_ids, dtype=np.int32)
-        df = np.bincount(term_arr, minlength=len(vocabulary)).astype(np.float64)
+    def build(
+        cls, vocabulary: dict[str, int], n_docs: int, docs: np.ndarray, terms: np.ndarray, tfs: np.ndarray
+    ) -> _Channel:
+        """From one (document, term, weighted count) triple per occurrence; repeated pairs are summed."""
+        n_terms = len(vocabulary)
+        width = max(n_docs, 1)
+        # 32-bit keys sort faster; 64 only for very large indexes.
+        kind: type[np.signedinteger[Any]] = np.int32 if n_terms * width < 2**31 else np.int64
+        keys = terms.astype(kind) * width + docs.astype(kind)
+        pairs, where = np.unique(keys, return_inverse=True)
+        pairs = pairs.astype(np.int64)
+        tf = np.bincount(where.ravel(), weights=tfs, minlength=len(pairs))
+        term_arr = pairs // width
+        doc_arr = pairs % width
+        df = np.bincount(term_arr, minlength=n_terms)
         idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
-        weight = (1.0 + np.log(np.asarray(tfs, dtype=np.float64))) * idf[term_arr]
+        weight = (1.0 + np.log(tf)) * idf[term_arr]
         norms = np.sqrt(np.bincount(doc_arr, weights=weight * weight, minlength=n_docs))
         weight /= np.where(norms > 0, norms, 1.0)[doc_arr]
-        order = np.argsort(term_arr, kind="stable")
-        starts = np.zeros(len(vocabulary) + 1, dtype=np.int64)
-        starts[1:] = np.cumsum(df.astype(np.int64))
+        starts = np.zeros(n_terms + 1, dtype=np.int64)
+        starts[1:] = np.cumsum(df)
         return cls(
             vocabulary=vocabulary,
             idf=idf.astype(np.float32),
             starts=starts,
-            docs=doc_arr[order],
-            weights=weight[order].astype(np.float32),
+            docs=doc_arr.astype(np.int32),
+            weights=weight.astype(np.float32),
         )
 
     def scores(self, terms: list[str], n_docs: int) -> np.ndarray:
@@ -216,29 +220,58 @@ class Index:
     def __init__(self, documents: Sequence[Document]) -> None:
         self.ids: list[Hashable] = [document.id for document in documents]
         self.languages: list[str] = [document.language for document in documents]
+        n_docs = len(documents)
+        # Each distinct (word, language) once: its folded form's grams and its stem.
+        seen: dict[tuple[str, str], int] = {}
+        pair_docs: list[int] = []
+        pair_words: list[int] = []
+        pair_counts: list[float] = []
+        for number, doc in enumerate(documents):
+            counts: dict[int, float] = {}
+            for text, weight in (
+                (doc.title, TITLE_WEIGHT),
+                (" ".join(doc.tags), TAGS_WEIGHT),
+                (doc.body, 1.0),
+            ):
+                for word, count in Counter(words(text)).items():
+                    key = seen.setdefault((word, doc.language), len(seen))
+                    counts[key] = counts.get(key, 0.0) + weight * count
+            pair_docs.extend([number] * len(counts))
+            pair_words.extend(counts)
+            pair_counts.extend(counts.values())
+        gram_vocabulary: dict[str, int] = {}
+        stem_vocabulary: dict[str, int] = {}
+        folded_ids: dict[str, int] = {}
+        folded_grams: list[list[int]] = []
+        word_folded = np.zeros(len(seen), dtype=np.int64)
+        word_stem = np.zeros(len(seen), dtype=np.int64)
+        for (word, language), key in seen.items():
+            folded = fold(word)
+            folded_id = folded_ids.get(folded)
+            if folded_id is None:
+                folded_id = folded_ids[folded] = len(folded_grams)
+                folded_grams.append(
+                    [gram_vocabulary.setdefault(g, len(gram_vocabulary)) for g in word_grams(folded)]
+                    if folded
+                    else []
+                )
+            word_folded[key] = folded_id
+            word_stem[key] = stem_vocabulary.setdefault(_stem(word, language), len(stem_vocabulary))
+        docs = np.asarray(pair_docs, dtype=np.int64)
+        keys = np.asarray(pair_words, dtype=np.int64)
+        tfs = np.asarray(pair_counts, dtype=np.float64)
+        self._words = _Channel.build(stem_vocabulary, n_docs, docs, word_stem[keys], tfs)
+        # Every (document, word) pair spread over the word's grams.
+        lengths = np.asarray([len(g) for g in folded_grams], dtype=np.int64)
+        offsets = np.zeros(len(folded_grams) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum(lengths)
+        flat = np.asarray([g for grams in folded_grams for g in grams], dtype=np.int64)
+        per_pair = lengths[word_folded[keys]]
+        firsts = offsets[word_folded[keys]]
+        runs = np.cumsum(per_pair) - per_pair
+        positions = np.repeat(firsts - runs, per_pair) + np.arange(int(per_pair.sum()), dtype=np.int64)
         self._chars = _Channel.build(
-            [
-                _weighted(
-                    [
-                        (char_grams(doc.title), TITLE_WEIGHT),
-                        (char_grams(" ".join(doc.tags)), TAGS_WEIGHT),
-                        (char_grams(doc.body), 1.0),
-                    ]
-                )
-                for doc in documents
-            ]
-        )
-        self._words = _Channel.build(
-            [
-                _weighted(
-                    [
-                        (stems(doc.title, doc.language), TITLE_WEIGHT),
-                        (stems(" ".join(doc.tags), doc.language), TAGS_WEIGHT),
-                        (stems(doc.body, doc.language), 1.0),
-                    ]
-                )
-                for doc in documents
-            ]
+            gram_vocabulary, n_docs, np.repeat(docs, per_pair), flat[positions], np.repeat(tfs, per_pair)
         )
 
     def __len__(self) -> int:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, Max
 
 from frontdesk.brands.models import Brand
@@ -25,6 +26,9 @@ from frontdesk.kb.ranking import Document, Index
 
 # Seconds a process trusts its indexes of a brand before asking the database whether anything changed.
 STAMP_INTERVAL = 2.0
+# An outdated index of at least this many texts keeps answering while a thread builds its successor;
+# a smaller one is rebuilt before the answer (that takes a few milliseconds to a few hundred).
+BACKGROUND_FROM = 1000
 # What a customer's text is cut to: a request's first lines carry its topic, the rest only costs time.
 MAX_QUERY = 1000
 MAX_LIMIT = 50
@@ -53,8 +57,11 @@ class _Entry:
     stamp: Stamp
 
 
+Key = tuple[int, str | None, bool]
+
 _lock = threading.Lock()
-_indexes: dict[tuple[int, str | None, bool], _Entry] = {}
+_indexes: dict[Key, _Entry] = {}
+_building: set[Key] = set()
 # brand id -> (stamp, monotonic time it was read)
 _stamps: dict[int, tuple[Stamp, float]] = {}
 
@@ -101,12 +108,31 @@ def _entry(brand_id: int, language: str | None, include_internal: bool) -> _Entr
     entry = _indexes.get(key)
     if entry is not None and entry.stamp == stamp:
         return entry
+    if entry is not None and len(entry.index) >= BACKGROUND_FROM:
+        _build_later(key, stamp)
+        return entry
     with _lock:  # one build per process at a time; the others wait and reuse it
         entry = _indexes.get(key)
         if entry is None or entry.stamp != stamp:
             entry = _load(brand_id, language, include_internal, stamp)
             _indexes[key] = entry
     return entry
+
+
+def _build_later(key: Key, stamp: Stamp) -> None:
+    with _lock:
+        if key in _building:
+            return
+        _building.add(key)
+
+    def build() -> None:
+        try:
+            _indexes[key] = _load(key[0], key[1], key[2], stamp)
+        finally:
+            _building.discard(key)
+            connections.close_all()  # this thread's own connection
+
+    threading.Thread(target=build, name=f"kb-index-{key[0]}", daemon=True).start()
 
 
 def forget_indexes() -> None:

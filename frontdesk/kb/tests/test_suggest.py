@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -141,3 +142,24 @@ def test_similar_articles_are_the_closest_others_of_the_brand(cast, write_articl
     assert found[0] == postponed.pk
     assert refund.pk not in found
     assert similar_articles(refund, "en", 5, {postponed.pk})[0] != postponed.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_outdated_index_answers_while_its_successor_is_built(
+    cast, write_article, monkeypatch
+) -> None:
+    monkeypatch.setattr(suggest, "BACKGROUND_FROM", 1)
+    brand_id = cast.opera.brand.pk
+    refund = write_article(title=REFUND[0], body=REFUND[1])
+    assert _ids(suggest_articles(brand_id=brand_id, language="en", text="checked bag suitcase")) == [
+        refund.pk
+    ]
+    bag = write_article(title=BAGGAGE[0], body=BAGGAGE[1])
+    # The old index answers at once; a thread builds the new one.
+    assert _ids(suggest_articles(brand_id=brand_id, language="en", text="checked bag suitcase")) == [
+        refund.pk
+    ]
+    deadline = time.monotonic() + 20
+    while suggest._building and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _ids(suggest_articles(brand_id=brand_id, language="en", text="checked bag suitcase"))[0] == bag.pk
