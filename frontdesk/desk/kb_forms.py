@@ -19,6 +19,12 @@ MAX_QUERY = 200
 MAX_RELATED = 10
 
 
+def _offer(form: forms.Form, name: str, choices: Sequence[tuple[str, Any]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = list(choices)
+
+
 def language_choices(codes: Sequence[str]) -> list[tuple[str, str]]:
     names = dict(settings.LANGUAGES)
     return [(code, str(names.get(code, code))) for code in codes]
@@ -38,8 +44,8 @@ class FilterForm(forms.Form):
     )
 
     def offer(self, categories: Sequence[tuple[str, str]], languages: Sequence[str]) -> None:
-        self.fields["category"].choices = [("", _("Any category")), *categories]
-        self.fields["language"].choices = [("", _("Any language")), *language_choices(languages)]
+        _offer(self, "category", [("", _("Any category")), *categories])
+        _offer(self, "language", [("", _("Any language")), *language_choices(languages)])
 
 
 def _split_tags(text: str) -> list[str]:
@@ -78,7 +84,7 @@ class ArticleForm(forms.Form):
     )
 
     def offer(self, categories: Sequence[tuple[str, str]]) -> None:
-        self.fields["category"].choices = [("", _("No category")), *categories]
+        _offer(self, "category", [("", _("No category")), *categories])
 
     def clean_tags(self) -> list[str]:
         return _split_tags(self.cleaned_data.get("tags") or "")
@@ -90,7 +96,7 @@ class NewArticleForm(ArticleForm):
     field_order = ("language", "title", "body", "tags", "category", "visibility")
 
     def offer_languages(self, languages: Sequence[str]) -> None:
-        self.fields["language"].choices = language_choices(languages)
+        _offer(self, "language", language_choices(languages))
 
 
 class EditForm(ArticleForm):
@@ -107,7 +113,7 @@ class TranslationForm(forms.Form):
     tags = ArticleForm.base_fields["tags"]
 
     def offer_languages(self, languages: Sequence[str]) -> None:
-        self.fields["language"].choices = language_choices(languages)
+        _offer(self, "language", language_choices(languages))
 
     def clean_tags(self) -> list[str]:
         return _split_tags(self.cleaned_data.get("tags") or "")
@@ -176,4 +182,4 @@ class FromAnswerForm(forms.Form):
     )
 
     def offer_languages(self, languages: Sequence[str]) -> None:
-        self.fields["language"].choices = language_choices(languages)
+        _offer(self, "language", language_choices(languages))

@@ -246,3 +246,28 @@ def test_the_pages_speak_the_portal_s_language(cast, client):
     html = client.get(_url(article), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Zwrot biletu" in html
     assert "Это было полезно?" in html
+
+
+def test_the_same_number_in_another_brand_s_portal_is_404(cast, client):
+    theirs = _article(cast.tours, "Только для туров")
+    assert theirs.public_id == 1  # numbers are per brand: the first article of each brand is 1
+    assert client.get("/portal/opera/kb/1/").status_code == 404
+    assert client.post("/portal/opera/kb/1/vote/", {"helpful": "yes"}).status_code == 404
+    ours = _article(cast.opera, "Только для оперы")
+    html = client.get("/portal/opera/kb/1/").content.decode()
+    assert ours.public_id == 1
+    assert "Только для оперы" in html
+    assert "Только для туров" not in html
+
+
+def test_on_the_brand_s_own_host_the_answers_link_to_the_root_of_it(cast, client, settings):
+    brand = cast.opera.brand
+    brand.portal_host = "help.opera.example"
+    brand.save(update_fields=["portal_host"])
+    settings.ALLOWED_HOSTS = ["help.opera.example", "testserver"]
+    article = _article(cast.opera, "Возврат билета")
+    html = client.get(f"/kb/{article.public_id}/", HTTP_HOST="help.opera.example").content.decode()
+    assert "Возврат билета" in html
+    assert f'action="/kb/{article.public_id}/vote/"' in html
+    html = client.get("/kb/search/", {"q": "возврат"}, HTTP_HOST="help.opera.example").content.decode()
+    assert f'href="/kb/{article.public_id}/"' in html
