@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from frontdesk.portal.urls_requests import request_pages
 from frontdesk.portal.views import account, home, lookup, tickets
 from frontdesk.portal.views.kb import kb_article, kb_attachment, kb_category, kb_home, kb_search, kb_vote
 
@@ -32,6 +33,7 @@ pages: list[URLPattern | URLResolver] = [
     path("kb/<int:public_id>/", kb_article, name="kb_article"),
     path("kb/<int:public_id>/vote/", kb_vote, name="kb_vote"),
     path("kb/<int:public_id>/files/<int:attachment_id>/", kb_attachment, name="kb_attachment"),
+    *request_pages,
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
