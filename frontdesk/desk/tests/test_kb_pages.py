@@ -297,3 +297,34 @@ def test_the_search_ranks_published_articles_despite_a_typo_and_finds_drafts_by_
     html = client.get("/desk/kb/", {"q": "возврат"}).content.decode()
     assert html.index("отменённый концерт") < html.index("черновик правил")
     assert "колясок" not in html
+
+
+def test_one_language_is_unpublished_and_a_bad_publishing_request_is_refused(cast, client):
+    article = _article(cast.opera, publish=True)
+    actions.add_translation(
+        article, actor=actor_for(cast.opera.line1), language="ru", title="Билеты", body="", publish=True
+    )
+    _sign_in(client, cast.opera.line1)
+    html = client.get(_url(article), {"lang": "ru"}).content.decode()
+    assert "Unpublish (" in html
+    response = client.post(_url(article, "publish/"), {"action": "unpublish", "language": "ru"})
+    assert response.status_code == 302
+    assert dict(article.translations.values_list("language", "status")) == {"en": "published", "ru": "draft"}
+    assert client.post(_url(article, "publish/"), {"action": "explode"}).status_code == 422
+    response = client.post(_url(article, "publish/"), {"action": "publish", "language": "pl"})
+    assert response.status_code == 422
+    assert "The article has no text in that language." in response.content.decode()
+
+
+def test_the_article_page_costs_a_bounded_number_of_queries(cast, client, count_queries):
+    article = _article(cast.opera, publish=True, tags=["e-tickets"])
+    others = [_article(cast.opera, title=f"Other {i}", publish=True, tags=["e-tickets"]) for i in range(6)]
+    actions.set_related_articles(article, actor=actor_for(cast.opera.line1), related=others[:3])
+    for key in "abc":
+        actions.vote_article(article, actor=NOBODY, language="en", helpful=True, comment=key, session_key=key)
+    _sign_in(client, cast.opera.line1)
+    client.get(_url(article))
+    with count_queries() as queries:
+        html = client.get(_url(article)).content.decode()
+    assert "Other 5" in html
+    assert len(queries) <= 16, len(queries)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from frontdesk.core.errors import DomainError, NotFound, PermissionDenied
 from frontdesk.desk import previews
-from frontdesk.desk.kb_forms import AttachmentForm, FilterForm, PublishForm, RelatedForm
+from frontdesk.desk.kb_forms import MAX_RELATED, AttachmentForm, FilterForm, PublishForm, RelatedForm
 from frontdesk.desk.kb_shared import (
     category_choices,
     desk_article,
@@ -162,6 +162,8 @@ def article_context(request: HttpRequest, actor: Actor, article: Article) -> dic
     shown = translation.language if translation else language
     missing = [code for code in brand.languages or [] if code not in {t.language for t in translations}]
     attachments = list(attachments_of(article))
+    # Every hand-chosen one (at most MAX_RELATED) comes first, then automatic ones.
+    related = related_articles(article, shown, actor=actor, limit=MAX_RELATED + 5)
     urls = {
         a.pk: reverse("desk:kb_attachment", args=[brand.slug, article.public_id, a.pk]) for a in attachments
     }
@@ -172,10 +174,8 @@ def article_context(request: HttpRequest, actor: Actor, article: Article) -> dic
         "translations": translations,
         "missing_languages": missing,
         "body": render_body(with_files(translation.body, urls)) if translation else "",
-        "related": related_articles(article, shown, actor=actor, limit=10),
-        "chosen_related": ", ".join(
-            str(r.article.public_id) for r in related_articles(article, shown, actor=actor) if r.chosen
-        ),
+        "related": related,
+        "chosen_related": ", ".join(str(r.article.public_id) for r in related if r.chosen),
         "attachments": [{"file": a, "url": urls[a.pk]} for a in attachments],
         "votes": _votes(article),
         "public_url": public_link(brand, article.public_id),
