@@ -1,6 +1,16 @@
 from django.urls import path
 
-from frontdesk.desk.views import customer, kb, kb_editor, kb_ticket, phone, search, ticket_merge, ticket_tools
+from frontdesk.desk.views import (
+    customer,
+    kb,
+    kb_editor,
+    kb_ticket,
+    phone,
+    reports,
+    search,
+    ticket_merge,
+    ticket_tools,
+)
 from frontdesk.desk.views.queues import (
     bulk,
     create_view,
@@ -22,6 +32,8 @@ urlpatterns = [
     path("views/<int:view_id>/update/", update_view, name="update_view"),
     path("views/<int:view_id>/delete/", delete_view, name="delete_view"),
     path("search/", search.search_page, name="search"),
+    path("reports/", reports.reports_page, name="reports"),
+    path("reports/export.<str:fmt>", reports.reports_export, name="reports_export"),
     path("phone/", phone.phone_page, name="phone"),
     path("phone/callers/", phone.callers, name="phone_callers"),
     path("phone/callers/new/", phone.pick_caller, name="phone_new_caller"),

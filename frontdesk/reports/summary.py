@@ -1,0 +1,263 @@
+"""A whole report — key figures, tables and the trend — for one scope, in one structure that the dashboard,
+the CSV and XLSX exports and the report API all present. Who may see which brand is decided here too."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+
+from frontdesk.brands.models import Brand
+from frontdesk.core.errors import DomainError, NotFound
+from frontdesk.reports import measures
+from frontdesk.reports.measures import Scope, Share, Stats
+from frontdesk.tickets.choices import Channel, Priority
+from frontdesk.tickets.models import Category
+from frontdesk.users.actors import Actor
+from frontdesk.users.models import Team, User
+
+# A report may span at most this many days: longer periods belong in monthly exports.
+MAX_DAYS = 400
+
+
+class ReportInvalid(DomainError):
+    code = "report_invalid"
+    status = 422
+    title = "The report cannot be made"
+
+
+def report_brands(actor: Actor) -> list[Brand]:
+    """Brands whose reports the actor may read: all for provider admins, their own for brand admins."""
+    brands = Brand.objects.order_by("name")
+    if actor.is_provider_admin or actor.is_system:
+        return list(brands)
+    return list(brands.filter(pk__in=sorted(actor.admin_brand_ids)))
+
+
+def report_scope(
+    actor: Actor,
+    *,
+    brand_slug: str = "",
+    first_day: dt.date,
+    last_day: dt.date,
+    channel: str = "",
+    priority: str = "",
+    line: int | None = None,
+    team_id: int | None = None,
+) -> tuple[Scope, ZoneInfo, list[Brand]]:
+    """The scope of a report the actor asked for: one brand (by slug) or all the actor may read; the days
+    inclusive, in the brand's time zone (UTC across several brands). A brand the actor may not read is 404."""
+    allowed = report_brands(actor)
+    if not allowed:
+        raise NotFound("report")
+    if brand_slug:
+        chosen = [brand for brand in allowed if brand.slug == brand_slug]
+        if not chosen:
+            raise NotFound("brand")
+    else:
+        chosen = allowed
+    if last_day < first_day:
+        raise ReportInvalid(_("The period ends before it starts."), field="to")
+    if (last_day - first_day).days >= MAX_DAYS:
+        raise ReportInvalid(_("A report covers at most %(days)d days.") % {"days": MAX_DAYS}, field="to")
+    if channel and channel not in Channel.values:
+        raise ReportInvalid(_("Unknown channel."), field="channel")
+    if priority and priority not in Priority.values:
+        raise ReportInvalid(_("Unknown priority."), field="priority")
+    if team_id is not None and not Team.objects.filter(pk=team_id, brand__in=chosen).exists():
+        raise ReportInvalid(_("Unknown team."), field="team")
+    zone = ZoneInfo(chosen[0].time_zone if len(chosen) == 1 else "UTC")
+    start = dt.datetime.combine(first_day, dt.time(0), tzinfo=zone)
+    end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    scope = Scope(
+        brand_ids=frozenset(brand.pk for brand in chosen),
+        start=start,
+        end=end,
+        channel=channel,
+        priority=priority,
+        line=line,
+        team_id=team_id,
+    )
+    return scope, zone, chosen
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: float | int | None
+    previous: float | int | None
+    unit: str = ""  # "", "min" or "%"
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass
+class Report:
+    scope: Scope
+    zone: ZoneInfo
+    brands: list[Brand]
+    figures: list[Figure] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    trend: list[tuple[dt.date, int, int]] = field(default_factory=list)
+
+    def table(self, key: str) -> Table:
+        for table in self.tables:
+            if table.key == key:
+                return table
+        raise NotFound("table")
+
+
+def _percent(share: Share) -> float | None:
+    return None if share.ratio is None else round(100 * share.ratio, 1)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _figures(scope: Scope) -> dict[str, Any]:
+    first, resolution = measures.first_response_time(scope), measures.resolution_time(scope)
+    return {
+        "created": measures.requests_created(scope),
+        "solved": measures.requests_solved(scope),
+        "first": first,
+        "resolution": resolution,
+        "line_one": measures.solved_on_line_one(scope),
+        "escalated": measures.escalated(scope),
+        "reopened": measures.reopen_rate(scope),
+        "one_touch": measures.one_touch(scope),
+    }
+
+
+def _stat_figures(key: str, label: str, now: Stats, before: Stats) -> list[Figure]:
+    return [
+        Figure(
+            f"{key}_average",
+            _("%(what)s, average") % {"what": label},
+            _round(now.average),
+            _round(before.average),
+            "min",
+        ),
+        Figure(
+            f"{key}_median",
+            _("%(what)s, median") % {"what": label},
+            _round(now.median),
+            _round(before.median),
+            "min",
+        ),
+        Figure(
+            f"{key}_p90",
+            _("%(what)s, 90th percentile") % {"what": label},
+            _round(now.p90),
+            _round(before.p90),
+            "min",
+        ),
+    ]
+
+
+def _labels(model: Any, ids: set[Any], attribute: str = "name") -> dict[Any, str]:
+    ids = {pk for pk in ids if pk is not None}
+    if not ids:
+        return {}
+    return {row.pk: getattr(row, attribute) or str(row) for row in model.objects.filter(pk__in=sorted(ids))}
+
+
+def build_report(scope: Scope, *, zone: ZoneInfo, brands: list[Brand]) -> Report:
+    """Every figure and table of the dashboard for ``scope``, with the figures of the period before."""
+    now, before = _figures(scope), _figures(scope.previous())
+    report = Report(scope=scope, zone=zone, brands=brands)
+    report.figures = [
+        Figure("created", _("Requests created"), now["created"], before["created"]),
+        Figure("solved", _("Requests solved"), now["solved"], before["solved"]),
+        Figure("backlog", _("Open now"), measures.backlog(scope), None),
+        *_stat_figures("first_response", _("First response"), now["first"], before["first"]),
+        *_stat_figures("resolution", _("Resolution"), now["resolution"], before["resolution"]),
+        Figure(
+            "line_one", _("Solved on line 1"), _percent(now["line_one"]), _percent(before["line_one"]), "%"
+        ),
+        Figure("escalated", _("Escalated"), _percent(now["escalated"]), _percent(before["escalated"]), "%"),
+        Figure("reopened", _("Reopened"), _percent(now["reopened"]), _percent(before["reopened"]), "%"),
+        Figure(
+            "one_touch",
+            _("Solved with one answer"),
+            _percent(now["one_touch"]),
+            _percent(before["one_touch"]),
+            "%",
+        ),
+    ]
+    channels = dict(Channel.choices)
+    by_channel = measures.created_by(scope, "channel")
+    report.tables.append(
+        Table(
+            "channels",
+            _("Requests per channel"),
+            [_("Channel"), _("Requests")],
+            [[str(channels.get(k, k)), n] for k, n in by_channel],
+        )
+    )
+    by_category = measures.created_by(scope, "category_id")
+    names = _labels(Category, {k for k, _n in by_category}, "path")
+    report.tables.append(
+        Table(
+            "categories",
+            _("Requests per category"),
+            [_("Category"), _("Requests")],
+            [[names.get(k, _("No category")), n] for k, n in by_category],
+        )
+    )
+    minutes = measures.minutes_spent_by_line(scope)
+    report.tables.append(
+        Table(
+            "lines",
+            _("Requests per highest line reached"),
+            [_("Line"), _("Requests"), _("Minutes spent")],
+            [[line, n, spent] for line, n, spent in minutes],
+        )
+    )
+    load = measures.workload(scope)
+    agents = _labels(User, {row.assignee_id for row in load})
+    report.tables.append(
+        Table(
+            "agents",
+            _("Agents' workload"),
+            [_("Agent"), _("Open now"), _("Solved in the period")],
+            [[agents.get(row.assignee_id, str(row.assignee_id)), row.open_now, row.solved] for row in load],
+        )
+    )
+    created = dict(measures.trend(scope, zone=zone))
+    solved = dict(measures.trend(scope, measure="solved", zone=zone))
+    day, last = (
+        scope.start.astimezone(zone).date(),
+        (scope.end.astimezone(zone) - dt.timedelta(seconds=1)).date(),
+    )
+    while day <= last:
+        report.trend.append((day, created.get(day, 0), solved.get(day, 0)))
+        day += dt.timedelta(days=1)
+    report.tables.append(
+        Table(
+            "trend",
+            _("Requests per day"),
+            [_("Day"), _("Created"), _("Solved")],
+            [[d.isoformat(), c, s] for d, c, s in report.trend],
+        )
+    )
+    report.tables.insert(
+        0,
+        Table(
+            "figures",
+            _("Key figures"),
+            [_("Measure"), _("This period"), _("Period before")],
+            [[f.label + (f" ({f.unit})" if f.unit else ""), f.value, f.previous] for f in report.figures],
+        ),
+    )
+    return report
