@@ -328,3 +328,17 @@ def test_the_article_page_costs_a_bounded_number_of_queries(cast, client, count_
         html = client.get(_url(article)).content.decode()
     assert "Other 5" in html
     assert len(queries) <= 16, len(queries)
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_a_search_costs_the_same_queries_with_few_or_many_hits(cast, client, count_queries, many):
+    for i in range(30 if many else 2):
+        _article(cast.opera, title=f"Refund rules {i}", publish=True)
+    _sign_in(client, cast.opera.line1)
+    client.get("/desk/kb/", {"q": "refund"})
+    with count_queries() as queries:
+        html = client.get("/desk/kb/", {"q": "refund"}, HTTP_HX_REQUEST="true").content.decode()
+    assert html.count("<tr>") == (31 if many else 3)
+    assert len(queries) <= 10, queries
+    with count_queries(len(queries)):
+        client.get("/desk/kb/", {"q": "rules"}, HTTP_HX_REQUEST="true")
