@@ -23,9 +23,11 @@ from frontdesk.kb.choices import ArticleStatus, DeflectionOutcome, TranslationSt
 from frontdesk.kb.models import (
     Article,
     ArticleAttachment,
+    ArticleEvent,
     ArticleRelation,
     ArticleTranslation,
     ArticleVersion,
+    ArticleVote,
     Category,
     Deflection,
     SuggestionShown,
@@ -149,6 +151,35 @@ def access_article_attachment(
         return attachments_of(article).get(pk=attachment_id)
     except (ArticleAttachment.DoesNotExist, ValueError, TypeError):
         raise NotFound("attachment") from None
+
+
+def events_of(actor: Actor, article: Article) -> QuerySet[ArticleEvent]:
+    """An article's history of settings (publishing, visibility, links, files), oldest first: agents only."""
+    if not can_read_internal_articles(actor, article.brand_id):
+        raise NotFound("article")
+    return ArticleEvent.objects.filter(article=article, brand_id=article.brand_id).order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class VoteTotals:
+    helpful: int
+    not_helpful: int
+    # Votes that left a comment.
+    comments: int
+
+
+def vote_totals(brand: Brand, article_ids: Sequence[int]) -> dict[int, VoteTotals]:
+    """ "Was this helpful" counts per article of the brand, for the given articles (one grouped query)."""
+    rows = (
+        ArticleVote.objects.filter(brand_id=brand.pk, article_id__in=list(article_ids))
+        .values("article_id")
+        .annotate(
+            yes=Count("id", filter=Q(helpful=True)),
+            no=Count("id", filter=Q(helpful=False)),
+            commented=Count("id", filter=~Q(comment="")),
+        )
+    )
+    return {r["article_id"]: VoteTotals(r["yes"], r["no"], r["commented"]) for r in rows}
 
 
 # ---------------------------------------------------------------------------------------------- related

@@ -191,3 +191,16 @@ def test_without_links_tags_or_category_the_closest_text_is_suggested(cast, writ
     shown = related_articles(main, "en", actor=NOBODY, limit=1)
 
     assert [(r.article.pk, r.chosen) for r in shown] == [(close.pk, False)]
+
+
+def test_an_article_history_names_who_changed_what_and_is_for_agents_only(cast, write_article):
+    from frontdesk.kb.queries import events_of
+
+    article = write_article(publish=False)
+    actions.publish_article(article, actor=actor_for(cast.opera.line2))
+
+    history = [(e.kind, e.actor_label) for e in events_of(actor_for(cast.opera.admin), article)]
+    assert history == [("created", cast.opera.line1.name), ("published", cast.opera.line2.name)]
+    for user in (cast.tours.admin, cast.opera.customer_user):
+        with pytest.raises(NotFound):
+            events_of(actor_for(user), article)

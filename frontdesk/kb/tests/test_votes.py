@@ -57,3 +57,19 @@ def test_a_long_comment_is_refused(cast, write_article):
         actions.vote_article(
             write_article(), actor=NOBODY, language="en", helpful=False, comment="x" * 2001, session_key="s"
         )
+
+
+def test_vote_totals_count_per_article_within_the_brand(cast, write_article):
+    from frontdesk.kb.queries import vote_totals
+
+    a, b = write_article(), write_article()
+    for key, helpful in (("s1", True), ("s2", True), ("s3", False)):
+        actions.vote_article(
+            a, actor=NOBODY, language="en", helpful=helpful, session_key=key, comment=key[:1] * helpful
+        )
+
+    totals = vote_totals(cast.opera.brand, [a.pk, b.pk])
+
+    assert (totals[a.pk].helpful, totals[a.pk].not_helpful, totals[a.pk].comments) == (2, 1, 2)
+    assert b.pk not in totals
+    assert vote_totals(cast.tours.brand, [a.pk]) == {}
