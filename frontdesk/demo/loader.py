@@ -28,6 +28,7 @@ from frontdesk.core.errors import Conflict
 from frontdesk.demo.canned import create_canned_content
 from frontdesk.demo.clock import SimulatedClock, simulated_time
 from frontdesk.demo.content import BRANDS
+from frontdesk.demo.knowledge import create_knowledge_base
 from frontdesk.demo.people import (
     PASSWORD,
     PROVIDER_ADMIN,
@@ -131,6 +132,7 @@ def _load(specs: Sequence[BrandSpec], *, seed: int) -> None:
         world = create_brand_world(spec, staff)
         create_canned_content(world)
         create_request_types(world)
+        create_knowledge_base(world)
         create_customers(world, random.Random(f"{seed}:{spec.slug}:people"))
         worlds.append(world)
     # Memberships changed the users' access versions; resolve their actors from fresh rows.

@@ -1,0 +1,82 @@
+"""Each demo brand's knowledge base: categories, public articles in all of its languages, a couple of "read
+also" links and one internal article for agents, written through ``kb.actions`` by the brand's agents."""
+
+from __future__ import annotations
+
+from frontdesk.demo.knowledge.chmurka import CHMURKA
+from frontdesk.demo.knowledge.kompas import KOMPAS
+from frontdesk.demo.knowledge.parterre import PARTERRE
+from frontdesk.demo.knowledge.spec import KnowledgeSpec
+from frontdesk.demo.people import BrandWorld
+from frontdesk.kb import actions
+from frontdesk.kb.choices import Visibility
+from frontdesk.kb.models import Article
+from frontdesk.users.actors import SYSTEM, Actor, actor_for
+from frontdesk.users.models import User
+
+KNOWLEDGE: dict[str, KnowledgeSpec] = {
+    "parterre-tickets": PARTERRE,
+    "kompas-travel": KOMPAS,
+    "chmurka-hosting": CHMURKA,
+}
+
+
+def _writers(world: BrandWorld) -> list[Actor]:
+    """The brand's line-1 and line-2 agents, read afresh (their memberships were just created)."""
+    ids = [u.pk for line in (1, 2) for u in world.agents.get(line, [])[:1]]
+    users = list(User.objects.filter(pk__in=ids).order_by("pk"))
+    return [actor_for(u) for u in users] or [SYSTEM]
+
+
+def create_knowledge_base(world: BrandWorld) -> list[Article]:
+    """Load the brand's knowledge base (nothing for a brand without one); returns the articles in order."""
+    spec = KNOWLEDGE.get(world.brand.slug)
+    if spec is None:
+        return []
+    brand = world.brand
+    writers = _writers(world)
+    languages = [code for code in brand.languages if code in ("en", "ru", "pl")]
+    categories = {
+        slug: actions.create_category(
+            brand,
+            actor=writers[0],
+            slug=slug,
+            names={k: v for k, v in names.items() if k in languages},
+            position=i,
+        )
+        for i, (slug, names) in enumerate(spec.categories)
+    }
+    articles: dict[str, Article] = {}
+    for n, item in enumerate(spec.articles):
+        actor = writers[n % len(writers)]
+        first, *others = [code for code in languages if code in item.texts]
+        text = item.texts[first]
+        article = actions.create_article(
+            brand,
+            actor=actor,
+            language=first,
+            title=text.title,
+            body=text.body,
+            tags=text.tags,
+            category=categories[item.category],
+            visibility=Visibility.INTERNAL if item.internal else Visibility.PUBLIC,
+            publish=True,
+        )
+        for code in others:
+            text = item.texts[code]
+            actions.add_translation(
+                article,
+                actor=actor,
+                language=code,
+                title=text.title,
+                body=text.body,
+                tags=text.tags,
+                publish=True,
+            )
+        articles[item.key] = article
+    for item in spec.articles:
+        if item.related:
+            actions.set_related_articles(
+                articles[item.key], actor=writers[0], related=[articles[key] for key in item.related]
+            )
+    return list(articles.values())
