@@ -156,3 +156,12 @@ def test_a_visitor_is_sent_to_sign_in(cast, client, solved):
     response = client.get(f"/portal/opera/tickets/{solved.number}/rate/")
     assert response.status_code == 302
     assert not TicketRating.objects.exists()
+
+
+def test_the_request_page_links_its_customer_to_the_rating_once_solved(cast, client, solved):
+    client = _signed_in(client, cast.opera.customer_user)
+    rate_url = f"/portal/opera/tickets/{solved.number}/rate/"
+    assert rate_url in client.get(f"/portal/opera/tickets/{solved.number}/").content.decode()
+
+    open_ticket = cast.opera.ticket("Still waiting")
+    assert "/rate/" not in client.get(f"/portal/opera/tickets/{open_ticket.number}/").content.decode()
