@@ -104,3 +104,21 @@ def test_brand_with_its_own_host_has_its_portal_at_the_root_of_it(own_host, clie
     assert client.get("/admin/", HTTP_HOST="help.opera.example").status_code == 404
     # The same portal is still under /portal/<slug>/ on the main site, and the main site is unchanged.
     assert '<a class="portal-brand" href="/portal/opera/">' in client.get("/portal/opera/").content.decode()
+
+
+def test_own_host_serves_sign_in_and_requests_at_its_root(own_host, cast, client):
+    page = client.get("/signin/", HTTP_HOST="help.opera.example")
+    assert page.status_code == 200
+    assert 'action="/signin/"' in page.content.decode()
+    response = client.post(
+        "/signin/",
+        {"login": cast.opera.customer_user.email, "password": PASSWORD},
+        HTTP_HOST="help.opera.example",
+    )
+    assert response["Location"] == "/requests/"
+    ticket = cast.opera.ticket("Tickets for Tosca")
+    assert ticket.number in client.get("/requests/", HTTP_HOST="help.opera.example").content.decode()
+    # The other brand's customer signed in on this host sees nothing of it.
+    client.logout()
+    client.login(email=cast.tours.customer_user.email, password=PASSWORD)
+    assert client.get(f"/tickets/{ticket.number}/", HTTP_HOST="help.opera.example").status_code == 404

@@ -138,3 +138,22 @@ def test_closed_request_takes_no_answer(cast, sign_in, ticket):
     assert "ticket_reply" not in client.get(_url(ticket)).content.decode()
     response = client.post(_url(ticket, "reply/"), {"body": "One more thing"})
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("replies", [1, 20])
+def test_ticket_page_costs_the_same_queries_for_a_short_and_a_long_history(
+    cast, sign_in, count_queries, replies
+):
+    ticket = cast.opera.ticket("Tickets for Tosca")
+    agent = actor_for(cast.opera.line1)
+    for i in range(replies):
+        ticket_actions.reply_to_ticket(ticket, actor=agent, body=make_body(text=f"Answer {i}"))
+    client = sign_in(cast.opera.customer_user)
+    client.get(_url(ticket))
+    with count_queries() as queries:
+        response = client.get(_url(ticket))
+    assert response.status_code == 200
+    assert f"Answer {replies - 1}" in response.content.decode()
+    # Session, user, brand, customer; the ticket with its brand and organization (no team or category here);
+    # the messages (with merged ones) and their attachments; the events.
+    assert len(queries) == 10, "\n".join(queries)

@@ -77,3 +77,14 @@ def test_signin_link_never_signs_in_an_agent(cast):
     customer.refresh_from_db()
     assert customer.user_id is None
     assert User.objects.filter(email=agent.email).count() == 1
+
+
+def test_signin_link_never_signs_in_someone_with_a_second_factor(cast):
+    from allauth.mfa.models import Authenticator
+
+    customer = _mail_customer(cast.opera.brand, email="careful@mail.example")
+    user = user_actions.create_user(email="careful@mail.example")
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    assert user_actions.account_for_signin_link(customer) is None
+    customer.refresh_from_db()
+    assert customer.user_id is None
