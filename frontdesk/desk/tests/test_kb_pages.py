@@ -342,3 +342,31 @@ def test_a_search_costs_the_same_queries_with_few_or_many_hits(cast, client, cou
     assert len(queries) <= 10, queries
     with count_queries(len(queries)):
         client.get("/desk/kb/", {"q": "rules"}, HTTP_HX_REQUEST="true")
+
+
+def test_the_list_filters_by_category_and_the_editor_files_an_article_under_one(cast, client):
+    from frontdesk.kb.models import Category
+
+    refunds = Category.objects.create(brand=cast.opera.brand, slug="refunds", names={"en": "Refunds"})
+    Category.objects.create(brand=cast.tours.brand, slug="tours-only", names={"en": "Tours only"})
+    _article(cast.opera, title="In refunds", category=refunds)
+    loose = _article(cast.opera, title="Without a category")
+    _sign_in(client, cast.opera.line1)
+    html = client.get("/desk/kb/", {"category": "refunds"}).content.decode()
+    assert "In refunds" in html
+    assert "Without a category" not in html
+    assert "Tours only" not in html
+    response = client.post(
+        _url(loose, "edit/") + "?lang=en",
+        {"title": "Without a category", "body": "", "visibility": "internal", "category": "refunds",
+         "base_version": "1"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    loose.refresh_from_db()
+    assert (loose.category_id, loose.visibility) == (refunds.pk, "internal")
+    # Another brand's category is not among the choices.
+    response = client.post(
+        _url(loose, "edit/") + "?lang=en",
+        {"title": "x", "body": "", "visibility": "public", "category": "tours-only", "base_version": "1"},
+    )
+    assert response.status_code == 422
