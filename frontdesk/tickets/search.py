@@ -108,45 +108,59 @@ def _part(found: str, match: Match | None) -> tuple[str, list[Any]] | None:
 def _statement(
     backend: SearchBackend, query: SearchQuery, scope: _Scope, limit: int
 ) -> tuple[str, list[Any]]:
+    """One statement for all sources, in two steps that PostgreSQL (and SQLite) skip when they cannot change
+    the answer:
+
+    * the pieces of ticket numbers are not looked for when the exact number is found (the number is unique;
+      a trigram search for a whole number reads long posting lists for nothing);
+    * message text, the most expensive source, is searched only when the other sources found fewer than
+      ``limit`` tickets: each of those scores more than any match in messages alone (``WEIGHTS``), so
+      messages could only have added to their scores, not put another ticket among the ``limit`` best.
+    Email addresses and phone numbers hold no spaces, so a query with a space does not look for them."""
     per_source = limit
     tickets_where, tickets_params = scope.tickets
+    ctes: list[tuple[str, list[Any]]] = []
     parts: list[tuple[str, list[Any]]] = []
+    number_part = _part(
+        Found.NUMBER_PART,
+        backend.match(NUMBER, query, limit=per_source, where=tickets_where, params=tickets_params),
+    )
     if " " not in query.text and len(query.text) <= NUMBER_LENGTH:
         exact_where = f" AND ({tickets_where})" if tickets_where else ""
-        parts.append(
+        ctes.append(
             (
-                (
-                    f"SELECT src.id AS key, '{Found.NUMBER}' AS found, {WEIGHTS[Found.NUMBER]} AS score "  # noqa: S608 - names from Source
-                    f"FROM tickets_ticket src WHERE src.number = %s{exact_where}"
-                ),
+                f"exact AS (SELECT src.id AS key FROM tickets_ticket src WHERE src.number = %s{exact_where})",  # noqa: S608 - names from Source
                 [query.text.upper(), *tickets_params],
             )
         )
-    for found, source, (where, params) in (
-        (Found.NUMBER_PART, NUMBER, scope.tickets),
-        (Found.SUBJECT, SUBJECT, scope.tickets),
-        (Found.MESSAGE, BODY, scope.messages),
-    ):
-        part = _part(found, backend.match(source, query, limit=per_source, where=where, params=params))
-        if part:
-            parts.append(part)
+        parts.append(
+            (f"SELECT key, '{Found.NUMBER}' AS found, {WEIGHTS[Found.NUMBER]} AS score FROM exact", [])  # noqa: S608
+        )
+        if number_part:
+            sql, params = number_part
+            number_part = (f"SELECT * FROM ({sql}) AS pieces WHERE NOT EXISTS (SELECT 1 FROM exact)", params)  # noqa: S608
+    if number_part:
+        parts.append(number_part)
+    subject = _part(
+        Found.SUBJECT,
+        backend.match(SUBJECT, query, limit=per_source, where=tickets_where, params=tickets_params),
+    )
+    if subject:
+        parts.append(subject)
+    people_sources = [(Found.CUSTOMER, CUSTOMER_NAME)]
+    if " " not in query.needle:
+        people_sources.append((Found.CONTACT, CONTACT))
     people = [
         p
         for p in (
             _part(
-                Found.CUSTOMER,
-                backend.match(
-                    CUSTOMER_NAME, query, limit=CUSTOMERS, where=scope.people[0], params=scope.people[1]
-                ),
-            ),
-            _part(
-                Found.CONTACT,
-                backend.match(CONTACT, query, limit=CUSTOMERS, where=scope.people[0], params=scope.people[1]),
-            ),
+                found,
+                backend.match(source, query, limit=CUSTOMERS, where=scope.people[0], params=scope.people[1]),
+            )
+            for found, source in people_sources
         )
         if p
     ]
-    ctes: list[tuple[str, list[Any]]] = []
     if people:
         # The customers found, best first, and the newest tickets of each.
         ctes.append(
@@ -169,11 +183,28 @@ def _statement(
                 list(tickets_params),
             )
         )
-    if not parts:
+    where, params = scope.messages
+    message = _part(Found.MESSAGE, backend.match(BODY, query, limit=per_source, where=where, params=params))
+    if not parts and not message:
         return "SELECT 0, '', 0 WHERE FALSE", []
-    with_sql = ("WITH " + ", ".join(sql for sql, _ in ctes) + " ") if ctes else ""
-    union = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS s{i}" for i, (sql, _) in enumerate(parts))  # noqa: S608 - names from Source
-    params = [p for _, ps in ctes for p in ps] + [p for _, ps in parts for p in ps]
+    hits: list[tuple[str, list[Any]]] = []
+    if parts:
+        ctes.append(
+            (
+                "found AS MATERIALIZED ("  # noqa: S608 - names from Source
+                + " UNION ALL ".join(f"SELECT * FROM ({sql}) AS s{i}" for i, (sql, _) in enumerate(parts))  # noqa: S608
+                + ")",
+                [p for _, ps in parts for p in ps],
+            )
+        )
+        hits.append(("SELECT key, found, score FROM found", []))
+    if message:
+        sql, ps = message
+        enough = " WHERE (SELECT COUNT(DISTINCT key) FROM found) < %s" if parts else ""
+        hits.append((f"SELECT * FROM ({sql}) AS in_messages{enough}", [*ps, *([limit] if parts else [])]))  # noqa: S608
+    with_sql = "WITH " + ", ".join(sql for sql, _ in ctes) + " " if ctes else ""
+    union = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS h{i}" for i, (sql, _) in enumerate(hits))  # noqa: S608
+    params = [p for _, ps in ctes for p in ps] + [p for _, ps in hits for p in ps]
     return f"{with_sql}SELECT key, found, MAX(score) FROM ({union}) AS hits GROUP BY key, found", params  # noqa: S608 - names from Source
 
 

@@ -57,6 +57,26 @@ def test_a_piece_of_the_number_finds_the_ticket(cast):
     assert Found.NUMBER_PART in hits[0].found
 
 
+def test_the_exact_number_is_not_looked_for_again_in_pieces(cast):
+    ticket = _ticket(cast.opera, "Seats")
+    hits = search_tickets(actor_for(cast.opera.line1), ticket.number)
+    assert [h.ticket.number for h in hits] == [ticket.number]
+    assert hits[0].found == {Found.NUMBER}
+
+
+def test_message_text_is_searched_only_when_other_places_found_too_few_tickets(cast):
+    in_subjects = [_ticket(cast.opera, f"Refund {i}", body="A refund, please.") for i in range(3)]
+    in_body = _ticket(cast.opera, "Seats", body="Where is my refund?")
+    actor = actor_for(cast.opera.line1)
+    enough = search_tickets(actor, "refund", limit=3)
+    assert {h.ticket.number for h in enough} == {t.number for t in in_subjects}
+    assert {h.found for h in enough} == {frozenset({Found.SUBJECT})}
+    more = search_tickets(actor, "refund", limit=10)
+    assert {h.found for h in more[:3]} == {frozenset({Found.SUBJECT, Found.MESSAGE})}
+    assert more[-1].ticket.number == in_body.number
+    assert more[-1].found == {Found.MESSAGE}
+
+
 def test_a_name_with_a_typo_finds_the_customer_s_tickets(cast):
     petrova = create_customer(cast.opera.brand, actor=SYSTEM, name="Anna Petrova", emails=["anna@p.example"])
     ivanova = create_customer(cast.opera.brand, actor=SYSTEM, name="Olga Ivanova", emails=["olga@i.example"])
