@@ -301,6 +301,10 @@ def fill_articles(brand: Any, total: int) -> int:
             ArticleTranslation.objects.bulk_create(texts)
         have += size
         print(f"  {have:,} articles", flush=True)
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # fresh statistics for the stamp's count and max after a bulk load
+        cursor.execute("ANALYZE kb_article, kb_articletranslation")
     return have
 
 
