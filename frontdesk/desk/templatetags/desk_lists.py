@@ -4,7 +4,7 @@ language (``get_status_display`` translates every choice again on each call: a t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -88,6 +88,39 @@ def ticket_rows(tickets: Iterable[Any], selectable: bool = False) -> SafeString:
                 assignee if assignee is not None else "—",
                 updated.isoformat() if updated else "",  # the date filter's "c"
                 dateformat.format(updated, short) if updated else "",
+            )
+        )
+    return format_html_join("", "{}", ((row,) for row in rows))
+
+
+@register.simple_tag
+def search_rows(results: Iterable[Mapping[str, Any]]) -> SafeString:
+    """The ``<tr>`` of each search result (number, subject, customer, brand, status, updated, where it
+    matched), written like ``ticket_rows``."""
+    statuses = _labels(Status, get_language())
+    short = get_format("SHORT_DATETIME_FORMAT")
+    head, _, tail = reverse("desk:ticket", args=["0"]).rpartition("0")
+    rows = []
+    for result in results:
+        ticket = result["ticket"]
+        updated = localtime(ticket.updated_at) if ticket.updated_at else None
+        rows.append(
+            format_html(
+                '\n            <tr>\n              <td><a href="{}">{}</a></td>\n              <td>{}</td>\n'
+                "              <td>{}</td>\n              <td>{}</td>\n              <td>{}</td>\n"
+                '              <td><time datetime="{}">{}</time></td>\n              <td>{}</td>\n'
+                "            </tr>",
+                f"{head}{ticket.number}{tail}"
+                if _PLAIN_NUMBER.fullmatch(ticket.number)
+                else reverse("desk:ticket", args=[ticket.number]),
+                ticket.number,
+                ticket.subject,
+                ticket.customer,
+                ticket.brand.name,
+                statuses.get(ticket.status, ticket.status),
+                updated.isoformat() if updated else "",
+                dateformat.format(updated, short) if updated else "",
+                ", ".join(result["found"]),
             )
         )
     return format_html_join("", "{}", ((row,) for row in rows))

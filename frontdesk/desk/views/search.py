@@ -46,7 +46,8 @@ def search_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     results = [
         {
             "ticket": hit.ticket,
-            "found": sorted({str(FOUND_LABELS[f]) for f in hit.found}, key=_label_order),
+            # Each place once, in FOUND_ORDER ("number" stands for both kinds of number match).
+            "found": list(dict.fromkeys(str(FOUND_LABELS[f]) for f in FOUND_ORDER if f in hit.found)),
         }
         for hit in hits
     ]
@@ -60,7 +61,3 @@ def search_page(request: HttpRequest, actor: Actor) -> HttpResponse:
         "viewer_tz": viewer_zone(getattr(request.user, "time_zone", "")),
     }
     return TemplateResponse(request, template, context, status=status)
-
-
-def _label_order(label: str) -> int:
-    return next(i for i, f in enumerate(FOUND_ORDER) if str(FOUND_LABELS[f]) == label)
