@@ -13,7 +13,7 @@ from ninja.errors import ValidationError, ValidationErrorContext
 
 from frontdesk.api import errors
 from frontdesk.api.auth import BearerToken, BrowserSession
-from frontdesk.api.routers import calls, catalog, kb, messages, people, search, ticket_work, tickets
+from frontdesk.api.routers import calls, catalog, kb, messages, people, reports, search, ticket_work, tickets
 
 if TYPE_CHECKING:
     from ninja.operation import Operation
@@ -129,3 +129,4 @@ api.add_router("/me", catalog.me)
 api.add_router("/search", search.router)
 api.add_router("/calls", calls.router)
 api.add_router("/kb", kb.router)
+api.add_router("/reports", reports.router)

@@ -60,9 +60,9 @@ def report_scope(
     else:
         chosen = allowed
     if last_day < first_day:
-        raise ReportInvalid(_("The period ends before it starts."), field="to")
+        raise ReportInvalid(_("The period ends before it starts."), field="end")
     if (last_day - first_day).days >= MAX_DAYS:
-        raise ReportInvalid(_("A report covers at most %(days)d days.") % {"days": MAX_DAYS}, field="to")
+        raise ReportInvalid(_("A report covers at most %(days)d days.") % {"days": MAX_DAYS}, field="end")
     if channel and channel not in Channel.values:
         raise ReportInvalid(_("Unknown channel."), field="channel")
     if priority and priority not in Priority.values:

@@ -13,6 +13,7 @@ from frontdesk.api.tests import (
     test_kb,
     test_messages,
     test_organizations,
+    test_reports,
     test_search,
     test_ticket_work,
     test_tickets,
@@ -28,6 +29,7 @@ ISOLATION_MODULES = (
     test_kb,
     test_search,
     test_calls,
+    test_reports,
 )
 
 
