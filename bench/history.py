@@ -411,7 +411,7 @@ def load_tickets(
             f"{tid}\t{bid}\t{number}\t{subject}\t{status}\t{priority}\t{category if category else N}\t{tags}\t"
             f"{channel}\t{lang}\t{cid}\t{org if org else N}\t{team[0]}\t{assignee}\t{line}\t{len(ev) - 1}\t{N}\t"
             f"{clock(created)}\t{clock(t)}\t{first_response}\t{solved_at}\t{closed_at}\t{last_customer}\t"
-            f"{last_agent}\t{minutes}\n"
+            f"{last_agent}\t{minutes}\t{{}}\tf\n"
         )
         if len(tickets) >= batch_size:
             writer.put({"ticket": tickets, "message": messages, "event": events, "worklog": worklogs})

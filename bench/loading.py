@@ -75,6 +75,8 @@ TABLES: dict[str, list[str]] = {
         "last_customer_message_at",
         "last_agent_message_at",
         "minutes_spent",
+        "custom_fields",
+        "for_management",
     ],
     "message": [
         "id",
