@@ -1,6 +1,7 @@
 """The agent desk at volume: a queue, a ticket with 30 messages and a search, as signed-in line-1 agents.
 
     python -m bench.desk_pages [--smoke] [--clients 1,50] [--rounds 3] [--requests 150] [--time-limit 30]
+                               [--paced-agents 50] [--think 3] [--paced-duration 60] [--cost-runs 20]
 
 Runs on the database filled by ``bench.generate`` (1,000,000 tickets for the recorded results), after
 ``frontdesk migrate``, with ``frontdesk serve --workers 2`` and the production settings on 127.0.0.1. The
@@ -19,13 +20,31 @@ rate, and the SQL statements per page counted in this process with Django's test
 database for two parameter sets (a queue page and another, the 30-message ticket and a generated one with a few
 messages, two searches): they must be equal.
 
+Two ways of having 50 agents at once:
+
+* **back to back** (``--clients``): each client asks for the next page as soon as the last one arrived, with
+  no pause. This is a stress test: 50 such clients keep the two cores busy all the time, and latency is the
+  queue in front of them.
+* **at human pace** (``--paced-agents``, after the batches): each agent waits a random think time
+  (exponential, mean ``--think`` seconds) before each page, and asks for a page chosen at random among the
+  desk's pages, for ``--paced-duration`` seconds. Agents start at random moments within their first think
+  time. This is the load that 50 agents working on the desk make.
+
+The cost of each page is also measured in this process with the test client (``--cost-runs`` requests each):
+CPU time of the Python process (views, templates, middleware, the database driver), SQL time seen from the
+client, and wall time. Unlike latencies under load, these hardly depend on what else the machine is doing.
+
 Every batch stops at its request count or its time limit, whichever comes first.
 """
 
 from __future__ import annotations
 
+import http.client
 import os
+import random
 import sys
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -212,10 +231,44 @@ class Measured:
     queries: int
     other_queries: int | None
     sql: list[str]
+    # Medians over ``--cost-runs`` requests in this process, milliseconds.
+    cpu_ms: float = float("nan")
+    sql_ms: float = float("nan")
+    wall_ms: float = float("nan")
 
 
-def measure_in_process(targets: list[Target], session_key: str) -> dict[str, Measured]:
-    """Each page once in this process (same URLconf and middleware, same database): the SQL statements."""
+def measure_cost(client: Any, target: Target, runs: int) -> tuple[float, float, float]:
+    """Median CPU time of this process, SQL time (around each statement) and wall time per request."""
+    from django.db import connection
+
+    sql_time = [0.0]
+
+    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            sql_time[0] += time.perf_counter() - started
+
+    cpu, sql, wall = [], [], []
+    with connection.execute_wrapper(timed):
+        for i in range(runs):
+            path = target.paths[i % len(target.paths)]
+            sql_time[0] = 0.0
+            w0, c0 = time.perf_counter(), time.process_time()
+            resp = client.get(path, headers=target.headers)
+            cpu.append(time.process_time() - c0)
+            wall.append(time.perf_counter() - w0)
+            sql.append(sql_time[0])
+            if resp.status_code != 200:
+                raise SystemExit(f"GET {path}: {resp.status_code}")
+    return ms(percentile(cpu, 50)), ms(percentile(sql, 50)), ms(percentile(wall, 50))
+
+
+def measure_in_process(targets: list[Target], session_key: str, cost_runs: int = 0) -> dict[str, Measured]:
+    """Each page in this process (same URLconf and middleware, same database): the SQL statements, and with
+    ``cost_runs`` the median CPU, SQL and wall time of that many requests (cycling through the page's
+    parameters)."""
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -239,6 +292,11 @@ def measure_in_process(targets: list[Target], session_key: str) -> dict[str, Mea
         sql = get(target.paths[0], target.headers)
         other = len(get(target.other, target.headers)) if target.other else None
         results[target.label] = Measured(len(sql), other, sql)
+        if cost_runs:
+            for path in target.paths[: min(len(target.paths), cost_runs)]:  # warm the process and the plans
+                client.get(path, headers=target.headers)
+            m = results[target.label]
+            m.cpu_ms, m.sql_ms, m.wall_ms = measure_cost(client, target, cost_runs)
     return results
 
 
@@ -261,6 +319,141 @@ def check_access(targets: list[Target], keys: list[str], port: int) -> list[str]
     return errors
 
 
+@dataclass
+class Paced:
+    """Latencies (seconds) per page label of the paced run, its errors and its wall time."""
+
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    wall: float = 0.0
+
+
+def run_paced(
+    port: int,
+    targets: list[Target],
+    sessions: list[dict[str, str]],
+    *,
+    think: float,
+    duration: float,
+    seed: int = 5,
+) -> Paced:
+    """One thread per agent: wait a think time (exponential, mean ``think`` s), ask for a random page, again
+    until ``duration`` s have passed. A keep-alive connection the server closed while the agent was thinking
+    is opened again (and that time counts, as it would for a browser)."""
+    from bench.common import HOST
+
+    pages = [t for t in targets if t.label != BARE]
+    result = Paced(latencies={t.label: [] for t in pages})
+    lock = threading.Lock()
+    deadline = time.monotonic() + duration
+
+    def agent(k: int) -> None:
+        rng = random.Random(seed * 1000 + k)
+        own = sessions[k % len(sessions)]
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        done: list[tuple[str, float]] = []
+        errors: list[str] = []
+        i = k
+        try:
+            while True:
+                pause = rng.expovariate(1 / think)
+                if time.monotonic() + pause >= deadline:
+                    break
+                time.sleep(pause)
+                target = rng.choice(pages)
+                path = target.paths[i % len(target.paths)]
+                i += 1
+                started = time.perf_counter()
+                for attempt in (1, 2):
+                    try:
+                        conn.request("GET", path, headers={**target.headers, **own})
+                        resp = conn.getresponse()
+                        resp.read()
+                        break
+                    except (OSError, http.client.HTTPException) as exc:
+                        conn.close()
+                        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+                        if attempt == 2:
+                            errors.append(f"GET {path}: {exc!r}")
+                            resp = None
+                if resp is None:
+                    continue
+                if resp.status == 200:
+                    done.append((target.label, time.perf_counter() - started))
+                else:
+                    errors.append(f"GET {path}: {resp.status}")
+        finally:
+            conn.close()
+            with lock:
+                for label, latency in done:
+                    result.latencies[label].append(latency)
+                result.errors.extend(errors)
+
+    threads = [threading.Thread(target=agent, args=(k,), daemon=True) for k in range(len(sessions))]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(duration + 60)
+    result.wall = time.perf_counter() - started
+    return result
+
+
+def print_paced(paced: Paced, agents: int, think: float, measured: dict[str, Measured]) -> list[str]:
+    """The paced run's table; returns what missed the 50-agent target."""
+    limit = TARGET_P95_MS[50]
+    rows, missed = [], []
+    everything: list[float] = []
+    for label, latencies in paced.latencies.items():
+        everything += latencies
+        p95 = ms(percentile(latencies, 95))
+        met = p95 <= limit
+        if not met:
+            missed.append(f"{label} at {agents} paced agents (p95 {p95:.0f} ms)")
+        m = measured.get(label)
+        rows.append(
+            [
+                label,
+                len(latencies),
+                ms(percentile(latencies, 50)),
+                p95,
+                ms(percentile(latencies, 99)),
+                m.queries if m else "",
+                "yes" if met else "NO",
+            ]
+        )
+    rows.append(
+        [
+            "all pages",
+            len(everything),
+            ms(percentile(everything, 50)),
+            ms(percentile(everything, 95)),
+            ms(percentile(everything, 99)),
+            "",
+            "",
+        ]
+    )
+    rate = len(everything) / paced.wall if paced.wall else float("nan")
+    print(
+        f"\n{agents} agents at human pace (think time exponential, mean {think:g} s), "
+        f"{paced.wall:.0f} s, {rate:.1f} pages/s, {len(paced.errors)} errors:\n"
+    )
+    print_table(
+        ["page", "requests", "median ms", "p95 ms", "p99 ms", "queries", f"p95 <= {limit:.0f} ms"], rows
+    )
+    return missed
+
+
+def print_costs(targets: list[Target], measured: dict[str, Measured], runs: int) -> None:
+    rows = [
+        [t.label, measured[t.label].cpu_ms, measured[t.label].sql_ms, measured[t.label].wall_ms]
+        for t in targets
+        if t.label in measured
+    ]
+    print(f"\nCost per page in this process (test client, median of {runs} requests):\n")
+    print_table(["page", "Python CPU ms", "SQL ms (client side)", "wall ms"], rows)
+
+
 def _maker(target: Target) -> Any:
     paths, headers = target.paths, target.headers
     return lambda i: Request("GET", paths[i % len(paths)], None, headers)
@@ -272,15 +465,26 @@ def _maker(target: Target) -> Any:
 def main(argv: list[str] | None = None) -> int:
     parser = load_arguments(__doc__, rounds=3, requests=150, clients="1,50")
     parser.add_argument("--show-sql", action="store_true", help="print the SQL statements of each page")
+    parser.add_argument(
+        "--paced-agents", type=int, default=50, help="agents at human pace after the batches (0: none)"
+    )
+    parser.add_argument("--think", type=float, default=3.0, help="mean think time of a paced agent, s")
+    parser.add_argument("--paced-duration", type=float, default=60.0, help="length of the paced run, s")
+    parser.add_argument(
+        "--cost-runs", type=int, default=20, help="requests per page for the in-process cost (0: none)"
+    )
     args = parser.parse_args(argv)
     if args.smoke:
         args.clients, args.rounds, args.requests, args.time_limit = "1,4", 1, 8, 20.0
+        args.paced_agents, args.think, args.paced_duration, args.cost_runs = 4, 0.5, 5.0, 2
     try:
         clients = [int(c) for c in args.clients.split(",")]
     except ValueError:
         parser.error("--clients: numbers separated by commas")
     if any(not 1 <= c <= 200 for c in clients) or not 1 <= args.requests <= 100_000 or args.rounds < 1:
         parser.error("1 to 200 clients, 1 to 100,000 requests per batch, at least one round")
+    if not 0 <= args.paced_agents <= 200 or args.think <= 0 or not 0 < args.paced_duration <= 3600:
+        parser.error("0 to 200 paced agents, a positive think time, a paced run of at most an hour")
 
     print(f"Load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     setup_django()
@@ -290,12 +494,12 @@ def main(argv: list[str] | None = None) -> int:
 
     ensure_bare_table()
     agents = desk_agents()
-    keys = sign_in(agents, max(clients))
+    keys = sign_in(agents, max(*clients, args.paced_agents))
     errors: list[str] = []
     try:
         n_tickets = Ticket.objects.count()
         targets = build_targets(agents[0])
-        measured = measure_in_process(targets, keys[0])
+        measured = measure_in_process(targets, keys[0], args.cost_runs)
         samples: dict[tuple[str, int], Sample] = {}
         with production_server(workers=args.workers) as port:
             errors += check_access(targets, keys[: min(len(agents), max(clients))], port)
@@ -323,7 +527,23 @@ def main(argv: list[str] | None = None) -> int:
                         )
                         samples.setdefault((target.label, n), Sample()).extend(sample)
                         errors += sample.errors
-        print_results(n_tickets, clients, targets, samples, measured, show_sql=args.show_sql)
+            paced = None
+            if args.paced_agents:
+                print(f"Load average before the paced run: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+                paced = run_paced(
+                    port,
+                    targets,
+                    [cookie(k) for k in keys[: args.paced_agents]],
+                    think=args.think,
+                    duration=args.paced_duration,
+                )
+                errors += paced.errors
+        missed = print_results(n_tickets, clients, targets, samples, measured, show_sql=args.show_sql)
+        if paced is not None:
+            missed += print_paced(paced, args.paced_agents, args.think, measured)
+        if args.cost_runs:
+            print_costs(targets, measured, args.cost_runs)
+        print("\nMissed: " + "; ".join(missed) if missed else "\nEvery page meets its targets.")
     finally:
         sign_out(keys)
         # The bench's own task queue: nothing runs the tasks the 30-message ticket's replies queued.
@@ -343,7 +563,8 @@ def print_results(
     measured: dict[str, Measured],
     *,
     show_sql: bool,
-) -> None:
+) -> list[str]:
+    """The batches' table; returns what missed its target."""
     rows = []
     missed = []
     for n in clients:
@@ -400,10 +621,10 @@ def print_results(
     )
     limits = ", ".join(f"{v:.0f} ms at {k} client{'s' if k > 1 else ''}" for k, v in TARGET_P95_MS.items())
     print(f"\nTargets: p95 at most {limits}; at most {TARGET_QUERIES} SQL queries per page.")
-    print("Missed: " + "; ".join(missed) if missed else "Every page meets its targets.")
     if show_sql:
         for label, m in measured.items():
             print(f"\n{label}: {m.queries} statements", *m.sql, sep="\n  ")
+    return missed
 
 
 if __name__ == "__main__":
