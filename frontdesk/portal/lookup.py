@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -12,7 +13,7 @@ SESSION_KEY = "portal_ticket_access"
 # How long a session that opened a link may see (and answer) its request.
 ACCESS_SECONDS = 2 * 3600
 # Look-ups allowed per hour: from one address (IP), and for one request number or one email (each per brand).
-PER_IP_PER_HOUR = 10
+PER_IP_PER_HOUR = 20
 PER_TARGET_PER_HOUR = 3
 # The answer to a look-up takes at least this long, whether or not anything was sent.
 MIN_ANSWER_SECONDS = 0.25
@@ -35,6 +36,12 @@ def has_access(request: HttpRequest, brand_id: int, number: str) -> bool:
 
 
 def client_address(request: HttpRequest) -> str:
+    """The visitor's address: behind the reverse proxy Frontdesk is deployed with (``BEHIND_PROXY``), the one
+    the proxy added last to X-Forwarded-For (earlier entries are the visitor's to invent)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if forwarded[-1]:
+            return forwarded[-1]
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 

@@ -7,6 +7,7 @@ and build their links with ``Portal.url`` (or ``{% purl %}`` in templates), whic
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, wraps
@@ -18,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponseForbidden
 from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from frontdesk.brands.queries import portal_brand, portal_brand_by_id
@@ -164,6 +165,16 @@ def resolve_portal(request: HttpRequest, slug: str | None) -> Portal:
     return portal
 
 
+def viewer_zone(request: HttpRequest, portal: Portal) -> zoneinfo.ZoneInfo:
+    """Times in the person's own zone if they set one, else in the brand's."""
+    for name in (getattr(request.user, "time_zone", "") or "", portal.brand.time_zone):
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue
+    return zoneinfo.ZoneInfo("UTC")
+
+
 def render_in(portal: Portal, response: HttpResponseBase) -> HttpResponseBase:
     """Render a lazy response now, in the portal's language, and say which language it is in."""
     render = getattr(response, "render", None)
@@ -182,7 +193,7 @@ def portal_view(view: PortalView) -> PortalView:
         request: HttpRequest, *args: Any, brand: str | None = None, **kwargs: Any
     ) -> HttpResponseBase:
         portal = resolve_portal(request, brand)
-        with translation.override(portal.language):
+        with translation.override(portal.language), timezone.override(viewer_zone(request, portal)):
             try:
                 response = view(request, portal, *args, **kwargs)
             except NotFound as error:

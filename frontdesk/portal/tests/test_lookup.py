@@ -84,9 +84,13 @@ def test_bad_input_is_a_form_error(cast, client):
 def test_lookups_are_limited_per_request_number_and_per_address(cast, client, ticket):
     for _ in range(lookup.PER_TARGET_PER_HOUR):
         assert client.post(URL, {"number": ticket.number, "email": "a@mail.example"}).status_code == 200
-    limited = client.post(URL, {"number": ticket.number, "email": "b@mail.example"})
+    limited = client.post(
+        URL, {"number": ticket.number, "email": "b@mail.example"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert limited.status_code == 429
     assert "Too many look-ups" in limited.content.decode()
+    limited = client.post(URL, {"number": ticket.number, "email": "b@mail.example"})
+    assert "Слишком много запросов" in limited.content.decode()
     # Another number is still answered from this address (IP) for now.
     assert client.post(URL, {"number": "OPR-26-000777", "email": "c@mail.example"}).status_code == 200
 
@@ -136,3 +140,20 @@ def test_the_link_opens_nothing_else(cast, client, ticket, django_capture_on_com
 
 def test_forged_link_is_refused(cast, client, db):
     assert client.post("/portal/opera/lookup/forged-token/").status_code == 404
+
+
+def test_behind_the_proxy_the_limit_counts_the_address_the_proxy_saw(cast, client, settings, db):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    for i in range(lookup.PER_IP_PER_HOUR):
+        client.post(
+            URL, {"number": f"OPR-26-{i:06}", "email": f"{i}@mail.example"}, HTTP_X_FORWARDED_FOR="1.2.3.4"
+        )
+    # A spoofed first entry does not escape the limit; another visitor behind the same proxy is still served.
+    spoofed = client.post(
+        URL, {"number": "OPR-26-000900", "email": "s@mail.example"}, HTTP_X_FORWARDED_FOR="9.9.9.9, 1.2.3.4"
+    )
+    assert spoofed.status_code == 429
+    other = client.post(
+        URL, {"number": "OPR-26-000901", "email": "o@mail.example"}, HTTP_X_FORWARDED_FOR="5.6.7.8"
+    )
+    assert other.status_code == 200

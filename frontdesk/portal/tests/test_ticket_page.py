@@ -157,3 +157,15 @@ def test_ticket_page_costs_the_same_queries_for_a_short_and_a_long_history(
     # Session, user, brand, customer; the ticket with its brand and organization (no team or category here);
     # the messages (with merged ones) and their attachments; the events.
     assert len(queries) == 10, "\n".join(queries)
+
+
+def test_times_are_in_the_brands_zone_or_the_persons_own(cast, sign_in, ticket):
+    brand = cast.opera.brand
+    brand.time_zone = "Asia/Tokyo"
+    brand.save(update_fields=["time_zone"])
+    client = sign_in(cast.opera.customer_user)
+    assert "+09:00" in client.get(_url(ticket)).content.decode()
+    user = cast.opera.customer_user
+    user.time_zone = "America/Sao_Paulo"
+    user.save(update_fields=["time_zone"])
+    assert "-03:00" in client.get(_url(ticket)).content.decode()
