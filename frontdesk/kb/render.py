@@ -32,3 +32,12 @@ def render_body(body: str) -> SafeString:
 def body_to_text(body: str) -> str:
     """The plain text of an article body (snippets, search)."""
     return html_to_text(body_to_html(body))
+
+
+def excerpt(body: str, limit: int = 200) -> str:
+    """The opening of an article body as one line of plain text, cut at a word, for lists and suggestions."""
+    text = " ".join(body_to_text(body).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(".,;:—-– ") + "…"

@@ -17,7 +17,7 @@ from frontdesk.kb.queries import (
     translation_for_actor,
     versions_of,
 )
-from frontdesk.kb.render import body_to_html, render_body
+from frontdesk.kb.render import body_to_html, excerpt, render_body
 from frontdesk.kb.urls_public import article_url
 from frontdesk.users.actors import NOBODY, actor_for
 
@@ -204,3 +204,10 @@ def test_an_article_history_names_who_changed_what_and_is_for_agents_only(cast, 
     for user in (cast.tours.admin, cast.opera.customer_user):
         with pytest.raises(NotFound):
             events_of(actor_for(user), article)
+
+
+def test_an_excerpt_is_one_line_of_plain_text_cut_at_a_word():
+    body = "# Refunds\n\nMoney goes **back** to the card within 14 days, always."
+
+    assert excerpt(body) == "Refunds Money goes back to the card within 14 days, always."
+    assert excerpt(body, 30) == "Refunds Money goes back to the…"
