@@ -290,6 +290,10 @@ def plan_mail_for_events(events: Sequence[TicketEvent]) -> list[OutboundMessage]
             outbound = _plan_reply(event, ticket, facts)
         elif event.kind == EventKind.ACCESS_LINK_SENT:
             outbound = _plan_access_link(event, ticket, facts)
+        elif event.kind == EventKind.SOLVED:
+            from frontdesk.mail.satisfaction import plan_satisfaction
+
+            outbound = plan_satisfaction(event, ticket, facts)
         if outbound is not None:
             planned.append(outbound)
     return _insert(planned)
