@@ -87,3 +87,20 @@ def test_an_agent_publishes_an_article_and_a_customer_finds_it_with_a_typo_and_v
         # The agent sees the vote and its comment on the article.
         page.goto(article_url)
         assert "Всё получилось" in page.locator(".kb-comments").inner_text()
+
+        # On a ticket of the brand, the reply box's knowledge-base search puts the article's public link in.
+        page.goto(desk.url + "desk/queues/all/?sort=-updated")
+        page.locator("tr", has_text="Parterre Tickets").locator("a[href*='/desk/tickets/']").first.click()
+        page.wait_for_url("**/desk/tickets/**")
+        page.locator("#id_body").fill("Здравствуйте!")
+        page.locator("#kb-link-q").fill("абонемент")
+        pick = page.locator("#kb-link-results .kb-link-pick", has_text=TITLE)
+        pick.wait_for()
+        pick.click()
+        page.wait_for_function("document.querySelector('#id_body').value.includes('/kb/')")
+        body = page.locator("#id_body").input_value()
+        assert body.startswith("Здравствуйте!")
+        # The brand's own portal address (the demo brands have one), never the desk's.
+        assert body.endswith(f"/kb/{public_id}/")
+        assert f"\n\n{TITLE}: http" in body
+        assert page.locator("#kb-link-results .kb-link-pick").count() == 0
