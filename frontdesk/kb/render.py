@@ -39,5 +39,7 @@ def excerpt(body: str, limit: int = 200) -> str:
     text = " ".join(body_to_text(body).split())
     if len(text) <= limit:
         return text
-    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    # One character more: a word that ends exactly at the limit is kept whole.
+    head = text[: limit + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else text[:limit]
     return cut.rstrip(".,;:—-– ") + "…"
