@@ -39,7 +39,7 @@ def client_address(request: HttpRequest) -> str:
     """The visitor's address: behind the reverse proxy Frontdesk is deployed with (``BEHIND_PROXY``), the one
     the proxy added last to X-Forwarded-For (earlier entries are the visitor's to invent)."""
     if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part.strip() for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
         if forwarded[-1]:
             return forwarded[-1]
     return str(request.META.get("REMOTE_ADDR") or "unknown")

@@ -1,6 +1,6 @@
 """A brand's portal under ``/portal/<slug>/``; ``host_urls`` serves the same ``pages`` at a brand's own host."""
 
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from frontdesk.portal.urls_requests import request_pages
 from frontdesk.portal.views import account, home, lookup, tickets
@@ -18,6 +18,11 @@ pages: list[URLPattern | URLResolver] = [
     path("signout/", account.signout, name="signout"),
     path("password/reset/", account.password_reset, name="password_reset"),
     path("password/reset/sent/", account.password_reset_done, name="password_reset_done"),
+    re_path(
+        r"^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        account.password_reset_key,
+        name="password_reset_key",
+    ),
     path("welcome/<str:token>/", lookup.welcome, name="welcome"),
     path("lookup/", lookup.lookup_form, name="lookup"),
     path("lookup/<str:token>/", lookup.lookup_open, name="lookup_open"),

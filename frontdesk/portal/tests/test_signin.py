@@ -127,3 +127,28 @@ def test_signed_in_agent_is_no_customer_on_a_portal_and_sees_no_requests(cast, s
     cast.opera.ticket("Tickets for Tosca")
     page = sign_in(cast.opera.line1).get("/portal/opera/requests/").content.decode()
     assert "OPR-" not in page
+
+
+def test_password_reset_mail_is_the_brands_and_its_link_sets_a_password_in_the_portal(cast, client):
+    client.post("/portal/opera/password/reset/", {"email": cast.opera.customer_user.email})
+    (message,) = mail.outbox
+    assert message.subject.startswith("[Opera Box Office] ")
+    assert "Opera Box Office" in message.from_email
+    path = re.search(r"http://[^/\s]+(/portal/opera/password/reset/key/\S+/)", message.body).group(1)
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200
+    assert form_page.redirect_chain[-1][0].endswith("-set-password/")  # the key leaves the address
+    assert "Opera Box Office" in form_page.content.decode()
+    new = "a-brand-new-password-42"
+    done = client.post(form_page.redirect_chain[-1][0], {"password1": new, "password2": new})
+    assert done.status_code == 302
+    assert done["Location"] == "/portal/opera/signin/"
+    client.logout()
+    assert client.login(email=cast.opera.customer_user.email, password=new)
+
+
+def test_password_reset_outside_the_portal_keeps_allauths_own_mail(cast, client):
+    client.post("/accounts/password/reset/", {"email": cast.opera.line1.email})
+    (message,) = mail.outbox
+    assert "Opera Box Office" not in message.subject
+    assert "/accounts/password/reset/key/" in message.body

@@ -12,6 +12,7 @@ from allauth.account.internal.flows.login_by_code import LoginCodeVerificationPr
 from allauth.account.views import (
     ConfirmLoginCodeView,
     LoginView,
+    PasswordResetFromKeyView,
     PasswordResetView,
     RequestLoginCodeView,
     SignupView,
@@ -89,6 +90,15 @@ class PasswordReset(_InPortal, PasswordResetView):  # type: ignore[misc]
         return _portal(self).url("password_reset_done")
 
 
+class PasswordResetKey(_InPortal, PasswordResetFromKeyView):  # type: ignore[misc]
+    """The page of the link in a password reset mail; the new password leads to the sign-in page."""
+
+    template_name = "portal/account/password_reset_key.html"
+
+    def get_success_url(self) -> str:
+        return _portal(self).url("signin")
+
+
 def _in_portal(view_class: type[Any]) -> PortalView:
     inner = view_class.as_view()
 
@@ -105,6 +115,7 @@ signin_code = _in_portal(SignInCode)
 signin_code_confirm = _in_portal(SignInCodeConfirm)
 signup = _in_portal(SignUp)
 password_reset = _in_portal(PasswordReset)
+password_reset_key = _in_portal(PasswordResetKey)
 
 
 @portal_view
