@@ -229,6 +229,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# allauth's mail from a brand's portal in the brand's name and sender, linking back into that portal.
+ACCOUNT_ADAPTER = "frontdesk.portal.accounts.PortalAccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not EMBEDDED else "http"
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
