@@ -58,3 +58,13 @@ def _default_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_kb_indexes() -> None:
+    """Knowledge-base ranking indexes live in the process; each test's rolled-back rows may reuse ids."""
+    import sys
+
+    suggest = sys.modules.get("frontdesk.kb.suggest")
+    if suggest is not None:
+        suggest.forget_indexes()
