@@ -134,3 +134,13 @@ def test_the_composer_has_the_knowledge_base_search_box(cast, client):
 def test_the_desk_navigation_links_to_the_knowledge_base(cast, client):
     html = _sign_in(client, cast.opera.line1).get("/desk/queues/").content.decode()
     assert 'href="/desk/kb/"' in html
+
+
+def test_inserting_a_link_on_another_brand_s_ticket_is_404_for_outsiders_and_customers(cast, client):
+    ticket, _reply = _answered(cast.opera)
+    article = _article(cast.opera, "Возврат билетов")
+    url = f"/desk/tickets/{ticket.number}/kb/{article.public_id}/"
+    for user in (cast.tours.line1, cast.tours.admin, cast.outsider, cast.opera.customer_user):
+        assert _sign_in(client, user).post(url, {"body": "x"}).status_code == 404
+    client.logout()
+    assert client.post(url, {"body": "x"}).status_code == 302

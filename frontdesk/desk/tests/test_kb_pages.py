@@ -370,3 +370,18 @@ def test_the_list_filters_by_category_and_the_editor_files_an_article_under_one(
         {"title": "x", "body": "", "visibility": "public", "category": "tours-only", "base_version": "1"},
     )
     assert response.status_code == 422
+
+
+def test_writing_into_another_brand_s_knowledge_base_is_404(cast, client):
+    article = _article(cast.opera, publish=True)
+    attachment = actions.add_article_attachment(
+        article, actor=actor_for(cast.opera.line1), filename="a.png", content_type="image/png", data=PNG
+    )
+    form = {"language": "ru", "title": "Чужая", "body": "", "visibility": "public"}
+    for user in (cast.tours.line1, cast.outsider, cast.opera.customer_user):
+        _sign_in(client, user)
+        assert client.post("/desk/kb/opera/new/", form).status_code == 404
+        assert client.post(_url(article, "translate/"), form).status_code == 404
+        assert client.get(_url(article, f"attachments/{attachment.pk}/")).status_code == 404
+    assert articles_visible_to(actor_for(cast.opera.line1), cast.opera.brand).count() == 1
+    assert article.translations.count() == 1

@@ -271,3 +271,14 @@ def test_on_the_brand_s_own_host_the_answers_link_to_the_root_of_it(cast, client
     assert f'action="/kb/{article.public_id}/vote/"' in html
     html = client.get("/kb/search/", {"q": "возврат"}, HTTP_HOST="help.opera.example").content.decode()
     assert f'href="/kb/{article.public_id}/"' in html
+
+
+def test_an_unknown_brand_has_no_answers_and_a_brand_shows_only_its_own_topics(cast, client):
+    for url in ("/portal/no-such/kb/", "/portal/no-such/kb/search/?q=x", "/portal/no-such/kb/1/"):
+        assert client.get(url).status_code == 404
+    _article(cast.tours, "Туры", category=_category(cast.tours, "tours", {"ru": "Темы туров"}))
+    _article(cast.opera, "Опера", category=_category(cast.opera))
+    html = client.get("/portal/opera/kb/").content.decode()
+    assert "Темы туров" not in html
+    assert "Возвраты" in html
+    assert client.get("/portal/opera/kb/topics/tours/").status_code == 404
