@@ -20,7 +20,8 @@ from django.db.models import Aggregate, Avg, Count, F, FloatField, Q, QuerySet, 
 from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncWeek
 
 from frontdesk.reports.models import TicketFact
-from frontdesk.tickets.choices import OPEN_STATUSES
+from frontdesk.tickets.choices import OPEN_STATUSES, Rating
+from frontdesk.tickets.models import TicketRating
 
 DIMENSIONS = ("channel", "category_id", "priority", "team_id", "assignee_id", "top_line", "organization_id")
 
@@ -245,3 +246,49 @@ def trend(
 
 def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _ratings(scope: Scope) -> QuerySet[TicketRating]:
+    """Ratings given in the period on the scope's tickets (every filter of the scope applies to the ticket)."""
+    return TicketRating.objects.filter(
+        brand_id__in=sorted(scope.brand_ids),
+        created_at__gte=scope.start,
+        created_at__lt=scope.end,
+        ticket_id__in=_facts(scope).values("ticket_id"),
+    )
+
+
+def satisfaction(scope: Scope) -> Share:
+    """Of the ratings customers gave in the period (the latest per ticket), the good ones."""
+    ratings = _ratings(scope)
+    return Share(ratings.filter(rating=Rating.GOOD).count(), ratings.count())
+
+
+@dataclass(frozen=True)
+class BadRating:
+    number: str
+    comment: str
+    rated_at: dt.datetime
+    follow_up_number: str | None
+    follow_up_status: str | None
+
+
+def bad_ratings(scope: Scope, *, limit: int = 100) -> list[BadRating]:
+    """The bad ratings of the period, newest first, with the customer's comment and where the team lead's
+    follow-up stands (its status; solved when the customer heard back)."""
+    rows = (
+        _ratings(scope)
+        .filter(rating=Rating.BAD)
+        .order_by("-created_at", "-id")
+        .values("ticket__number", "comment", "created_at", "follow_up__number", "follow_up__status")[:limit]
+    )
+    return [
+        BadRating(
+            number=row["ticket__number"],
+            comment=row["comment"],
+            rated_at=row["created_at"],
+            follow_up_number=row["follow_up__number"],
+            follow_up_status=row["follow_up__status"],
+        )
+        for row in rows
+    ]

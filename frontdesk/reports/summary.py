@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from frontdesk.brands.models import Brand
 from frontdesk.core.errors import DomainError, NotFound
+from frontdesk.kb import queries as kb_queries
 from frontdesk.reports import measures
 from frontdesk.reports.measures import Scope, Share, Stats
-from frontdesk.tickets.choices import Channel, Priority
+from frontdesk.tickets.choices import Channel, Priority, Status
 from frontdesk.tickets.models import Category
 from frontdesk.users.actors import Actor
 from frontdesk.users.models import Team, User
@@ -136,6 +137,7 @@ def _figures(scope: Scope) -> dict[str, Any]:
         "escalated": measures.escalated(scope),
         "reopened": measures.reopen_rate(scope),
         "one_touch": measures.one_touch(scope),
+        "satisfaction": measures.satisfaction(scope),
     }
 
 
@@ -234,6 +236,25 @@ def build_report(scope: Scope, *, zone: ZoneInfo, brands: list[Brand]) -> Report
             [[agents.get(row.assignee_id, str(row.assignee_id)), row.open_now, row.solved] for row in load],
         )
     )
+    statuses = dict(Status.choices)
+    report.tables.append(
+        Table(
+            "bad_ratings",
+            _("Bad ratings and their follow-up"),
+            [_("Request"), _("Rated"), _("Comment"), _("Follow-up"), _("Follow-up status")],
+            [
+                [
+                    row.number,
+                    row.rated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                    row.comment,
+                    row.follow_up_number or "",
+                    str(statuses.get(row.follow_up_status or "", "")),
+                ]
+                for row in measures.bad_ratings(scope)
+            ],
+        )
+    )
+    report.tables.extend(_knowledge_base_tables(scope, brands))
     created = dict(measures.trend(scope, zone=zone))
     solved = dict(measures.trend(scope, measure="solved", zone=zone))
     day, last = (
@@ -261,3 +282,55 @@ def build_report(scope: Scope, *, zone: ZoneInfo, brands: list[Brand]) -> Report
         ),
     )
     return report
+
+
+def _knowledge_base_tables(scope: Scope, brands: list[Brand]) -> list[Table]:
+    """Deflection through the knowledge base: totals per brand, the articles that prevented most requests,
+    and what customers asked without a good article (the articles to write next)."""
+    totals_rows: list[list[Any]] = []
+    article_rows: list[list[Any]] = []
+    unanswered_rows: list[list[Any]] = []
+    for brand in brands:
+        totals = kb_queries.deflection_totals(brand, since=scope.start, until=scope.end)
+        totals_rows.append(
+            [
+                brand.name,
+                totals.started,
+                totals.prevented,
+                totals.abandoned,
+                totals.submitted,
+                totals.unanswered,
+            ]
+        )
+        for row in kb_queries.deflection_by_article(brand, since=scope.start, until=scope.end)[:20]:
+            article_rows.append([brand.name, row.public_id, row.shown, row.opened, row.prevented])
+        for deflection in kb_queries.unanswered_requests(brand, since=scope.start, until=scope.end)[:50]:
+            unanswered_rows.append([brand.name, deflection.last_query, deflection.ticket_number])
+    article_rows.sort(key=lambda row: -int(row[4]))
+    return [
+        Table(
+            "kb_totals",
+            _("Knowledge base: requests started in the form"),
+            [
+                _("Brand"),
+                _("Started"),
+                _("Prevented"),
+                _("Given up"),
+                _("Filed"),
+                _("Filed without a good article"),
+            ],
+            totals_rows,
+        ),
+        Table(
+            "kb_articles",
+            _("Articles that prevented requests"),
+            [_("Brand"), _("Article"), _("Suggested"), _("Opened"), _("Prevented")],
+            article_rows,
+        ),
+        Table(
+            "kb_missing",
+            _("Asked without a good article: what to write next"),
+            [_("Brand"), _("What the customer typed"), _("Request")],
+            unanswered_rows,
+        ),
+    ]

@@ -199,3 +199,53 @@ def test_the_rebuild_command_fills_the_facts_of_existing_tickets(world):
     assert TicketFact.objects.count() == 4
     with pytest.raises(CommandError, match="No brand"):
         call_command("rebuild_report_facts", "--brand", "nope")
+
+
+def test_satisfaction_counts_good_ratings_and_lists_bad_ones_with_their_follow_up(
+    world, time_machine, django_capture_on_commit_callbacks
+):
+    from frontdesk.tickets.satisfaction import rate_ticket
+
+    customer = actor_for(world["cast"].opera.customer_user)
+    t1, t2 = world["tickets"][:2]
+    with django_capture_on_commit_callbacks(execute=True):
+        time_machine.move_to(utc(3, 12), tick=False)
+        rate_ticket(t1, actor=customer, rating="good")
+        rate_ticket(t2, actor=customer, rating="bad", comment="Took three hours")
+    assert measures.satisfaction(scope(world)) == Share(1, 2)
+    [bad] = measures.bad_ratings(scope(world))
+    assert bad.number == t2.number
+    assert bad.comment == "Took three hours"
+    assert bad.follow_up_number
+    assert bad.follow_up_status == "new"
+    assert measures.satisfaction(scope(world, channel="phone")) == Share(0, 0)
+
+
+def test_the_report_shows_what_the_knowledge_base_prevented_and_what_it_lacks(world, time_machine):
+    from frontdesk.kb.actions import create_article
+    from frontdesk.kb.deflection import finish_deflection, record_article_opened, record_suggestions
+    from frontdesk.reports.summary import build_report
+
+    opera = world["cast"].opera
+    time_machine.move_to(utc(3, 14), tick=False)
+    article = create_article(
+        opera.brand,
+        actor=actor_for(opera.admin),
+        language="en",
+        title="E-tickets",
+        body="Check spam.",
+        publish=True,
+    )
+    helped = record_suggestions(
+        None, brand=opera.brand, language="en", query="no tickets", suggestions=[(article.pk, 1, 0.9, True)]
+    )
+    record_article_opened(helped, article=article)
+    finish_deflection(helped, outcome="abandoned")
+    missed = record_suggestions(
+        None, brand=opera.brand, language="en", query="parking at the venue", suggestions=[]
+    )
+    finish_deflection(missed, outcome="submitted", ticket_number="OPR-1")
+    report = build_report(scope(world), zone=dt.UTC, brands=[opera.brand])
+    assert report.table("kb_totals").rows == [[opera.brand.name, 2, 1, 1, 1, 1]]
+    assert report.table("kb_articles").rows == [[opera.brand.name, article.public_id, 1, 1, 1]]
+    assert report.table("kb_missing").rows == [[opera.brand.name, "parking at the venue", "OPR-1"]]
