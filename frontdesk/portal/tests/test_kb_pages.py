@@ -282,3 +282,11 @@ def test_an_unknown_brand_has_no_answers_and_a_brand_shows_only_its_own_topics(c
     assert "Темы туров" not in html
     assert "Возвраты" in html
     assert client.get("/portal/opera/kb/topics/tours/").status_code == 404
+
+
+def test_numbers_beyond_any_id_are_404_not_errors(cast, client):
+    article = _article(cast.opera)
+    big = "9" * 30
+    assert client.get(f"/portal/opera/kb/{big}/").status_code == 404
+    assert client.get(_url(article, f"files/{big}/")).status_code == 404
+    assert client.post(f"/portal/opera/kb/{big}/vote/", {"helpful": "yes"}).status_code == 404
