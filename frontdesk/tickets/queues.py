@@ -17,17 +17,31 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    ForeignKey,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.brands.models import Brand
 from frontdesk.core.errors import NotFound
 from frontdesk.tickets.choices import OPEN_STATUSES, Channel, Priority, Status, WorkLogKind
 from frontdesk.tickets.models import Ticket, WorkLogEntry
@@ -516,11 +530,42 @@ def queue_parts(desk: Desk, filters: QueueFilters) -> list[Q]:
 
 
 def page_of_queue(
-    desk: Desk, filters: QueueFilters, cursor: str | None = None, *, size: int = PAGE_SIZE
+    desk: Desk,
+    filters: QueueFilters,
+    cursor: str | None = None,
+    *,
+    size: int = PAGE_SIZE,
+    brands: Sequence[Brand] | None = None,
+    teams: Sequence[Team] | None = None,
 ) -> Page:
-    """A page of a queue for the table: tickets with their customer, assignee, brand and team."""
-    qs = queue_tickets(desk, filters).prefetch_related(None).prefetch_related("brand", "team")
-    return page_of(qs, filters.order, cursor, size=size, parts=queue_parts(desk, filters))
+    """A page of a queue for the table: tickets with their customer, assignee, brand and team.
+
+    A page that has loaded the agent's ``brands`` and ``teams`` already (for its filters) passes them, and
+    the tickets take theirs from those lists instead of two more queries; any other is looked up."""
+    qs = queue_tickets(desk, filters).prefetch_related(None)
+    if brands is None or teams is None:
+        qs = qs.prefetch_related("brand", "team")
+    page = page_of(qs, filters.order, cursor, size=size, parts=queue_parts(desk, filters))
+    if brands is not None and teams is not None:
+        _attach(page.tickets, "brand", {b.pk: b for b in brands})
+        _attach(page.tickets, "team", {t.pk: t for t in teams})
+    return page
+
+
+def _attach(tickets: Sequence[Ticket], name: str, known: Mapping[int, Any]) -> None:
+    """Set each ticket's ``name`` relation from ``known`` by id; the rest are fetched in one query."""
+    field = cast("ForeignKey[Any, Any]", Ticket._meta.get_field(name))
+    missing = []
+    for ticket in tickets:
+        related_id = getattr(ticket, field.attname)
+        if related_id is None:
+            field.set_cached_value(ticket, None)
+        elif related_id in known:
+            field.set_cached_value(ticket, known[related_id])
+        else:
+            missing.append(ticket)
+    if missing:
+        prefetch_related_objects(missing, name)
 
 
 # Saved views ------------------------------------------------------------------------------------------------

@@ -159,11 +159,19 @@ def _render(
     desk = desk_for(actor, teams)
     valid = form.is_valid()
     filters = form.filters(queue) if valid else QueueFilters(queue=queue)
+    # The whole page lists the agent's brands and teams for its filters: the tickets take theirs from there.
+    brands = None if partial else agent_brands(actor)
     tickets: list[Any] = []
     next_cursor = None
     if valid:
         try:
-            page = page_of_queue(desk, filters, form.cleaned_data.get("cursor") or None)
+            page = page_of_queue(
+                desk,
+                filters,
+                form.cleaned_data.get("cursor") or None,
+                brands=brands,
+                teams=None if partial else teams,
+            )
         except InvalidCursor:
             form.add_error("cursor", _("This page link is out of date: start again from the first page."))
             status = 422
@@ -188,9 +196,8 @@ def _render(
         "save_query": filter_params(filters),
         "viewer_tz": viewer_zone(getattr(request.user, "time_zone", "")),
     }
-    if partial:
+    if partial or brands is None:
         return TemplateResponse(request, "desk/partials/queue_table.html", context, status=status)
-    brands = agent_brands(actor)
     agents = list(agents_visible_to(actor).order_by("name", "email"))
     categories = list(categories_visible_to(actor).order_by("path"))
     form.offer(brands=brands, teams=teams, agents=agents, categories=categories)

@@ -254,3 +254,25 @@ def test_an_agent_of_two_brands_pages_through_both_in_order(cast, sort):
     expected = list(page_of(queue_tickets(desk, filters), sort, size=50).tickets)
     assert [t.pk for t in seen] == [t.pk for t in expected]
     assert len(seen) == 8
+
+
+def test_a_page_takes_brands_and_teams_the_caller_loaded_and_looks_up_only_the_others(cast, count_queries):
+    from frontdesk.tickets.queues import page_of_queue
+
+    known = create_team(actor=SYSTEM, name="Known", brand=cast.opera.brand)
+    other = create_team(actor=SYSTEM, name="Other", brand=cast.opera.brand)
+    for team in (known, other, None):
+        actions.update_ticket(cast.opera.ticket(), actor=SYSTEM, team=team)
+    desk = _desk(cast.opera.line1)
+    filters = QueueFilters(queue=QueueKind.ALL)
+    with count_queries() as looked_up:
+        page_of_queue(desk, filters)
+    with count_queries(len(looked_up) - 1):  # brands from the list; one look-up for the "Other" team
+        page = page_of_queue(desk, filters, brands=[cast.opera.brand], teams=[known])
+    with count_queries(0):
+        shown = {(t.brand.name, t.team.name if t.team else None) for t in page.tickets}
+    assert shown == {
+        (cast.opera.brand.name, "Known"),
+        (cast.opera.brand.name, "Other"),
+        (cast.opera.brand.name, None),
+    }
