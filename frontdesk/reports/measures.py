@@ -133,6 +133,11 @@ def _stats(rows: QuerySet[TicketFact], field: str) -> Stats:
     )
 
 
+def _share(rows: QuerySet[Any], part: Q) -> Share:
+    found = rows.aggregate(part=Count("pk", filter=part), whole=Count("pk"))
+    return Share(found["part"], found["whole"])
+
+
 def requests_created(scope: Scope) -> int:
     """Requests created in the period, whatever became of them."""
     return created_in(scope).count()
@@ -172,26 +177,22 @@ def resolution_time(scope: Scope) -> Stats:
 
 def solved_on_line_one(scope: Scope) -> Share:
     """Of the requests solved in the period, those never escalated: solved by line 1 without help."""
-    solved = solved_in(scope)
-    return Share(solved.filter(escalations=0).count(), solved.count())
+    return _share(solved_in(scope), Q(escalations=0))
 
 
 def escalated(scope: Scope) -> Share:
     """Of the requests created in the period, those escalated at least once."""
-    created = created_in(scope)
-    return Share(created.filter(escalations__gt=0).count(), created.count())
+    return _share(created_in(scope), Q(escalations__gt=0))
 
 
 def reopen_rate(scope: Scope) -> Share:
     """Of the requests solved in the period, those reopened at least once before their latest solve."""
-    solved = solved_in(scope)
-    return Share(solved.filter(reopens__gt=0).count(), solved.count())
+    return _share(solved_in(scope), Q(reopens__gt=0))
 
 
 def one_touch(scope: Scope) -> Share:
     """Of the requests solved in the period, those solved with exactly one public answer and never reopened."""
-    solved = solved_in(scope)
-    return Share(solved.filter(agent_replies=1, reopens=0).count(), solved.count())
+    return _share(solved_in(scope), Q(agent_replies=1, reopens=0))
 
 
 def minutes_spent_by_line(scope: Scope) -> list[tuple[int, int, int]]:
@@ -260,8 +261,7 @@ def _ratings(scope: Scope) -> QuerySet[TicketRating]:
 
 def satisfaction(scope: Scope) -> Share:
     """Of the ratings customers gave in the period (the latest per ticket), the good ones."""
-    ratings = _ratings(scope)
-    return Share(ratings.filter(rating=Rating.GOOD).count(), ratings.count())
+    return _share(_ratings(scope), Q(rating=Rating.GOOD))
 
 
 @dataclass(frozen=True)
