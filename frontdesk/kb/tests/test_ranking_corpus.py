@@ -162,3 +162,41 @@ def test_stackfaq_rephrasings_find_their_faq_item() -> None:
         )
     assert results["question and answers"][1] >= 0.75
     assert results["question only"][1] >= 0.75
+
+
+def test_stackfaq_with_the_answering_item_removed_shows_how_far_the_threshold_carries() -> None:
+    """Every fifth FAQ item left out in turn: its rephrasings become questions nothing answers. Printed, not held to
+    the 80 % of kb_eval: these items are a line or two, so their scores run higher than help articles'."""
+    items = json.loads(corpus_path("stackfaq", "faq_items.json").read_text(encoding="utf-8"))
+    queries = [
+        query
+        for query in json.loads(corpus_path("stackfaq", "queries.json").read_text(encoding="utf-8"))
+        if query["query"]
+    ]
+    documents = [
+        Document(item["faq_id"], "en", item["question"], " ".join(item["answers"])) for item in items
+    ]
+    full = Index(documents)
+    answered = [full.rank(query["query"], language="en", limit=1) for query in queries]
+    shown = [hits[0] for hits in answered if hits and hits[0].confident]
+    right = sum(
+        1
+        for hits, query in zip(answered, queries, strict=True)
+        if hits and hits[0].confident and hits[0].id == query["faq_id"]
+    )
+    by_item: dict[int, list[str]] = {}
+    for query in queries:
+        by_item.setdefault(query["faq_id"], []).append(query["query"])
+    shown_without = removed = 0
+    for faq_id in sorted(by_item)[::5]:  # every fifth item, to keep the test short
+        index = Index([document for document in documents if document.id != faq_id])
+        for text in by_item[faq_id]:
+            hits = index.rank(text, language="en", limit=1)
+            shown_without += bool(hits) and hits[0].confident
+            removed += 1
+    n = len(queries)
+    print(  # noqa: T201 - the figures belong in the test output
+        f"stackfaq at threshold {CONFIDENT}: shown {len(shown) / n:.2f} of queries (right {right / max(len(shown), 1):.2f}); "
+        f"with the answering item removed ({removed} queries), shown {shown_without / removed:.2f}"
+    )
+    assert right / max(len(shown), 1) >= 0.6
