@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.brands.models import Brand
 from frontdesk.core.models import TimestampedModel
+from frontdesk.sla.models import SlaPolicy
 from frontdesk.tickets.choices import (
     OPEN_STATUSES,
     AuthorKind,
@@ -195,6 +196,20 @@ class Ticket(models.Model):
     last_customer_message_at = models.DateTimeField(null=True, blank=True)
     last_agent_message_at = models.DateTimeField(null=True, blank=True)
     minutes_spent = models.PositiveIntegerField(_("minutes spent"), default=0)
+    # Service level (``tickets.sla``): the policy that applies and the deadlines of its running clocks, worked
+    # out after every change; empty while no policy applies, the ticket is paused or done. ``sla_due_at`` is
+    # the earliest response or resolution deadline and ``sla_warn_at`` its warning; the scanner marks each once.
+    sla_policy = models.ForeignKey(
+        SlaPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    next_response_due_at = models.DateTimeField(_("next response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    next_update_due_at = models.DateTimeField(_("customer update due"), null=True, blank=True)
+    sla_due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    sla_warn_at = models.DateTimeField(null=True, blank=True)
+    sla_warned_at = models.DateTimeField(null=True, blank=True)
+    sla_breached_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -259,6 +274,23 @@ class Ticket(models.Model):
                 fields=["request_type", "-id"],
                 name="ticket_request_type",
                 condition=Q(request_type__isnull=False),
+            ),
+            # The service-level scanner's work: deadlines and warnings not yet marked. A new ticket has none
+            # until its policy is applied, so inserts skip these.
+            models.Index(
+                fields=["sla_due_at"],
+                name="ticket_sla_due",
+                condition=Q(sla_due_at__isnull=False, sla_breached_at__isnull=True),
+            ),
+            models.Index(
+                fields=["sla_warn_at"],
+                name="ticket_sla_warn",
+                condition=Q(sla_warn_at__isnull=False, sla_warned_at__isnull=True),
+            ),
+            models.Index(
+                fields=["next_update_due_at"],
+                name="ticket_update_due",
+                condition=Q(next_update_due_at__isnull=False),
             ),
             # The management queue of a brand; no other ticket is in it.
             models.Index(fields=["brand", "-id"], name="ticket_management", condition=Q(for_management=True)),
