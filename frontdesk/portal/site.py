@@ -145,9 +145,10 @@ def resolve_portal(request: HttpRequest, slug: str | None) -> Portal:
         customer_id = account.customer_ids.get(brand.pk)
         if customer_id is not None:
             customer = access_customer(account, customer_id)
-        elif address_confirmed(request):
+        elif not account.serves(brand.pk) and address_confirmed(request):
             # First visit to this brand's portal with a proven address: the brand's record of that address
-            # (tickets filed by mail or phone) becomes theirs, or a new one is made.
+            # (tickets filed by mail or phone) becomes theirs, or a new one is made. Not for the brand's own
+            # agents, who look at its portal without becoming its customers.
             customer = link_customer_account(
                 brand, user=request.user, language=choose_language(request, brand)
             )

@@ -152,3 +152,16 @@ def test_password_reset_outside_the_portal_keeps_allauths_own_mail(cast, client)
     (message,) = mail.outbox
     assert "Opera Box Office" not in message.subject
     assert "/accounts/password/reset/key/" in message.body
+
+
+def test_agent_with_a_proven_address_does_not_become_a_customer_of_their_own_brand(cast, client):
+    from allauth.account.models import EmailAddress
+
+    agent = cast.opera.line1
+    EmailAddress.objects.create(user=agent, email=agent.email, verified=True, primary=True)
+    client.login(email=agent.email, password=PASSWORD)
+    client.get("/portal/opera/")
+    assert not Customer.objects.filter(brand=cast.opera.brand, user=agent).exists()
+    # On a brand they do not serve they are a customer like anyone.
+    client.get("/portal/opera-tours/")
+    assert Customer.objects.filter(brand=cast.tours.brand, user=agent).exists()
