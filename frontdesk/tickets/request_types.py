@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from frontdesk.brands.models import Brand
 from frontdesk.core.errors import InvalidInput, NotFound, require
 from frontdesk.tickets.choices import FieldKind, Priority
-from frontdesk.tickets.models import Category, RequestType, text_in
+from frontdesk.tickets.models import Category, RequestType, Ticket, text_in
 from frontdesk.users.actors import Actor
 from frontdesk.users.models import Team
 
@@ -283,3 +283,31 @@ def create_request_type(
             raise InvalidInput(_("The %(field)s belongs to another brand.") % {"field": name}, field=name)
     request_type.save(force_insert=True)
     return request_type
+
+
+@dataclass(frozen=True)
+class RequestDetails:
+    """What a ticket's customer told through the form's request type, labelled in one language."""
+
+    name: str
+    # (label, value) of each answered custom field, in the type's order; answers to fields the type no
+    # longer has come last under their key.
+    answers: list[tuple[str, str]]
+
+
+def request_details(ticket: Ticket, language: str) -> RequestDetails | None:
+    """The request type and custom-field answers of a ticket the caller may already see (one query, none
+    for a ticket without a type)."""
+    if ticket.request_type_id is None:
+        return None
+    request_type = RequestType.objects.filter(pk=ticket.request_type_id, brand_id=ticket.brand_id).first()
+    values = dict(ticket.custom_fields or {})
+    answers: list[tuple[str, str]] = []
+    if request_type is not None:
+        for spec in field_specs(request_type, language):
+            if spec.key in values:
+                value = values.pop(spec.key)
+                answers.append((spec.label, dict(spec.choices).get(str(value), str(value))))
+    answers += [(key, str(value)) for key, value in values.items()]
+    name = request_type.name_in(language) if request_type is not None else ""
+    return RequestDetails(name=name, answers=answers)

@@ -10,6 +10,7 @@ from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from frontdesk.core.errors import DomainError, NotFound, PermissionDenied, TicketChanged
@@ -27,6 +28,7 @@ from frontdesk.tickets.queries import (
     events_visible_to,
     timeline_messages_visible_to,
 )
+from frontdesk.tickets.request_types import request_details
 from frontdesk.users.actors import Actor
 from frontdesk.users.queries import teams_visible_to
 
@@ -65,6 +67,7 @@ def _page(
         "form": form,
         "stale": stale,
         "viewer_tz": viewer_zone(getattr(request.user, "time_zone", "")),
+        "request_details": request_details(ticket, get_language() or ticket.language),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return TemplateResponse(request, "desk/partials/ticket.html", context, status=status)
