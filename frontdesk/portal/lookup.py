@@ -3,6 +3,7 @@ and the rate limits of asking for one."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from django.conf import settings
@@ -47,7 +48,8 @@ def client_address(request: HttpRequest) -> str:
 
 def _spend(key: str, limit: int) -> bool:
     """Count one more use of ``key`` in the current hour; False once it is over ``limit``."""
-    cache_key = f"portal-lookup:{key}:{int(time.time() // 3600)}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    cache_key = f"portal-lookup:{digest}:{int(time.time() // 3600)}"
     if cache.add(cache_key, 1, timeout=3600):
         return True
     try:
