@@ -235,10 +235,12 @@ class Measured:
     cpu_ms: float = float("nan")
     sql_ms: float = float("nan")
     wall_ms: float = float("nan")
+    pg_cpu_ms: float = float("nan")
 
 
-def measure_cost(client: Any, target: Target, runs: int) -> tuple[float, float, float]:
-    """Median CPU time of this process, SQL time (around each statement) and wall time per request."""
+def measure_cost(client: Any, target: Target, runs: int) -> tuple[float, float, float, float]:
+    """Median CPU time of this process, SQL time (around each statement) and wall time per request, and the
+    mean CPU time of the PostgreSQL backend per request."""
     from django.db import connection
 
     sql_time = [0.0]
@@ -251,6 +253,7 @@ def measure_cost(client: Any, target: Target, runs: int) -> tuple[float, float, 
             sql_time[0] += time.perf_counter() - started
 
     cpu, sql, wall = [], [], []
+    pg_before = _backend_cpu()
     with connection.execute_wrapper(timed):
         for i in range(runs):
             path = target.paths[i % len(target.paths)]
@@ -262,7 +265,27 @@ def measure_cost(client: Any, target: Target, runs: int) -> tuple[float, float, 
             sql.append(sql_time[0])
             if resp.status_code != 200:
                 raise SystemExit(f"GET {path}: {resp.status_code}")
-    return ms(percentile(cpu, 50)), ms(percentile(sql, 50)), ms(percentile(wall, 50))
+    pg_after = _backend_cpu()
+    pg = (pg_after - pg_before) / runs if pg_before is not None and pg_after is not None else float("nan")
+    return ms(percentile(cpu, 50)), ms(percentile(sql, 50)), ms(percentile(wall, 50)), ms(pg)
+
+
+def _backend_cpu() -> float | None:
+    """CPU seconds the PostgreSQL backend of this process's connection has used (from /proc, so only when
+    the server runs on this machine; the kernel counts in ticks of 10 ms, so this is a mean over many
+    requests). None when it cannot be read."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measure_in_process(targets: list[Target], session_key: str, cost_runs: int = 0) -> dict[str, Measured]:
@@ -296,7 +319,7 @@ def measure_in_process(targets: list[Target], session_key: str, cost_runs: int =
             for path in target.paths[: min(len(target.paths), cost_runs)]:  # warm the process and the plans
                 client.get(path, headers=target.headers)
             m = results[target.label]
-            m.cpu_ms, m.sql_ms, m.wall_ms = measure_cost(client, target, cost_runs)
+            m.cpu_ms, m.sql_ms, m.wall_ms, m.pg_cpu_ms = measure_cost(client, target, cost_runs)
     return results
 
 
@@ -445,13 +468,18 @@ def print_paced(paced: Paced, agents: int, think: float, measured: dict[str, Mea
 
 
 def print_costs(targets: list[Target], measured: dict[str, Measured], runs: int) -> None:
-    rows = [
-        [t.label, measured[t.label].cpu_ms, measured[t.label].sql_ms, measured[t.label].wall_ms]
-        for t in targets
-        if t.label in measured
-    ]
-    print(f"\nCost per page in this process (test client, median of {runs} requests):\n")
-    print_table(["page", "Python CPU ms", "SQL ms (client side)", "wall ms"], rows)
+    rows = []
+    for t in targets:
+        m = measured.get(t.label)
+        if m is not None:
+            rows.append([t.label, m.cpu_ms, m.pg_cpu_ms, m.cpu_ms + m.pg_cpu_ms, m.sql_ms, m.wall_ms])
+    print(
+        f"\nCost per page in this process (test client, {runs} requests; medians, PostgreSQL CPU a mean):\n"
+    )
+    print_table(
+        ["page", "Python CPU ms", "PostgreSQL CPU ms", "CPU ms in all", "SQL ms (client side)", "wall ms"],
+        rows,
+    )
 
 
 def _maker(target: Target) -> Any:
@@ -472,6 +500,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paced-duration", type=float, default=60.0, help="length of the paced run, s")
     parser.add_argument(
         "--cost-runs", type=int, default=20, help="requests per page for the in-process cost (0: none)"
+    )
+    parser.add_argument(
+        "--cost-only", action="store_true", help="only the in-process cost and query counts, no server"
     )
     args = parser.parse_args(argv)
     if args.smoke:
@@ -499,7 +530,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         n_tickets = Ticket.objects.count()
         targets = build_targets(agents[0])
-        measured = measure_in_process(targets, keys[0], args.cost_runs)
+        measured = measure_in_process(targets, keys[0], args.cost_runs or (20 if args.cost_only else 0))
+        if args.cost_only:
+            print_costs(targets, measured, args.cost_runs or 20)
+            for label, m in measured.items():
+                print(
+                    f"{label}: {m.queries}"
+                    + (f" / {m.other_queries}" if m.other_queries else "")
+                    + " queries"
+                )
+            return 0
         samples: dict[tuple[str, int], Sample] = {}
         with production_server(workers=args.workers) as port:
             errors += check_access(targets, keys[: min(len(agents), max(clients))], port)
