@@ -250,3 +250,26 @@ def test_the_suggestions_accept_only_post(cast, client):
     assert client.get("/portal/opera/new/suggest/").status_code == 405
     assert client.get("/portal/opera/new/cancel/").status_code == 405
     assert client.post("/portal/no-such-brand/new/suggest/", {"subject": "abc"}).status_code == 404
+
+
+def test_visitors_filing_too_often_are_told_to_wait_and_customers_are_not_counted(
+    cast, client, refund, monkeypatch
+):
+    from frontdesk.portal.views import new_request
+
+    monkeypatch.setattr(new_request, "VISITOR_PER_EMAIL_PER_HOUR", 1)
+    visitor = {"name": "Nina", "email": "nina@example.com"}
+    assert client.post(URL, _refund_data(**visitor)).status_code == 302
+
+    refused = client.post(URL, _refund_data(**visitor))
+    assert refused.status_code == 429
+    assert refused.context["form"].non_field_errors()
+    letter = client.post(
+        "/portal/opera/management/", {**visitor, "subject": "Complaint", "description": "Too slow."}
+    )
+    assert letter.status_code == 429
+    assert Ticket.objects.count() == 1
+
+    signed_in = _signed_in(client, cast.opera.customer_user)
+    assert signed_in.post(URL, _refund_data()).status_code == 302
+    assert signed_in.post(URL, _refund_data()).status_code == 302

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from frontdesk.core.errors import DomainError
 from frontdesk.portal.forms_requests import ManagementForm
 from frontdesk.portal.site import Portal, portal_view
-from frontdesk.portal.views.new_request import _requester, remember_sent
+from frontdesk.portal.views.new_request import _requester, remember_sent, too_many, visitor_allowed
 from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.choices import Channel
 
@@ -21,7 +21,10 @@ def write_to_management(request: HttpRequest, portal: Portal) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = ManagementForm(request.POST, request.FILES, visitor=portal.customer is None)
-        if form.is_valid():
+        if form.is_valid() and not visitor_allowed(request, portal, form):
+            too_many(form)
+            status = 429
+        elif form.is_valid():
             try:
                 customer, actor = _requester(portal, form)
                 ticket = ticket_actions.create_ticket(
@@ -41,7 +44,7 @@ def write_to_management(request: HttpRequest, portal: Portal) -> HttpResponse:
             else:
                 remember_sent(request, ticket.number, email=customer.email or "")
                 return HttpResponseRedirect(portal.url("new_request_sent"))
-        status = 422
+        status = status if status == 429 else 422
     else:
         form = ManagementForm(visitor=portal.customer is None)
     return TemplateResponse(request, "portal/management.html", {"form": form}, status=status)

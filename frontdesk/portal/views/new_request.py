@@ -10,9 +10,12 @@ key the form carries in a hidden field.
 
 from __future__ import annotations
 
+import hashlib
+import time
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -23,6 +26,7 @@ from frontdesk.kb import actions as kb_actions
 from frontdesk.kb.choices import DeflectionOutcome
 from frontdesk.kb.suggest import suggest_articles
 from frontdesk.portal.forms_requests import DOCUMENT_PREFIX, FIELD_PREFIX, NewRequestForm
+from frontdesk.portal.lookup import client_address
 from frontdesk.portal.site import Portal, portal_view
 from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.choices import Channel
@@ -40,6 +44,37 @@ from frontdesk.users.actors import SYSTEM, Actor, actor_in_brand
 SHOWN = 3
 MIN_TEXT = 3
 SENT_KEY = "portal_sent_request"
+# Requests and letters a visitor (not signed in) may send per hour, from one address and for one email.
+VISITOR_PER_IP_PER_HOUR = 20
+VISITOR_PER_EMAIL_PER_HOUR = 10
+
+
+def _spend(key: str, limit: int) -> bool:
+    """Count one more use of ``key`` this hour; False once over ``limit``."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    cache_key = f"portal-file:{digest}:{int(time.time() // 3600)}"
+    if cache.add(cache_key, 1, timeout=3600):
+        return True
+    try:
+        return int(cache.incr(cache_key)) <= limit
+    except ValueError:
+        cache.add(cache_key, 1, timeout=3600)
+        return True
+
+
+def visitor_allowed(request: HttpRequest, portal: Portal, form: Any) -> bool:
+    """Whether a visitor may file one more request or letter now (customers signed in are not counted)."""
+    if portal.customer is not None:
+        return True
+    results = [
+        _spend(f"ip:{client_address(request)}", VISITOR_PER_IP_PER_HOUR),
+        _spend(f"email:{portal.brand.pk}:{form.cleaned_data['email'].lower()}", VISITOR_PER_EMAIL_PER_HOUR),
+    ]
+    return all(results)
+
+
+def too_many(form: Any) -> None:
+    form.add_error(None, _("Too many requests from here in the last hour; please try again later."))
 
 
 def _requester(portal: Portal, form: Any) -> tuple[Any, Actor]:
@@ -75,7 +110,10 @@ def new_request(request: HttpRequest, portal: Portal) -> HttpResponse:
     status = 200
     if request.method == "POST" and (chosen is not None or not types):
         form = NewRequestForm(request.POST, request.FILES, **form_kwargs)
-        if form.is_valid():
+        if form.is_valid() and not visitor_allowed(request, portal, form):
+            too_many(form)
+            status = 429
+        elif form.is_valid():
             try:
                 customer, actor = _requester(portal, form)
                 ticket = ticket_actions.create_ticket(
@@ -108,7 +146,7 @@ def new_request(request: HttpRequest, portal: Portal) -> HttpResponse:
                 )
                 remember_sent(request, ticket.number, email=customer.email or "")
                 return HttpResponseRedirect(portal.url("new_request_sent"))
-        status = 422
+        status = status if status == 429 else 422
     else:
         form = NewRequestForm(**form_kwargs)
     context = {
