@@ -273,3 +273,15 @@ def test_visitors_filing_too_often_are_told_to_wait_and_customers_are_not_counte
     signed_in = _signed_in(client, cast.opera.customer_user)
     assert signed_in.post(URL, _refund_data()).status_code == 302
     assert signed_in.post(URL, _refund_data()).status_code == 302
+
+
+def test_the_form_costs_the_same_queries_with_few_or_many_request_types(cast, client, refund, count_queries):
+    url = f"{URL}?type=refund"
+    client.get(url)  # sessions and caches warmed
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    for n in range(12):
+        create_request_type(cast.opera.brand, actor=SYSTEM, slug=f"kind-{n}", names={"en": f"Kind {n}"})
+    with count_queries(len(few)):
+        page = client.get(url)
+    assert page.content.decode().count('href="/portal/opera/new/?type=') == 13
