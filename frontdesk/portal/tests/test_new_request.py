@@ -285,3 +285,11 @@ def test_the_form_costs_the_same_queries_with_few_or_many_request_types(cast, cl
     with count_queries(len(few)):
         page = client.get(url)
     assert page.content.decode().count('href="/portal/opera/new/?type=') == 13
+
+
+def test_a_signed_in_person_not_yet_the_brands_customer_starts_from_their_account(cast, client, refund):
+    client = _signed_in(client, cast.outsider)
+    form = client.get(URL, {"type": "refund"}).context["form"]
+    assert form.visitor
+    assert form["email"].value() == cast.outsider.email
+    assert form["name"].value() == cast.outsider.name

@@ -10,7 +10,13 @@ from django.views.decorators.http import require_http_methods
 from frontdesk.core.errors import DomainError
 from frontdesk.portal.forms_requests import ManagementForm
 from frontdesk.portal.site import Portal, portal_view
-from frontdesk.portal.views.new_request import _requester, remember_sent, too_many, visitor_allowed
+from frontdesk.portal.views.new_request import (
+    _requester,
+    remember_sent,
+    too_many,
+    visitor_allowed,
+    visitor_initial,
+)
 from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.choices import Channel
 
@@ -46,5 +52,5 @@ def write_to_management(request: HttpRequest, portal: Portal) -> HttpResponse:
                 return HttpResponseRedirect(portal.url("new_request_sent"))
         status = status if status == 429 else 422
     else:
-        form = ManagementForm(visitor=portal.customer is None)
+        form = ManagementForm(initial=visitor_initial(request, portal), visitor=portal.customer is None)
     return TemplateResponse(request, "portal/management.html", {"form": form}, status=status)

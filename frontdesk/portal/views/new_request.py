@@ -73,6 +73,16 @@ def visitor_allowed(request: HttpRequest, portal: Portal, form: Any) -> bool:
     return all(results)
 
 
+def visitor_initial(request: HttpRequest, portal: Portal) -> dict[str, str]:
+    """A signed-in person who is not (yet) the brand's customer starts from their account's name and address."""
+    if portal.customer is not None or not request.user.is_authenticated:
+        return {}
+    return {
+        "name": getattr(request.user, "name", "") or "",
+        "email": getattr(request.user, "email", "") or "",
+    }
+
+
 def too_many(form: Any) -> None:
     form.add_error(None, _("Too many requests from here in the last hour; please try again later."))
 
@@ -148,7 +158,7 @@ def new_request(request: HttpRequest, portal: Portal) -> HttpResponse:
                 return HttpResponseRedirect(portal.url("new_request_sent"))
         status = status if status == 429 else 422
     else:
-        form = NewRequestForm(**form_kwargs)
+        form = NewRequestForm(initial=visitor_initial(request, portal), **form_kwargs)
     context = {
         "types": [
             {
