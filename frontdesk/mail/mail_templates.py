@@ -67,6 +67,7 @@ VARIABLES: dict[str, tuple[tuple[str, _StrPromise], ...]] = {
         *_COMMON_VARIABLES,
         ("portal_url", _("the address of the brand's portal")),
         ("is_new_customer", _("true when the customer has no portal account yet")),
+        ("is_call", _("true when an agent wrote the request down from a phone call")),
         (
             "signin_url",
             _("for a customer without an account: a link that makes one and signs in (once, 7 days)"),
@@ -228,6 +229,7 @@ def sample_context(name: str, brand: Brand, language: str) -> dict[str, Any]:
         context.update(
             portal_url=portal_url(brand),
             is_new_customer=True,
+            is_call=False,
             signin_url=f"{portal_url(brand)}welcome/{_('example-link')!s}/",
         )
     return context

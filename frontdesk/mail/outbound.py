@@ -307,7 +307,11 @@ def _language(ticket: Ticket) -> str:
 
 
 def _plan_acknowledgement(event: TicketEvent, ticket: Ticket, facts: _Facts) -> OutboundMessage | None:
-    if event.actor_kind != ActorKind.CUSTOMER or ticket.channel not in (Channel.EMAIL, Channel.WEB):
+    # A call an agent wrote down is acknowledged like a mail: the number, and for a new customer the sign-in link.
+    is_call = ticket.channel == Channel.PHONE and event.actor_kind == ActorKind.AGENT
+    if not is_call and (
+        event.actor_kind != ActorKind.CUSTOMER or ticket.channel not in (Channel.EMAIL, Channel.WEB)
+    ):
         return None
     recipient = (ticket.customer.email or "").lower()
     if not recipient:
@@ -335,6 +339,7 @@ def _plan_acknowledgement(event: TicketEvent, ticket: Ticket, facts: _Facts) -> 
         "ticket_url": ticket_url(ticket),
         "portal_url": portal_url(ticket.brand),
         "is_new_customer": is_new_customer,
+        "is_call": is_call,
         "signin_url": signin_url,
         "signature": signature_for(ticket.brand, _language(ticket)),
     }

@@ -91,3 +91,36 @@ def test_link_to_an_agents_address_asks_for_the_password(cast, client, mail_requ
     assert response.status_code == 302
     assert response["Location"] == "/portal/opera/signin/"
     assert not client.get("/portal/opera/").wsgi_request.user.is_authenticated
+
+
+def test_a_call_written_down_by_an_agent_is_acknowledged_with_the_sign_in_link(
+    cast, client, django_capture_on_commit_callbacks
+):
+    from frontdesk.users.actors import actor_for
+
+    agent = actor_for(cast.opera.line1)
+    caller = user_actions.find_or_create_customer(
+        cast.opera.brand, actor=agent, email="caller@mail.example", name="Caller"
+    )
+    phone_only = user_actions.find_or_create_customer(cast.opera.brand, actor=agent, phone="+48 22 123 45 67")
+    tickets = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for customer in (caller, phone_only):
+            tickets.append(
+                ticket_actions.create_ticket(
+                    cast.opera.brand,
+                    actor=agent,
+                    customer=customer,
+                    subject="Called about a refund",
+                    body=make_body(text="The caller wants a refund."),
+                    channel=Channel.PHONE,
+                )
+            )
+    # The customer with only a phone number gets no mail.
+    (ack,) = mail.outbox
+    assert ack.to == ["caller@mail.example"]
+    assert "Спасибо за звонок" in ack.body
+    assert client.post(_ack_link("caller@mail.example")).status_code == 302
+    page = client.get("/portal/opera/requests/").content.decode()
+    assert tickets[0].number in page
+    assert tickets[1].number not in page
