@@ -1,4 +1,4 @@
-"""Filing requests in a brand's portal: a visitor types a question, opens the suggested article and gives the
+"""Filing requests in a brand's portal: a new customer signs up, types a question, opens the suggested article and gives the
 request up (recorded as abandoned); a customer files a refund with the organizer's confirmation, gets the number,
 answers from the request's page and, once an agent solves it, rates it from the mailed link."""
 
@@ -53,17 +53,26 @@ def _browser(chromium: Any) -> tuple[Any, Any]:
     return context, context.new_page()
 
 
-def test_a_visitor_opens_the_suggested_article_and_gives_up_the_request(
+def test_a_new_customer_opens_the_suggested_article_and_gives_up_the_request(
     tmp_path: Path, chromium: Any
 ) -> None:
     with running_frontdesk(tmp_path / "portal-data", args=("run",)) as desk:
         context, page = _browser(chromium)
         portal = f"{desk.url}portal/{BRAND}/"
+        # A new customer makes an account on the brand's portal.
+        page.goto(portal + "signup/")
+        page.fill("input[name=email]", "new.customer@mail.example")
+        page.fill("input[name=password1]", "a-long-new-password")
+        page.fill("input[name=password2]", "a-long-new-password")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+        assert "signup" not in page.url
         page.goto(portal)
         page.locator("main a", has_text="New request").first.click()
         page.wait_for_url(portal + "new/")
         page.locator(".request-types a", has_text="Other question").click()
         page.wait_for_url("**/new/?type=other")
+        assert page.locator("#id_email").input_value() == "new.customer@mail.example"
 
         # Typing pauses bring the brand's suggestions.
         page.locator("#id_subject").press_sequentially("e-tickets not arrived", delay=30)
