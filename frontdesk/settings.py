@@ -195,6 +195,7 @@ FRONTDESK_EVENT_BATCH_SIZE = env.int("FRONTDESK_EVENT_BATCH_SIZE", 50)
 FRONTDESK_EVENT_CONSUMERS: list[str] = env.list(
     "FRONTDESK_EVENT_CONSUMERS",
     [
+        "frontdesk.tickets.sla.apply_service_levels_for_event",
         "frontdesk.mail.consumers.send_ticket_mail",
         "frontdesk.desk.live.push_ticket_event",
         "frontdesk.reports.consumers.update_ticket_facts",

@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from frontdesk.sla.clock import CalendarSpec, add_business_time
+from frontdesk.sla.clock import CalendarSpec, add_business_time, business_time_between
 
 DEFAULT_PAUSE_STATUSES = ("pending_customer", "pending_third_party")
 DONE_STATUSES = frozenset({"solved", "closed"})
@@ -144,3 +144,27 @@ def deadlines(policy: PolicyTerms | None, facts: TicketFacts, calendar: Calendar
         warn_at=min(warnings, default=None),
         due_at=min(dues, default=None),
     )
+
+
+def paused_time(
+    history: Sequence[tuple[dt.datetime, str]],
+    *,
+    until: dt.datetime,
+    pause_statuses: frozenset[str],
+    calendar: CalendarSpec,
+) -> dt.timedelta:
+    """Business time spent in a pausing status up to ``until``, from the ticket's status changes in order:
+    (moment, status entered)."""
+    total = dt.timedelta(0)
+    since: dt.datetime | None = None
+    for at, status in history:
+        if at > until:
+            break
+        if status in pause_statuses:
+            since = since or at
+        elif since is not None:
+            total += business_time_between(since, at, calendar)
+            since = None
+    if since is not None and until > since:
+        total += business_time_between(since, until, calendar)
+    return total

@@ -9,7 +9,7 @@ from django.utils import translation
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 ENTRY = re.compile(
-    r'^msgid "(.*)"\n((?:".*"\n)*)(?:msgid_plural .*\n(?:".*"\n)*)?((?:msgstr(?:\[\d\])? .*\n(?:".*"\n)*)+)',
+    r'^(?:msgctxt "(.*)"\n)?msgid "(.*)"\n((?:".*"\n)*)(?:msgid_plural .*\n(?:".*"\n)*)?((?:msgstr(?:\[\d\])? .*\n(?:".*"\n)*)+)',
     re.MULTILINE,
 )
 
@@ -18,9 +18,11 @@ def _entries(language: str) -> list[tuple[str, str]]:
     text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     entries = []
     for match in ENTRY.finditer(text + "\n"):
-        msgid = match.group(1) + "".join(line[1:-1] for line in match.group(2).splitlines())
+        msgid = match.group(2) + "".join(line[1:-1] for line in match.group(3).splitlines())
         if msgid:
-            entries.append((msgid, match.group(3)))
+            # A message with a context is looked up as "context\x04message", as gettext stores it.
+            key = f"{match.group(1)}\x04{msgid}" if match.group(1) is not None else msgid
+            entries.append((key, match.group(4)))
     return entries
 
 

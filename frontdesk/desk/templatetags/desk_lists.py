@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -43,7 +44,7 @@ def priority_label(value: str) -> str:
 @register.simple_tag
 def ticket_rows(tickets: Iterable[Any], selectable: bool = False) -> SafeString:
     """The ``<tr>`` of each ticket of a list (number, subject and tags, customer, brand, status, priority,
-    line, team, assignee, updated), with a box to tick each when ``selectable``.
+    line, team, assignee, updated, service-level deadline), with a box to tick each when ``selectable``.
 
     Written here rather than in a template: a list of 50 rows resolved some 900 template variables, most of a
     queue table's rendering time. Dates are in the current time zone (the ``{% timezone %}`` around the
@@ -54,6 +55,8 @@ def ticket_rows(tickets: Iterable[Any], selectable: bool = False) -> SafeString:
     short = get_format("SHORT_DATETIME_FORMAT")
     # The ticket page's address around a plain number (letters, digits, dashes: nothing to quote).
     head, _, tail = reverse("desk:ticket", args=["0"]).rpartition("0")
+    now = timezone.now()
+    labels = {"overdue": gettext("Overdue"), "at-risk": gettext("At risk"), "on-time": gettext("On time")}
     rows = []
     for ticket in tickets:
         updated = localtime(ticket.updated_at) if ticket.updated_at else None
@@ -64,7 +67,7 @@ def ticket_rows(tickets: Iterable[Any], selectable: bool = False) -> SafeString:
                 '\n  <tr class="priority-{}">\n    {}<td><a href="{}">{}</a></td>\n    <td>{}{}</td>\n'
                 "    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n"
                 "    <td>{}</td>\n    <td>{}</td>\n"
-                '    <td><time datetime="{}">{}</time></td>\n  </tr>',
+                '    <td><time datetime="{}">{}</time></td>\n    {}\n  </tr>',
                 ticket.priority,
                 format_html(
                     '<td><input type="checkbox" name="tickets" value="{}" form="bulk-form" aria-label="{}"></td>\n    ',
@@ -88,9 +91,32 @@ def ticket_rows(tickets: Iterable[Any], selectable: bool = False) -> SafeString:
                 assignee if assignee is not None else "—",
                 updated.isoformat() if updated else "",  # the date filter's "c"
                 dateformat.format(updated, short) if updated else "",
+                _due_cell(ticket, now, short, labels),
             )
         )
     return format_html_join("", "{}", ((row,) for row in rows))
+
+
+def _due_cell(ticket: Any, now: datetime, short: str, labels: Mapping[str, str]) -> SafeString:
+    """The service-level clock of a row: the next deadline, marked at risk once its warning passed and
+    overdue once it passed; a dash without a running clock."""
+    due = getattr(ticket, "sla_due_at", None)
+    if due is None:
+        return format_html("<td>{}</td>", "—")
+    if due <= now:
+        state = "overdue"
+    elif ticket.sla_warn_at is not None and ticket.sla_warn_at <= now:
+        state = "at-risk"
+    else:
+        state = "on-time"
+    local = localtime(due)
+    return format_html(
+        '<td class="sla {}"><time datetime="{}" title="{}">{}</time></td>',
+        state,
+        local.isoformat(),
+        labels[state],
+        dateformat.format(local, short),
+    )
 
 
 @register.simple_tag

@@ -1,0 +1,223 @@
+"""Service levels on tickets: the deadline columns, kept current after every change, and the scanner that marks
+warnings and breaches.
+
+Every change to a ticket records an event; ``apply_service_levels`` is the event consumer that then re-reads
+the ticket under its lock, chooses the brand's policy (``sla.policies``), counts business time in the policy's
+calendar (else the team's, else the brand's; around the clock without one), leaves out the time spent in a
+pausing status, and stores the deadlines. Working from the locked row and its status history, not from the
+event, makes it right whatever order the consumers run in. Deadlines that moved clear their warning and breach
+marks, so the next clock is watched afresh.
+
+``scan_service_levels`` runs every minute (``core.schedules``) over two partial indexes: a deadline or warning
+that passed is marked once by a conditional UPDATE (several workers never mark it twice) and recorded as an
+``sla_warning`` or ``sla_breached`` event, which the notification consumers pick up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from frontdesk.core.errors import NotFound
+from frontdesk.core.schedules import scheduled
+from frontdesk.sla.clock import CalendarSpec
+from frontdesk.sla.models import Calendar
+from frontdesk.sla.policies import Deadlines, PolicyTerms, TicketFacts, choose_policy, deadlines, paused_time
+from frontdesk.sla.queries import policies_of, spec_for, spec_of
+from frontdesk.tickets.choices import EventKind, Priority
+from frontdesk.tickets.events import record_event
+from frontdesk.tickets.locks import lock_ticket
+from frontdesk.tickets.models import Ticket, TicketEvent
+from frontdesk.users.actors import SYSTEM
+
+logger = logging.getLogger(__name__)
+
+STATUS_KINDS = (EventKind.STATUS_CHANGED, EventKind.SOLVED, EventKind.CLOSED, EventKind.REOPENED)
+DEADLINE_FIELDS = [
+    "sla_policy",
+    "first_response_due_at",
+    "next_response_due_at",
+    "resolution_due_at",
+    "next_update_due_at",
+    "sla_due_at",
+    "sla_warn_at",
+    "sla_warned_at",
+    "sla_breached_at",
+]
+SCAN_BATCH = 500
+
+
+class _Policies:
+    """The brands' policies and calendars, read once per batch of tickets."""
+
+    def __init__(self) -> None:
+        self.policies: dict[int, list[tuple[PolicyTerms, int | None]]] = {}
+        self.calendars: dict[tuple[Any, ...], CalendarSpec] = {}
+
+    def policy(self, brand_id: int, facts: TicketFacts) -> tuple[PolicyTerms | None, int | None]:
+        if brand_id not in self.policies:
+            self.policies[brand_id] = policies_of(brand_id)
+        entries = self.policies[brand_id]
+        chosen = choose_policy([terms for terms, _calendar in entries], facts)
+        if chosen is None:
+            return None, None
+        return chosen, next(calendar for terms, calendar in entries if terms is chosen)
+
+    def calendar(self, ticket: Ticket, calendar_id: int | None) -> CalendarSpec:
+        key = (ticket.brand_id, ticket.team_id, calendar_id)
+        if key not in self.calendars:
+            own = (
+                Calendar.objects.filter(pk=calendar_id, brand_id=ticket.brand_id).first()
+                if calendar_id
+                else None
+            )
+            self.calendars[key] = (
+                spec_of(own, around=ticket.created_at)
+                if own is not None
+                else spec_for(ticket.brand_id, ticket.team_id, around=ticket.created_at)
+            )
+        return self.calendars[key]
+
+
+def _facts(ticket: Ticket, history: Sequence[tuple[dt.datetime, str]], paused: dt.timedelta) -> TicketFacts:
+    return TicketFacts(
+        status=ticket.status,
+        priority=ticket.priority,
+        channel=ticket.channel,
+        created_at=ticket.created_at,
+        category_id=ticket.category_id,
+        organization_id=ticket.organization_id,
+        first_response_at=ticket.first_response_at,
+        last_customer_message_at=ticket.last_customer_message_at,
+        last_agent_message_at=ticket.last_agent_message_at,
+        paused_for=paused,
+    )
+
+
+def _status_history(ticket_id: int) -> list[tuple[dt.datetime, str]]:
+    rows = (
+        TicketEvent.objects.filter(ticket_id=ticket_id, kind__in=STATUS_KINDS)
+        .order_by("at", "id")
+        .values_list("at", "data")
+    )
+    return [(at, str((data or {}).get("after", ""))) for at, data in rows]
+
+
+def service_levels_of(ticket: Ticket, cache: _Policies | None = None) -> tuple[PolicyTerms | None, Deadlines]:
+    """The policy that applies to ``ticket`` as it is now, and the deadlines of its running clocks."""
+    cache = cache or _Policies()
+    plain = _facts(ticket, [], dt.timedelta(0))
+    policy, calendar_id = cache.policy(ticket.brand_id, plain)
+    if policy is None:
+        return None, Deadlines()
+    calendar = cache.calendar(ticket, calendar_id)
+    history = _status_history(ticket.pk)
+    paused = paused_time(
+        history, until=timezone.now(), pause_statuses=policy.pause_statuses, calendar=calendar
+    )
+    return policy, deadlines(policy, _facts(ticket, history, paused), calendar)
+
+
+def apply_service_levels(ticket_ids: Iterable[int]) -> int:
+    """Store the current deadlines of these tickets; returns how many rows changed."""
+    cache = _Policies()
+    changed = 0
+    for ticket_id in sorted(set(ticket_ids)):
+        with transaction.atomic():
+            try:
+                ticket = lock_ticket(ticket_id)
+            except NotFound:  # deleted meanwhile: no deadlines to keep
+                continue
+            policy, due = service_levels_of(ticket, cache)
+            values: dict[str, Any] = {
+                "sla_policy_id": policy.id if policy else None,
+                "first_response_due_at": due.first_response_due_at,
+                "next_response_due_at": due.next_response_due_at,
+                "resolution_due_at": due.resolution_due_at,
+                "next_update_due_at": due.next_update_due_at,
+                "sla_due_at": due.due_at,
+                "sla_warn_at": due.warn_at,
+            }
+            # A deadline that moved into the future is watched afresh; one that is still (or again) past keeps
+            # its mark, so that a breach which raised the priority, and with it the policy, is not a second one.
+            now = timezone.now()
+            if due.due_at != ticket.sla_due_at and (due.due_at is None or due.due_at > now):
+                values["sla_breached_at"] = None
+            if due.warn_at != ticket.sla_warn_at and (due.warn_at is None or due.warn_at > now):
+                values["sla_warned_at"] = None
+            if all(getattr(ticket, field) == value for field, value in values.items()):
+                continue
+            Ticket.objects.filter(pk=ticket_id).update(**values)
+            changed += 1
+    return changed
+
+
+def apply_service_levels_for_event(event: TicketEvent) -> None:
+    apply_service_levels([event.ticket_id])
+
+
+def apply_service_levels_for_events(events: Sequence[TicketEvent]) -> None:
+    apply_service_levels(event.ticket_id for event in events)
+
+
+# The dispatcher hands a batch of events to this instead of one event at a time.
+apply_service_levels_for_event.for_events = apply_service_levels_for_events  # type: ignore[attr-defined]
+
+_RAISED = {Priority.LOW: Priority.NORMAL, Priority.NORMAL: Priority.HIGH, Priority.HIGH: Priority.URGENT}
+
+
+def _which_clock(ticket: Ticket, moment: dt.datetime | None) -> str:
+    for clock, field in (
+        ("first_response", "first_response_due_at"),
+        ("next_response", "next_response_due_at"),
+        ("resolution", "resolution_due_at"),
+    ):
+        if moment is not None and getattr(ticket, field) == moment:
+            return clock
+    return ""
+
+
+def _mark(field: str, moment_field: str, kind: EventKind, now: dt.datetime) -> list[int]:
+    """Mark the tickets whose ``moment_field`` passed and ``field`` is empty, each once, with an event."""
+    pending = (
+        Ticket.objects.filter(**{f"{moment_field}__lte": now, f"{field}__isnull": True})
+        .order_by(moment_field)
+        .values_list("pk", moment_field)[:SCAN_BATCH]
+    )
+    marked = []
+    for pk, moment in pending:
+        with transaction.atomic():
+            taken = Ticket.objects.filter(pk=pk, **{moment_field: moment, f"{field}__isnull": True}).update(
+                **{field: now}
+            )
+            if taken != 1:
+                continue  # another worker marked it, or the deadline moved meanwhile
+            ticket = lock_ticket(pk)
+            clock = _which_clock(ticket, moment if kind == EventKind.SLA_BREACHED else None)
+            data: dict[str, Any] = {"due_at": moment.isoformat(), "policy": ticket.sla_policy_id}
+            if clock:
+                data["clock"] = clock
+            if kind == EventKind.SLA_BREACHED and ticket.priority in _RAISED:
+                # The breach action every policy takes: the ticket moves up the agents' lists.
+                data["priority"] = {"before": ticket.priority, "after": _RAISED[Priority(ticket.priority)]}
+                ticket.priority = _RAISED[Priority(ticket.priority)]
+                ticket.version += 1
+                ticket.save(update_fields=["priority", "version"])
+            record_event(ticket, kind, actor=SYSTEM, data=data)
+            marked.append(pk)
+    return marked
+
+
+@scheduled("tickets.scan_service_levels", every=dt.timedelta(minutes=1))
+def scan_service_levels() -> dict[str, list[int]]:
+    """Warnings and breaches that fell due since the last pass, each marked and recorded once."""
+    now = timezone.now()
+    return {
+        "warned": _mark("sla_warned_at", "sla_warn_at", EventKind.SLA_WARNING, now),
+        "breached": _mark("sla_breached_at", "sla_due_at", EventKind.SLA_BREACHED, now),
+    }
