@@ -153,3 +153,7 @@ class RequestTypeAdmin(BrandScopedAdmin):
                 Q(brand_id__in=sorted(actor.admin_brand_ids)) | Q(brand__isnull=True)
             )
         return field
+
+
+# Service-level policies name the brand's categories and organizations: their admin lives with the tickets.
+from frontdesk.tickets import sla_admin  # noqa: F401
