@@ -39,6 +39,7 @@ from frontdesk.demo.people import (
     ensure_staff,
 )
 from frontdesk.demo.request_types import create_request_types
+from frontdesk.demo.service_levels import create_service_levels, settle
 from frontdesk.demo.spec import BrandSpec
 from frontdesk.demo.stories import Step, TicketRun, plan_story
 from frontdesk.tickets.choices import Channel, Status
@@ -132,6 +133,7 @@ def _load(specs: Sequence[BrandSpec], *, seed: int) -> None:
         world = create_brand_world(spec, staff)
         create_canned_content(world)
         create_request_types(world)
+        create_service_levels(world)
         create_knowledge_base(world)
         create_customers(world, random.Random(f"{seed}:{spec.slug}:people"))
         worlds.append(world)
@@ -159,6 +161,9 @@ def _load(specs: Sequence[BrandSpec], *, seed: int) -> None:
     TicketEvent.objects.filter(brand_id__in=brand_ids, dispatched_at__isnull=True).update(
         dispatched_at=F("at")
     )
+    # What the consumers of those events would have kept: deadlines and the reports' facts.
+    for world in worlds:
+        settle(world)
 
 
 def _pick_customer(rng: random.Random, world: BrandWorld, index: int) -> Customer:

@@ -265,3 +265,34 @@ def test_every_brand_has_canned_answers_in_its_languages_and_a_macro_using_one(d
         assert macro.canned_answer.brand_id == brand.pk
         assert macro.category is not None
         assert macro.category.brand_id == brand.pk
+
+
+def test_demo_brands_have_business_hours_policies_and_running_clocks(demo):
+    from frontdesk.reports.models import TicketFact
+    from frontdesk.sla.models import Calendar, SlaPolicy
+
+    assert Calendar.objects.count() == len(BRANDS)
+    assert Calendar.objects.filter(holiday_country="RU").exists()
+    assert SlaPolicy.objects.count() == 2 * len(BRANDS)
+    open_tickets = Ticket.objects.exclude(status__in=[Status.SOLVED, Status.CLOSED])
+    waiting = open_tickets.exclude(status__in=[Status.PENDING_CUSTOMER, Status.PENDING_THIRD_PARTY])
+    assert waiting.filter(sla_policy__isnull=False, sla_due_at__isnull=False).count() == waiting.count() > 0
+    # Every ticket's facts are there for the reports, with times for those answered.
+    assert TicketFact.objects.count() == Ticket.objects.count()
+    assert TicketFact.objects.filter(first_response_minutes__isnull=False).exists()
+
+
+def test_a_demo_brand_admin_reads_last_months_report(demo, client):
+    import datetime as dt
+
+    from frontdesk.reports.summary import build_report, report_scope
+
+    admin = next(
+        User.objects.get(email=email) for role, email, _password in demo if "admin" in role.lower() and "@" in email
+    )
+    today = timezone.localdate()
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    scope, zone, brands = report_scope(actor_for(admin), first_day=last.replace(day=1), last_day=last)
+    figures = {f.key: f.value for f in build_report(scope, zone=zone, brands=brands).figures}
+    assert figures["created"] > 0
+    assert figures["first_response_median"] is not None
