@@ -294,6 +294,10 @@ def plan_mail_for_events(events: Sequence[TicketEvent]) -> list[OutboundMessage]
             from frontdesk.mail.satisfaction import plan_satisfaction
 
             outbound = plan_satisfaction(event, ticket, facts)
+        elif event.kind == EventKind.STATUS_UPDATE:
+            from frontdesk.mail.status_update import plan_status_update
+
+            outbound = plan_status_update(event, ticket, facts)
         if outbound is not None:
             planned.append(outbound)
     return _insert(planned)

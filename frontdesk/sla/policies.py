@@ -6,7 +6,8 @@ policy of the brand, by position, whose conditions all match is the ticket's. It
 - first response: from creation until the first public answer;
 - next response: from the customer's latest message that no public answer followed yet;
 - resolution: from creation until solved, not counting time spent in a pausing status;
-- customer update: from the latest public answer (or creation) — the moment a customer who waits is owed news
+- customer update: from the latest public answer or news sent (or creation) — the moment a customer who waits
+  is owed news
   (a schedule sends it; it is not a breach).
 
 While the ticket is in a pausing status (by default pending customer and pending third party) no clock runs and
@@ -59,6 +60,8 @@ class TicketFacts:
     first_response_at: dt.datetime | None = None
     last_customer_message_at: dt.datetime | None = None
     last_agent_message_at: dt.datetime | None = None
+    # The latest news sent by the update schedule ("we are still working on it").
+    last_update_at: dt.datetime | None = None
     paused_for: dt.timedelta = dt.timedelta(0)
 
 
@@ -132,7 +135,7 @@ def deadlines(policy: PolicyTerms | None, facts: TicketFacts, calendar: Calendar
     # News for a waiting customer is owed, not breached: a schedule sends it, no warning precedes it.
     next_update = None
     if policy.update_interval_minutes is not None:
-        update_from = max(facts.created_at, answered) if answered else facts.created_at
+        update_from = max(m for m in (facts.created_at, answered, facts.last_update_at) if m is not None)
         next_update = add_business_time(
             update_from, dt.timedelta(minutes=policy.update_interval_minutes), calendar
         )

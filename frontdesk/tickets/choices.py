@@ -123,6 +123,8 @@ class EventKind(models.TextChoices):
     SLA_RESUMED = "sla_resumed", _("SLA resumed")
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACHED = "sla_breached", _("SLA breached")
+    # The customer was sent news of a request that stays open longer than the brand's update interval.
+    STATUS_UPDATE = "status_update", _("Status update sent")
     MERGED = "merged", _("Merged")
     REOPENED = "reopened", _("Reopened")
     SOLVED = "solved", _("Solved")

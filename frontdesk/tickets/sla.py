@@ -29,10 +29,10 @@ from frontdesk.sla.clock import CalendarSpec
 from frontdesk.sla.models import Calendar
 from frontdesk.sla.policies import Deadlines, PolicyTerms, TicketFacts, choose_policy, deadlines, paused_time
 from frontdesk.sla.queries import policies_of, spec_for, spec_of
-from frontdesk.tickets.choices import EventKind, Priority
+from frontdesk.tickets.choices import OPEN_STATUSES, AuthorKind, EventKind, MessageKind, Priority
 from frontdesk.tickets.events import record_event
 from frontdesk.tickets.locks import lock_ticket
-from frontdesk.tickets.models import Ticket, TicketEvent
+from frontdesk.tickets.models import Message, Ticket, TicketEvent
 from frontdesk.users.actors import SYSTEM
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,8 @@ DEADLINE_FIELDS = [
     "sla_breached_at",
 ]
 SCAN_BATCH = 500
+# How much of the latest public answer a status update quotes.
+UPDATE_EXCERPT = 1000
 
 
 class _Policies:
@@ -84,7 +86,12 @@ class _Policies:
         return self.calendars[key]
 
 
-def _facts(ticket: Ticket, history: Sequence[tuple[dt.datetime, str]], paused: dt.timedelta) -> TicketFacts:
+def _facts(
+    ticket: Ticket,
+    history: Sequence[tuple[dt.datetime, str]],
+    paused: dt.timedelta,
+    last_update: dt.datetime | None = None,
+) -> TicketFacts:
     return TicketFacts(
         status=ticket.status,
         priority=ticket.priority,
@@ -95,17 +102,25 @@ def _facts(ticket: Ticket, history: Sequence[tuple[dt.datetime, str]], paused: d
         first_response_at=ticket.first_response_at,
         last_customer_message_at=ticket.last_customer_message_at,
         last_agent_message_at=ticket.last_agent_message_at,
+        last_update_at=last_update,
         paused_for=paused,
     )
 
 
-def _status_history(ticket_id: int) -> list[tuple[dt.datetime, str]]:
+def _status_history(ticket_id: int) -> tuple[list[tuple[dt.datetime, str]], dt.datetime | None]:
+    """The ticket's status changes in order (moment, status entered), and when news was last sent."""
     rows = (
-        TicketEvent.objects.filter(ticket_id=ticket_id, kind__in=STATUS_KINDS)
+        TicketEvent.objects.filter(ticket_id=ticket_id, kind__in=[*STATUS_KINDS, EventKind.STATUS_UPDATE])
         .order_by("at", "id")
-        .values_list("at", "data")
+        .values_list("kind", "at", "data")
     )
-    return [(at, str((data or {}).get("after", ""))) for at, data in rows]
+    history, last_update = [], None
+    for kind, at, data in rows:
+        if kind == EventKind.STATUS_UPDATE:
+            last_update = at
+        else:
+            history.append((at, str((data or {}).get("after", ""))))
+    return history, last_update
 
 
 def service_levels_of(ticket: Ticket, cache: _Policies | None = None) -> tuple[PolicyTerms | None, Deadlines]:
@@ -116,11 +131,11 @@ def service_levels_of(ticket: Ticket, cache: _Policies | None = None) -> tuple[P
     if policy is None:
         return None, Deadlines()
     calendar = cache.calendar(ticket, calendar_id)
-    history = _status_history(ticket.pk)
+    history, last_update = _status_history(ticket.pk)
     paused = paused_time(
         history, until=timezone.now(), pause_statuses=policy.pause_statuses, calendar=calendar
     )
-    return policy, deadlines(policy, _facts(ticket, history, paused), calendar)
+    return policy, deadlines(policy, _facts(ticket, history, paused, last_update), calendar)
 
 
 def apply_service_levels(ticket_ids: Iterable[int]) -> int:
@@ -198,6 +213,8 @@ def _mark(field: str, moment_field: str, kind: EventKind, now: dt.datetime) -> l
             if taken != 1:
                 continue  # another worker marked it, or the deadline moved meanwhile
             ticket = lock_ticket(pk)
+            # The event is stamped with the ticket's last change: this one happens now.
+            ticket.updated_at = now
             clock = _which_clock(ticket, moment if kind == EventKind.SLA_BREACHED else None)
             data: dict[str, Any] = {"due_at": moment.isoformat(), "policy": ticket.sla_policy_id}
             if clock:
@@ -207,7 +224,7 @@ def _mark(field: str, moment_field: str, kind: EventKind, now: dt.datetime) -> l
                 data["priority"] = {"before": ticket.priority, "after": _RAISED[Priority(ticket.priority)]}
                 ticket.priority = _RAISED[Priority(ticket.priority)]
                 ticket.version += 1
-                ticket.save(update_fields=["priority", "version"])
+                ticket.save(update_fields=["priority", "version", "updated_at"])
             record_event(ticket, kind, actor=SYSTEM, data=data)
             marked.append(pk)
     return marked
@@ -221,3 +238,41 @@ def scan_service_levels() -> dict[str, list[int]]:
         "warned": _mark("sla_warned_at", "sla_warn_at", EventKind.SLA_WARNING, now),
         "breached": _mark("sla_breached_at", "sla_due_at", EventKind.SLA_BREACHED, now),
     }
+
+
+def _last_public_answer(ticket_id: int) -> str:
+    text = (
+        Message.objects.filter(ticket_id=ticket_id, kind=MessageKind.REPLY, author_kind=AuthorKind.AGENT)
+        .order_by("-created_at", "-id")
+        .values_list("body_text", flat=True)
+        .first()
+    )
+    return (text or "").strip()[:UPDATE_EXCERPT]
+
+
+@scheduled("tickets.send_status_updates", every=dt.timedelta(minutes=1))
+def send_status_updates() -> list[int]:
+    """Customers whose open request went longer than the brand's update interval without news get an update
+    (the mail consumer sends it, in their language, with the latest public answer). Each overdue moment is
+    taken once by a conditional UPDATE; the next one is counted from the news sent."""
+    now = timezone.now()
+    pending = (
+        Ticket.objects.filter(next_update_due_at__lte=now)
+        .order_by("next_update_due_at")
+        .values_list("pk", "next_update_due_at")[:SCAN_BATCH]
+    )
+    sent = []
+    for pk, moment in pending:
+        if moment is None:
+            continue
+        with transaction.atomic():
+            if Ticket.objects.filter(pk=pk, next_update_due_at=moment).update(next_update_due_at=None) != 1:
+                continue
+            ticket = lock_ticket(pk)
+            if ticket.status not in OPEN_STATUSES:
+                continue
+            ticket.updated_at = now  # stamps the event; news sent is not an edit of the ticket
+            data = {"due_at": moment.isoformat(), "last_answer": _last_public_answer(pk)}
+            record_event(ticket, EventKind.STATUS_UPDATE, actor=SYSTEM, data=data)
+            sent.append(pk)
+    return sent

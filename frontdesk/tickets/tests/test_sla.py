@@ -155,6 +155,7 @@ def test_the_scanner_warns_then_marks_the_breach_once_and_raises_the_priority(ca
     assert [e.kind for e in events] == [EventKind.SLA_WARNING, EventKind.SLA_BREACHED]
     assert events[1].data["clock"] == "first_response"
     assert events[1].data["priority"] == {"before": "normal", "after": "high"}
+    assert [e.at for e in events] == [msk(7, 10, 8), msk(7, 10, 10)]
     # Answering late stops the first clock; the resolution clock is watched from now on.
     desk.run(ticket_actions.reply_to_ticket, ticket, actor=desk.agent, body=make_body(text="Sorry, here."))
     answered = desk.fresh(ticket)
@@ -169,3 +170,46 @@ def test_recomputing_an_unchanged_ticket_writes_nothing(cast, desk):
     SlaPolicy.objects.filter(name="Standard").update(first_response_minutes=30)
     assert apply_service_levels([ticket.pk, 10**9]) == 1
     assert desk.fresh(ticket).first_response_due_at == msk(7, 10, 30)
+
+
+def test_a_customer_waiting_longer_than_the_update_interval_gets_news_once_per_interval(
+    cast, desk, mailoutbox
+):
+    from frontdesk.tickets.sla import send_status_updates
+
+    desk.at(msk(7, 10, 0))
+    ticket = desk.run(cast.opera.ticket, "Refund not received")
+    desk.at(msk(7, 10, 5))
+    desk.run(
+        ticket_actions.reply_to_ticket, ticket, actor=desk.agent, body=make_body(text="We asked the bank.")
+    )
+    assert desk.fresh(ticket).next_update_due_at == msk(8, 10, 5)
+    mailoutbox.clear()
+    desk.at(msk(8, 10, 4))
+    assert desk.run(send_status_updates) == []
+    desk.at(msk(8, 10, 6))
+    assert desk.run(send_status_updates) == [ticket.pk]
+    assert desk.run(send_status_updates) == []
+    [update] = [m for m in mailoutbox if ticket.number in m.subject]
+    assert update.to == [cast.opera.customer.email]
+    assert "We asked the bank." in update.body
+    # The next news is due a full interval after this one.
+    assert desk.fresh(ticket).next_update_due_at == msk(9, 10, 6)
+    event = TicketEvent.objects.get(ticket=ticket, kind=EventKind.STATUS_UPDATE)
+    assert event.data["last_answer"] == "We asked the bank."
+
+
+def test_no_news_is_sent_while_the_ticket_waits_for_the_customer(cast, desk):
+    from frontdesk.tickets.sla import send_status_updates
+
+    desk.at(msk(7, 10, 0))
+    ticket = desk.run(cast.opera.ticket, "Which seats?")
+    desk.run(
+        ticket_actions.reply_to_ticket,
+        ticket,
+        actor=desk.agent,
+        body=make_body(text="Tell us the row."),
+        status=Status.PENDING_CUSTOMER,
+    )
+    desk.at(msk(10, 10, 0))
+    assert desk.run(send_status_updates) == []
