@@ -191,6 +191,10 @@ else:
 
 # A worker dispatches up to this many waiting ticket events at once.
 FRONTDESK_EVENT_BATCH_SIZE = env.int("FRONTDESK_EVENT_BATCH_SIZE", 50)
+# Seconds an agent's queue counts are reused before they are counted again (0: every page counts).
+FRONTDESK_QUEUE_COUNT_SECONDS = env.float("FRONTDESK_QUEUE_COUNT_SECONDS", 15.0)
+# Dotted path of the function that suggests "read also" articles by text (empty: the built-in ranking).
+FRONTDESK_KB_SIMILAR = env.str("FRONTDESK_KB_SIMILAR", "")
 # Consumers of ticket events (dotted paths), run after commit by the worker: notifications, automation, pushes.
 FRONTDESK_EVENT_CONSUMERS: list[str] = env.list(
     "FRONTDESK_EVENT_CONSUMERS",
