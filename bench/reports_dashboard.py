@@ -51,8 +51,13 @@ def ensure_facts() -> tuple[int, float | None]:
     from frontdesk.reports.models import TicketFact
     from frontdesk.tickets.models import Ticket
 
+    from django.db.models import Exists, OuterRef
+
     tickets = Ticket.objects.count()
-    missing = Ticket.objects.exclude(pk__in=TicketFact.objects.values("ticket_id")).order_by("pk")
+    # NOT EXISTS, an anti-join: NOT IN over a million-row subquery is planned as a nested loop.
+    missing = Ticket.objects.filter(~Exists(TicketFact.objects.filter(ticket_id=OuterRef("pk")))).order_by(
+        "pk"
+    )
     todo = missing.count()
     if not todo:
         return tickets, None
