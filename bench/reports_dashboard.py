@@ -47,11 +47,11 @@ BARE = "bare view (1 SELECT by id)"
 
 def ensure_facts() -> tuple[int, float | None]:
     """Facts for every ticket; returns the ticket count and the rebuild rate (tickets/s) if one was needed."""
+    from django.db.models import Exists, OuterRef
+
     from frontdesk.reports.facts import refresh_facts
     from frontdesk.reports.models import TicketFact
     from frontdesk.tickets.models import Ticket
-
-    from django.db.models import Exists, OuterRef
 
     tickets = Ticket.objects.count()
     # NOT EXISTS, an anti-join: NOT IN over a million-row subquery is planned as a nested loop.
