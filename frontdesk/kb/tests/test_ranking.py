@@ -105,3 +105,17 @@ def test_an_empty_index_and_an_empty_query_give_nothing() -> None:
 
 def test_limit_cuts_the_list() -> None:
     assert len(_index().rank("the a flight money bilet", language="en", limit=2)) <= 2
+
+
+def test_a_word_once_in_the_title_outweighs_it_twice_in_the_body() -> None:
+    index = Index(
+        [
+            Document(
+                "body", "en", "Opening hours", "Wheelchair users: wheelchair access is at the side entrance."
+            ),
+            Document(
+                "title", "en", "Wheelchair access", "Ask at the box office on arrival, or call the staff."
+            ),
+        ]
+    )
+    assert [hit.id for hit in index.rank("wheelchair", language="en")] == ["title", "body"]

@@ -21,9 +21,8 @@ from frontdesk.testing.corpus import corpus_path
 pytestmark = pytest.mark.corpus
 
 LANGUAGES = ("ru", "en", "pl")
-# The labelled target is 0.90; en stays one query short of it (60 of 67), so each language is held at the
-# level of the naive character TF-IDF baseline (0.87-0.88) and the pooled figure at the target.
-RECALL_AT_3_PER_LANGUAGE = 0.88
+# The labelled target: recall@3 at least 0.90 in every language (en and pl reach it with one query to spare: 61 of 67).
+RECALL_AT_3_PER_LANGUAGE = 0.90
 RECALL_AT_3_POOLED = 0.90
 OUT_OF_SCOPE_WITHHELD = 0.80
 
