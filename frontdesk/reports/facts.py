@@ -40,6 +40,8 @@ _FIELDS = [
     "resolution_minutes",
     "paused_minutes",
     "minutes_spent",
+    "with_policy",
+    "breaches",
     "refreshed_at",
 ]
 
@@ -89,18 +91,25 @@ def refresh_facts(ticket_ids: Iterable[int]) -> int:
             "first_response_at",
             "solved_at",
             "minutes_spent",
+            "sla_policy_id",
         )
     )
     history: dict[int, list[dict[str, Any]]] = defaultdict(list)
     escalations: dict[int, int] = defaultdict(int)
     reopens: dict[int, int] = defaultdict(int)
+    breaches: dict[int, int] = defaultdict(int)
     top_line: dict[int, int] = defaultdict(lambda: 1)
     for event in (
-        TicketEvent.objects.filter(ticket_id__in=ids, kind__in=[*STATUS_KINDS, EventKind.ESCALATED])
+        TicketEvent.objects.filter(
+            ticket_id__in=ids, kind__in=[*STATUS_KINDS, EventKind.ESCALATED, EventKind.SLA_BREACHED]
+        )
         .order_by("ticket_id", "at", "id")
         .values("ticket_id", "kind", "at", "data")
     ):
         ticket_id = event["ticket_id"]
+        if event["kind"] == EventKind.SLA_BREACHED:
+            breaches[ticket_id] += 1
+            continue
         if event["kind"] == EventKind.ESCALATED:
             escalations[ticket_id] += 1
             to_line = (event["data"] or {}).get("to_line")
@@ -148,6 +157,8 @@ def refresh_facts(ticket_ids: Iterable[int]) -> int:
                 resolution_minutes=max(_minutes(created, solved, calendar) - paused, 0.0) if solved else None,
                 paused_minutes=paused,
                 minutes_spent=ticket["minutes_spent"],
+                with_policy=ticket["sla_policy_id"] is not None or breaches[ticket["id"]] > 0,
+                breaches=breaches[ticket["id"]],
                 refreshed_at=now,
             )
         )

@@ -195,6 +195,12 @@ def one_touch(scope: Scope) -> Share:
     return _share(solved_in(scope), Q(agent_replies=1, reopens=0))
 
 
+def within_service_level(scope: Scope) -> Share:
+    """Of the requests created in the period that a service-level policy covered, those that met every
+    deadline (no breach marked); a request solved after its policy stopped applying keeps its breaches."""
+    return _share(created_in(scope).filter(with_policy=True), Q(breaches=0))
+
+
 def minutes_spent_by_line(scope: Scope) -> list[tuple[int, int, int]]:
     """Per highest line reached: requests created in the period, and the minutes agents recorded on them."""
     rows = (

@@ -41,6 +41,9 @@ class TicketFact(models.Model):
     resolution_minutes = models.FloatField(null=True)
     paused_minutes = models.FloatField(default=0)
     minutes_spent = models.PositiveIntegerField(default=0)
+    # Service level: whether a policy applied, and how many of its deadlines passed unmet.
+    with_policy = models.BooleanField(default=False)
+    breaches = models.PositiveIntegerField(default=0)
     refreshed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -138,6 +138,7 @@ def _figures(scope: Scope) -> dict[str, Any]:
         "reopened": measures.reopen_rate(scope),
         "one_touch": measures.one_touch(scope),
         "satisfaction": measures.satisfaction(scope),
+        "within_sla": measures.within_service_level(scope),
     }
 
 

@@ -249,3 +249,26 @@ def test_the_report_shows_what_the_knowledge_base_prevented_and_what_it_lacks(wo
     assert report.table("kb_totals").rows == [[opera.brand.name, 2, 1, 1, 1, 1]]
     assert report.table("kb_articles").rows == [[opera.brand.name, article.public_id, 1, 1, 1]]
     assert report.table("kb_missing").rows == [[opera.brand.name, "parking at the venue", "OPR-1"]]
+
+
+def test_the_share_within_the_service_level_counts_requests_without_a_breach(
+    cast, time_machine, django_capture_on_commit_callbacks
+):
+    from frontdesk.sla.models import SlaPolicy
+    from frontdesk.tickets.sla import scan_service_levels
+
+    opera = cast.opera
+    SlaPolicy.objects.create(brand=opera.brand, name="Standard", first_response_minutes=9)
+    agent = actor_for(opera.line1)
+    time_machine.move_to(utc(2, 10), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        met, missed = opera.ticket("Answered in time"), opera.ticket("Forgotten")
+    time_machine.move_to(utc(2, 10, 5), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_actions.reply_to_ticket(met, actor=agent, body=make_body(text="Here."))
+    time_machine.move_to(utc(2, 10, 10), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        scan_service_levels()
+    brand_scope = Scope(brand_ids=frozenset({opera.brand.pk}), start=utc(2, 0), end=utc(3, 0))
+    assert measures.within_service_level(brand_scope) == Share(1, 2)
+    assert TicketFact.objects.get(ticket=missed).breaches == 1
