@@ -21,7 +21,8 @@ from frontdesk.testing.corpus import corpus_path
 pytestmark = pytest.mark.corpus
 
 LANGUAGES = ("ru", "en", "pl")
-# The labelled target: recall@3 at least 0.90 in every language (en and pl reach it with one query to spare: 61 of 67).
+# The labelled target: recall@3 at least 0.90 in every language. en and pl meet it exactly (61 of 67, where 60
+# would be 0.896), so a ranking change that loses one of their queries fails here.
 RECALL_AT_3_PER_LANGUAGE = 0.90
 RECALL_AT_3_POOLED = 0.90
 OUT_OF_SCOPE_WITHHELD = 0.80
