@@ -13,7 +13,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from frontdesk.brands.models import Brand
+from frontdesk.tickets.choices import OPEN_STATUSES
 from frontdesk.tickets.models import Ticket
+
+_OPEN = sorted(OPEN_STATUSES)
 
 
 class TicketFact(models.Model):
@@ -57,6 +60,10 @@ class TicketFact(models.Model):
                 fields=["brand", "first_response_at"],
                 name="fact_brand_responded",
                 condition=Q(first_response_at__isnull=False),
+            ),
+            # The backlog and the agents' open work: open tickets only, a small part of years of history.
+            models.Index(
+                fields=["brand", "assignee_id"], name="fact_brand_open", condition=Q(status__in=_OPEN)
             ),
         ]
 
