@@ -61,6 +61,17 @@ def test_a_brand_admin_reads_last_months_numbers_of_their_brand(
     assert "Requests per channel" in html
     assert "<svg" in html
     assert 'value="2026-10-01"' in html
+    assert "2026-10-01 – 2026-10-31 (UTC), one brand" in html
+
+
+def test_the_period_reads_the_same_in_russian(cast, client):
+    from frontdesk.users.models import User
+
+    User.objects.filter(pk=cast.opera.admin.pk).update(language="ru")
+    html = _sign_in(client, cast.opera.admin).get(URL, OCTOBER).content.decode()
+    assert 'value="2026-10-01"' in html
+    assert 'value="2026-10-31"' in html
+    assert "2026-10-01 – 2026-10-31 (UTC), 1 бренд" in html
 
 
 def test_filters_live_in_the_url_and_a_period_without_tickets_shows_zeros(

@@ -31,8 +31,13 @@ def last_month(today: dt.date) -> tuple[dt.date, dt.date]:
 
 class ReportForm(forms.Form):
     brand = forms.ChoiceField(label=_("Brand"), required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input takes ISO dates whatever the language.
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices]
     )
@@ -120,6 +125,10 @@ def reports_page(request: HttpRequest, actor: Actor) -> HttpResponse:
         "report": report,
         "chart": _chart(report) if report else None,
         "query": request.GET.urlencode(),
+        "first_day": report.scope.start.astimezone(report.zone).date() if report else None,
+        "last_day": (report.scope.end.astimezone(report.zone) - dt.timedelta(seconds=1)).date()
+        if report
+        else None,
     }
     return TemplateResponse(request, "desk/reports.html", context, status=status)
 

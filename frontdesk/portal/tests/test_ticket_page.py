@@ -76,6 +76,9 @@ def test_manager_opens_a_colleagues_request(cast, sign_in):
 
 
 def test_customer_replies_with_an_attachment_and_downloads_it(cast, sign_in, ticket):
+    from frontdesk.tickets.models import Ticket
+
+    Ticket.objects.filter(pk=ticket.pk).update(channel="email")  # it came in by mail
     client = sign_in(cast.opera.customer_user)
     upload = SimpleUploadedFile("receipt.pdf", b"%PDF-1.4 receipt", content_type="application/pdf")
     response = client.post(_url(ticket, "reply/"), {"body": "Here is my receipt.", "attachments": [upload]})
@@ -83,6 +86,7 @@ def test_customer_replies_with_an_attachment_and_downloads_it(cast, sign_in, tic
     message = list(messages_visible_to(SYSTEM, ticket))[-1]
     assert message.body_text == "Here is my receipt."
     assert message.author_kind == "customer"
+    assert message.channel == "web"  # written on the portal, whatever channel the request came in on
     attachment = message.attachments.get()
     page = client.get(_url(ticket)).content.decode()
     assert "receipt.pdf" in page

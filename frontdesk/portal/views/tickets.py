@@ -29,7 +29,7 @@ from frontdesk.portal.forms import (
 )
 from frontdesk.portal.site import Portal, customer_view, portal_view
 from frontdesk.tickets import actions as ticket_actions
-from frontdesk.tickets.choices import OPEN_STATUSES, AuthorKind, EventKind, Status
+from frontdesk.tickets.choices import OPEN_STATUSES, AuthorKind, Channel, EventKind, Status
 from frontdesk.tickets.queries import (
     TicketFilters,
     access_attachment,
@@ -227,7 +227,7 @@ def reply(request: HttpRequest, portal: Portal, ticket: Ticket, actor: Actor) ->
     try:
         with transaction.atomic():
             ticket_actions.reply_to_ticket(
-                ticket, actor=actor, body=form.valid_body(), attachments=form.uploads
+                ticket, actor=actor, body=form.valid_body(), attachments=form.uploads, channel=Channel.WEB
             )
     except (NotFound, PermissionDenied):
         raise
