@@ -288,7 +288,9 @@ def test_a_demo_brand_admin_reads_last_months_report(demo, client):
     from frontdesk.reports.summary import build_report, report_scope
 
     admin = next(
-        User.objects.get(email=email) for role, email, _password in demo if "admin" in role.lower() and "@" in email
+        User.objects.get(email=email)
+        for role, email, _password in demo
+        if "admin" in role.lower() and "@" in email
     )
     today = timezone.localdate()
     last = today.replace(day=1) - dt.timedelta(days=1)
