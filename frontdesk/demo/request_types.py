@@ -73,6 +73,93 @@ ACCOUNT_EMAIL = {
 }
 
 
+TRIP_DATE = EVENT_DATE | {
+    "key": "trip_date",
+    "labels": _labels("Date of the trip", "Дата поездки", "Data podróży"),
+}
+EVENT_DATE = EVENT_DATE | {"labels": _labels("Date of the event", "Дата мероприятия", "Data wydarzenia")}
+DOMAIN = {
+    "key": "domain",
+    "labels": _labels("Domain or service", "Домен или услуга", "Domena lub usługa"),
+    "kind": FieldKind.TEXT,
+    "required": True,
+}
+OPERATOR_NOTICE = CONFIRMATION | {
+    "key": "operator_notice",
+    "labels": _labels(
+        "Tour operator's or airline's notice of the cancellation",
+        "Уведомление туроператора или авиакомпании об отмене",
+        "Zawiadomienie touroperatora lub linii lotniczej o odwołaniu",
+    ),
+}
+
+
+def _travel(types: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The travel agency's form: trips instead of events, booking documents instead of e-tickets."""
+    refund, _e_ticket, *rest = types
+    refund = refund | {
+        "instructions": _labels(
+            "Refunds for a trip the tour operator or airline cancelled need their notice. Attach it, and the "
+            "receipt if you have it; we answer within two working days.",
+            "Для возврата за поездку, отменённую туроператором или авиакомпанией, нужно их уведомление. "
+            "Приложите его и, если есть, чек; ответим в течение двух рабочих дней.",
+            "Zwrot za podróż odwołaną przez touroperatora lub linię lotniczą wymaga ich zawiadomienia. Dołącz je "
+            "i, jeśli masz, paragon; odpowiemy w ciągu dwóch dni roboczych.",
+        ),
+        "fields": [ORDER_NUMBER, TRIP_DATE, AMOUNT, REASON],
+        "documents": [OPERATOR_NOTICE, RECEIPT],
+    }
+    documents = {
+        "slug": "documents-not-received",
+        "names": _labels(
+            "Booking documents not received",
+            "Не пришли документы по брони",
+            "Nie dotarły dokumenty rezerwacji",
+        ),
+        "instructions": _labels(
+            "Vouchers and tickets come by mail up to three days before departure. Give the booking number.",
+            "Ваучеры и билеты приходят на почту не позже чем за три дня до вылета. Укажите номер брони.",
+            "Vouchery i bilety przychodzą e-mailem najpóźniej trzy dni przed wyjazdem. Podaj numer rezerwacji.",
+        ),
+        "category": _e_ticket["category"],
+        "fields": [ORDER_NUMBER, TRIP_DATE],
+        "documents": [],
+    }
+    return [refund, documents, *rest]
+
+
+def _hosting(types: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The hosting company's form: a service that does not work instead of tickets; refunds of payments."""
+    refund, _e_ticket, payment, *rest = types
+    outage = {
+        "slug": "service-not-working",
+        "names": _labels(
+            "Site or mail not working", "Не работает сайт или почта", "Nie działa strona lub poczta"
+        ),
+        "instructions": _labels(
+            "Check the status page first. Tell us the domain and what you see (an error message helps).",
+            "Сначала проверьте страницу статуса. Укажите домен и что вы видите (текст ошибки поможет).",
+            "Najpierw sprawdź stronę statusu. Podaj domenę i co widzisz (komunikat błędu pomoże).",
+        ),
+        "priority": Priority.HIGH,
+        "fields": [DOMAIN],
+        "documents": [],
+    }
+    refund = refund | {
+        "instructions": _labels(
+            "Unused months of a plan are refunded within 14 days of a cancellation. Attach the invoice.",
+            "Неиспользованные месяцы тарифа возвращаются в течение 14 дней после отказа. Приложите счёт.",
+            "Niewykorzystane miesiące planu zwracamy w ciągu 14 dni od rezygnacji. Dołącz fakturę.",
+        ),
+        "fields": [
+            ORDER_NUMBER | {"labels": _labels("Invoice number", "Номер счёта", "Numer faktury")},
+            AMOUNT,
+        ],
+        "documents": [RECEIPT | {"labels": _labels("Invoice", "Счёт", "Faktura"), "required": True}],
+    }
+    return [outage, payment, refund, *rest]
+
+
 def _types(refund_category: str, ticket_category: str, payment_category: str) -> list[dict[str, Any]]:
     return [
         {
@@ -150,6 +237,11 @@ CATEGORIES = {
 
 def create_request_types(world: BrandWorld) -> None:
     refunds, tickets, payments = CATEGORIES.get(world.spec.slug, ("", "", ""))
-    for position, spec in enumerate(_types(refunds, tickets, payments)):
+    types = _types(refunds, tickets, payments)
+    if world.spec.slug.endswith("travel"):
+        types = _travel(types)
+    elif world.spec.slug.endswith("hosting"):
+        types = _hosting(types)
+    for position, spec in enumerate(types):
         category = world.categories.get(spec.pop("category", "") or "")
         create_request_type(world.brand, actor=SYSTEM, position=position, category=category, **spec)
