@@ -61,6 +61,13 @@ def _check_language(language: str) -> str:
     return language
 
 
+def set_own_language(user: User, *, language: str) -> User:
+    """A signed-in person picks the language of the pages they see (and that their profile keeps)."""
+    user.language = _check_language(language)
+    user.save(update_fields=["language"])
+    return user
+
+
 def _access_changed(user: User) -> None:
     """Invalidate cached actors of ``user`` and keep the caller's instance current, so that an actor
     resolved from it right away already sees the change."""
