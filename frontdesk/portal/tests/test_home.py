@@ -25,6 +25,7 @@ def test_portal_follows_the_browser_among_the_brands_languages(cast, client):
     page = client.get("/portal/opera/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8")
     assert page["Content-Language"] == "en"
     assert "Search our answers" in page.content.decode()
+    assert 'href="/portal/opera/kb/"' in page.content.decode()  # every answer by topic, one click away
 
 
 def test_language_switch_offers_only_the_brands_languages_and_is_remembered(cast, client):

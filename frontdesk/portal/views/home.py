@@ -13,6 +13,7 @@ def home(request: HttpRequest, portal: Portal) -> HttpResponse:
     context = {
         # Pages that other parts of the portal add; the links show once they exist.
         "search_url": portal.url_or_none("kb_search"),
+        "kb_url": portal.url_or_none("kb_home"),
         "new_request_url": portal.url_or_none("new_request"),
         "requests_url": portal.url_or_none("requests"),
         "lookup_url": portal.url_or_none("lookup"),
