@@ -4,6 +4,8 @@ clock. Their tickets' deadlines and the reports' facts are worked out once the h
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from frontdesk.demo.people import BrandWorld
 from frontdesk.reports.facts import rebuild_facts
 from frontdesk.sla.actions import save_calendar
@@ -51,9 +53,15 @@ def create_service_levels(world: BrandWorld) -> None:
 
 
 def settle(world: BrandWorld) -> None:
-    """Deadlines of the open tickets and the report facts of every ticket, after the history was played."""
-    open_ids = Ticket.objects.filter(brand=world.brand, status__in=sorted(OPEN_STATUSES)).values_list(
-        "pk", flat=True
-    )
-    apply_service_levels(list(open_ids))
+    """Deadlines of the open tickets and the report facts of every ticket, after the history was played.
+
+    History is not news: deadlines that passed in the simulated past count as already marked and no status
+    update is owed for them, so a demo's first minute sends no flood of breach events and update mails (the
+    queues still show those tickets overdue)."""
+    tickets = Ticket.objects.filter(brand=world.brand)
+    apply_service_levels(list(tickets.filter(status__in=sorted(OPEN_STATUSES)).values_list("pk", flat=True)))
+    now = timezone.now()
+    tickets.filter(sla_due_at__lte=now, sla_breached_at__isnull=True).update(sla_breached_at=now)
+    tickets.filter(sla_warn_at__lte=now, sla_warned_at__isnull=True).update(sla_warned_at=now)
+    tickets.filter(next_update_due_at__lte=now).update(next_update_due_at=None)
     rebuild_facts(brand_id=world.brand.pk)

@@ -280,6 +280,11 @@ def test_demo_brands_have_business_hours_policies_and_running_clocks(demo):
     # Every ticket's facts are there for the reports, with times for those answered.
     assert TicketFact.objects.count() == Ticket.objects.count()
     assert TicketFact.objects.filter(first_response_minutes__isnull=False).exists()
+    # The past is not news: the first scan after loading marks nothing and mails nobody.
+    from frontdesk.tickets.sla import scan_service_levels, send_status_updates
+
+    assert scan_service_levels() == {"warned": [], "breached": []}
+    assert send_status_updates() == []
 
 
 def test_a_demo_brand_admin_reads_last_months_report(demo, client):
