@@ -68,3 +68,22 @@ def _fresh_kb_indexes() -> None:
     suggest = sys.modules.get("frontdesk.kb.suggest")
     if suggest is not None:
         suggest.forget_indexes()
+
+
+def clear_own_cache() -> None:
+    """Empty this test process's cache. On Redis only its own keys go (the test settings give each process a
+    key prefix): ``cache.clear()`` would flush the database under the other parallel test processes' feet."""
+    from django.core.cache import cache
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(cache, LocMemCache):
+        cache.clear()
+        return
+    prefix = cache.key_prefix
+    if not prefix:
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)

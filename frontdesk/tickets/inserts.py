@@ -98,7 +98,25 @@ def _values(obj: Model, fields: tuple[Any, ...]) -> list[Any]:
     return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
 
 
-_TICKET_SKIP = frozenset({"number"})
+# Columns a new ticket always leaves empty (later actions and the service-level consumer fill them): left out
+# of the statement, so that it keeps within psycopg's 50 parameters and stays prepared.
+_EMPTY_AT_CREATION = frozenset(
+    {
+        "merged_into_id",
+        "solved_at",
+        "closed_at",
+        "sla_policy_id",
+        "first_response_due_at",
+        "next_response_due_at",
+        "resolution_due_at",
+        "next_update_due_at",
+        "sla_due_at",
+        "sla_warn_at",
+        "sla_warned_at",
+        "sla_breached_at",
+    }
+)
+_TICKET_SKIP = frozenset({"number"}) | _EMPTY_AT_CREATION
 _MESSAGE_SKIP = frozenset({"ticket_id"})
 _EVENT_SKIP = frozenset({"ticket_id", "data"})
 _ATTACHMENT_SKIP = frozenset({"message_id", "ticket_id"})
@@ -206,6 +224,9 @@ def insert_ticket(
     """Write ``ticket`` (numbered from the counter of its brand and ``year``), ``message``, its ``attachments``
     (their files are written to storage first) and ``event`` in one statement; the event's data gets the message
     id under ``message``. The instances get their ids."""
+    filled = sorted(name for name in _EMPTY_AT_CREATION if getattr(ticket, name) is not None)
+    if filled:
+        raise ValueError(f"a new ticket leaves {', '.join(filled)} empty; this statement does not write them")
     number_expression, number_params = number
     attachment_fields = _fields(Attachment, _ATTACHMENT_SKIP)[0]
     sql = _insert_sql(number_expression, len(attachments))

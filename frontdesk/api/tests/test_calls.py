@@ -10,12 +10,12 @@ from dataclasses import dataclass
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from django.core.cache import cache
 from django.test import Client
 
 from frontdesk.api.routers.calls import signature
 from frontdesk.brands.models import Brand
 from frontdesk.desk.tests.sockets import live_sockets, open_socket  # noqa: F401 - a fixture
+from frontdesk.testing.plugin import clear_own_cache
 from frontdesk.users import actions as user_actions
 from frontdesk.users.actors import SYSTEM
 
@@ -39,7 +39,7 @@ ISOLATION = [SignedCase("announce_call")]
 
 @pytest.fixture
 def secrets(cast):
-    cache.clear()  # notices already taken, by signature
+    clear_own_cache()  # notices already taken, by signature
     Brand.objects.filter(pk=cast.opera.brand.pk).update(call_signing_secret=SECRET)
     Brand.objects.filter(pk=cast.tours.brand.pk).update(call_signing_secret=TOURS_SECRET)
 

@@ -26,8 +26,8 @@ def _quick_lookups(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
+    from frontdesk.testing.plugin import clear_own_cache
 
-    cache.clear()
+    clear_own_cache()
     yield
-    cache.clear()
+    clear_own_cache()
