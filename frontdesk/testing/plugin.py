@@ -73,9 +73,10 @@ def _fresh_kb_indexes() -> None:
 def clear_own_cache() -> None:
     """Empty this test process's cache. On Redis only its own keys go (the test settings give each process a
     key prefix): ``cache.clear()`` would flush the database under the other parallel test processes' feet."""
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
+    cache = caches["default"]  # the backend itself: ``django.core.cache.cache`` is a proxy
     if isinstance(cache, LocMemCache):
         cache.clear()
         return
