@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from frontdesk.reports.models import TicketFact
 from frontdesk.sla.clock import CalendarSpec, business_time_between
-from frontdesk.sla.policies import DEFAULT_PAUSE_STATUSES
+from frontdesk.sla.policies import DEFAULT_PAUSE_STATUSES, paused_time
 from frontdesk.sla.queries import spec_for
 from frontdesk.tickets.choices import AuthorKind, EventKind, MessageKind
 from frontdesk.tickets.models import Message, Ticket, TicketEvent
@@ -50,24 +50,12 @@ def _minutes(a: dt.datetime, b: dt.datetime, calendar: CalendarSpec) -> float:
     return business_time_between(a, b, calendar).total_seconds() / 60
 
 
-def paused_minutes(
-    history: Sequence[dict[str, Any]], *, until: dt.datetime | None, calendar: CalendarSpec
-) -> float:
-    """Business minutes spent in a pausing status, from status events in order, up to ``until`` (the solve)."""
-    total = 0.0
-    since: dt.datetime | None = None
-    for event in history:
-        at, after = event["at"], (event["data"] or {}).get("after")
-        if until is not None and at > until:
-            break
-        if after in PAUSE_STATUSES:
-            since = since or at
-        elif since is not None:
-            total += _minutes(since, at, calendar)
-            since = None
-    if since is not None and until is not None:
-        total += _minutes(since, until, calendar)
-    return total
+def paused_minutes(history: Sequence[dict[str, Any]], *, until: dt.datetime, calendar: CalendarSpec) -> float:
+    """Business minutes spent in a pausing status, from status events in order, up to ``until`` (the solve):
+    the service level's own rule (``sla.policies.paused_time``)."""
+    changes = [(event["at"], str((event["data"] or {}).get("after", ""))) for event in history]
+    paused = paused_time(changes, until=until, pause_statuses=PAUSE_STATUSES, calendar=calendar)
+    return paused.total_seconds() / 60
 
 
 def refresh_facts(ticket_ids: Iterable[int]) -> int:
