@@ -151,6 +151,20 @@ class Brand(TimestampedModel):
         blank=True,
         help_text=_("The telephone system signs incoming-call notices with this secret; empty refuses them."),
     )
+    # Automatic follow-up of quiet requests, in days (0: never). A solved request closes after
+    # ``auto_close_solved_days``; a request waiting for the customer gets a reminder after
+    # ``pending_reminder_days`` and is solved after ``pending_close_days`` more without an answer.
+    auto_close_solved_days = models.PositiveSmallIntegerField(
+        _("close solved requests after (days)"), default=7, help_text=_("0: never.")
+    )
+    pending_reminder_days = models.PositiveSmallIntegerField(
+        _("remind a customer who has not answered after (days)"), default=3, help_text=_("0: never.")
+    )
+    pending_close_days = models.PositiveSmallIntegerField(
+        _("solve a request still unanswered after the reminder (days)"), default=4, help_text=_("0: never.")
+    )
+    # The status changes customers are told of by mail (status values, e.g. ["solved", "pending_third_party"]).
+    customer_status_mail = models.JSONField(_("status changes mailed to customers"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -125,6 +125,8 @@ class EventKind(models.TextChoices):
     SLA_BREACHED = "sla_breached", _("SLA breached")
     # The customer was sent news of a request that stays open longer than the brand's update interval.
     STATUS_UPDATE = "status_update", _("Status update sent")
+    # A customer who had not answered a request waiting for them was reminded of it.
+    REMINDER_SENT = "reminder_sent", _("Reminder sent")
     MERGED = "merged", _("Merged")
     REOPENED = "reopened", _("Reopened")
     SOLVED = "solved", _("Solved")

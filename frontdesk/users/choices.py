@@ -34,3 +34,21 @@ class ActorKind(models.TextChoices):
     SYSTEM = "system", _("System")
     # Signed in but serving no brand and served by none.
     NOBODY = "nobody", _("No access")
+
+
+class CustomerTier(models.TextChoices):
+    # Most customers; the brand's ordinary service levels.
+    STANDARD = "standard", _("Standard")
+    # Customers on a paid plan with better service levels.
+    PREMIUM = "premium", _("Premium")
+    # The brand's most important customers: fastest service levels.
+    VIP = "vip", _("VIP")
+
+
+class AssignmentMode(models.TextChoices):
+    # Agents take tickets themselves.
+    MANUAL = "manual", _("Manual")
+    # New tickets go to the team's agents on shift in turn.
+    ROUND_ROBIN = "round_robin", _("Round robin")
+    # New tickets go to the agent on shift with the fewest open tickets.
+    LOAD = "load", _("Least open tickets")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.brands.models import Brand
 from frontdesk.core.models import TimestampedModel
-from frontdesk.users.choices import AgentRole, ContactKind, SupportLine
+from frontdesk.users.choices import AgentRole, AssignmentMode, ContactKind, CustomerTier, SupportLine
 
 
 class UserManager(BaseUserManager["User"]):
@@ -45,6 +45,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     # Bumped whenever what this person may reach changes; keys the cached ``Actor``.
     access_version = models.PositiveIntegerField(default=0, editable=False)
+    # An agent on shift takes automatically assigned tickets; set by the agent in the desk.
+    is_on_shift = models.BooleanField(_("on shift"), default=False)
+    shift_changed_at = models.DateTimeField(_("shift changed"), null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -74,6 +77,8 @@ class Organization(TimestampedModel):
     name = models.CharField(_("name"), max_length=200)
     domains = models.JSONField(_("mail domains"), default=list, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # The service tier of the company's people (a customer's own tier, when set, comes first).
+    tier = models.CharField(_("tier"), max_length=16, choices=CustomerTier.choices, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -102,6 +107,8 @@ class Customer(TimestampedModel):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Empty: the organization's tier, else standard.
+    tier = models.CharField(_("tier"), max_length=16, choices=CustomerTier.choices, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -146,6 +153,16 @@ class Team(TimestampedModel):
     line = models.PositiveSmallIntegerField(_("support line"), choices=SupportLine.choices, default=1)
     members = models.ManyToManyField(User, blank=True, related_name="teams")
     lead = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # How new tickets of the team find an agent; ``last_assigned`` is where round robin goes on from.
+    assignment = models.CharField(
+        _("assignment"), max_length=16, choices=AssignmentMode.choices, default=AssignmentMode.MANUAL
+    )
+    max_open_per_agent = models.PositiveSmallIntegerField(
+        _("most open tickets per agent"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    last_assigned = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["name"]
