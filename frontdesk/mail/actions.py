@@ -229,6 +229,8 @@ def record_bounce(
         reason=("permanent_bounce" if permanent else "temporary_bounce"),
         last_error=f"{status} {diagnostic}".strip()[:2000],
     )
+    if outbound.ticket_id is None:  # a digest to an agent: nothing to show on a ticket
+        return
     ticket = lock_ticket(outbound.ticket_id)
     ticket.updated_at = timezone.now()
     ticket.save(update_fields=["updated_at"])

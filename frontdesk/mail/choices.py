@@ -54,6 +54,22 @@ class OutboundKind(models.TextChoices):
     ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
     # An agent's public reply.
     REPLY = "reply", _("Reply")
+    # News for a request that stays open longer than the brand's update interval.
+    STATUS_UPDATE = "status_update", _("Status update")
+    # A status change the brand tells customers of (e.g. solved, waiting for a third party).
+    STATUS_CHANGED = "status_changed", _("Status change")
+    # A reminder to a customer who has not answered a request waiting for them.
+    REMINDER = "reminder", _("Reminder")
+    # The request to rate a solved request.
+    SATISFACTION = "satisfaction", _("Satisfaction request")
+    # A one-time link to a request, asked for by number and address.
+    ACCESS_LINK = "access_link", _("Access link")
+    # A mail an automation trigger sends.
+    AUTOMATION = "automation", _("Automation")
+    # A notice to an agent (assigned, customer replied, mentioned, service-level warning).
+    AGENT_NOTICE = "agent_notice", _("Agent notice")
+    # An agent's digest of several notices.
+    DIGEST = "digest", _("Digest")
 
 
 class OutboundStatus(models.TextChoices):
@@ -78,6 +94,14 @@ class MailTemplateName(models.TextChoices):
     ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement of a new request")
     # Carries an agent's public reply to the customer.
     REPLY = "reply", _("Agent reply")
+    # News for a request that stays open longer than the brand's update interval.
+    STATUS_UPDATE = "status_update", _("Status update while a request is open")
+    # Tells the customer of a status change the brand chose to mail.
+    STATUS_CHANGED = "status_changed", _("Status change")
+    # Reminds a customer who has not answered a request waiting for them.
+    REMINDER = "reminder", _("Reminder of a request waiting for the customer")
+    # Asks the customer to rate a solved request.
+    SATISFACTION = "satisfaction", _("Satisfaction request")
 
 
 class MailLanguage(models.TextChoices):

@@ -204,7 +204,8 @@ class OutboundMessage(models.Model):
     """A mail to send, one per (event, recipient); the worker sends it after commit and retries."""
 
     brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
-    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="+")
+    # Empty for a mail about no one request (an agent's digest).
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     event = models.ForeignKey(TicketEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # The ticket message it carries (its attachments go out with it).
     source_message = models.ForeignKey(

@@ -501,10 +501,9 @@ def build_email(
     bases: dict[int, tuple[str, str]] | None = None,
     connection: BaseEmailBackend | None = None,
 ) -> EmailMultiAlternatives:
-    headers = {
-        "Message-ID": f"<{outbound.message_id}>",
-        "X-Frontdesk-Ticket": outbound.ticket.number,
-    }
+    headers = {"Message-ID": f"<{outbound.message_id}>"}
+    if outbound.ticket is not None:
+        headers["X-Frontdesk-Ticket"] = outbound.ticket.number
     if outbound.in_reply_to:
         headers["In-Reply-To"] = f"<{outbound.in_reply_to}>"
     if outbound.references:
@@ -513,7 +512,11 @@ def build_email(
         headers["Auto-Submitted"] = "auto-replied"
         headers["X-Auto-Response-Suppress"] = "All"
     # Where the brand's mailbox takes plus addresses, answers go to the ticket's own address.
-    reply_to = ticket_reply_address(outbound.ticket.brand_id, outbound.ticket.number, bases)
+    reply_to = (
+        ticket_reply_address(outbound.ticket.brand_id, outbound.ticket.number, bases)
+        if outbound.ticket is not None
+        else ""
+    )
     email = EmailMultiAlternatives(
         subject=outbound.subject,
         body=outbound.body_text,
