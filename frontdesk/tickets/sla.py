@@ -34,6 +34,8 @@ from frontdesk.tickets.events import record_event
 from frontdesk.tickets.locks import lock_ticket
 from frontdesk.tickets.models import Message, Ticket, TicketEvent
 from frontdesk.users.actors import SYSTEM
+from frontdesk.users.choices import CustomerTier
+from frontdesk.users.models import Customer
 
 logger = logging.getLogger(__name__)
 
@@ -86,13 +88,23 @@ class _Policies:
         return self.calendars[key]
 
 
+def customer_tier(ticket: Ticket) -> str:
+    """The tier the ticket is served at: the customer's own, else their organization's, else standard."""
+    own, company = Customer.objects.filter(pk=ticket.customer_id).values_list(
+        "tier", "organization__tier"
+    ).first() or ("", "")
+    return own or company or CustomerTier.STANDARD
+
+
 def _facts(
     ticket: Ticket,
     history: Sequence[tuple[dt.datetime, str]],
     paused: dt.timedelta,
     last_update: dt.datetime | None = None,
+    tier: str = "",
 ) -> TicketFacts:
     return TicketFacts(
+        customer_tier=tier,
         status=ticket.status,
         priority=ticket.priority,
         channel=ticket.channel,
@@ -126,7 +138,8 @@ def _status_history(ticket_id: int) -> tuple[list[tuple[dt.datetime, str]], dt.d
 def service_levels_of(ticket: Ticket, cache: _Policies | None = None) -> tuple[PolicyTerms | None, Deadlines]:
     """The policy that applies to ``ticket`` as it is now, and the deadlines of its running clocks."""
     cache = cache or _Policies()
-    plain = _facts(ticket, [], dt.timedelta(0))
+    tier = customer_tier(ticket)
+    plain = _facts(ticket, [], dt.timedelta(0), tier=tier)
     policy, calendar_id = cache.policy(ticket.brand_id, plain)
     if policy is None:
         return None, Deadlines()
@@ -135,7 +148,7 @@ def service_levels_of(ticket: Ticket, cache: _Policies | None = None) -> tuple[P
     paused = paused_time(
         history, until=timezone.now(), pause_statuses=policy.pause_statuses, calendar=calendar
     )
-    return policy, deadlines(policy, _facts(ticket, history, paused, last_update), calendar)
+    return policy, deadlines(policy, _facts(ticket, history, paused, last_update, tier), calendar)
 
 
 def apply_service_levels(ticket_ids: Iterable[int]) -> int:

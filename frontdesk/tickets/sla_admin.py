@@ -15,6 +15,7 @@ from frontdesk.tickets.choices import OPEN_STATUSES, Channel, Priority, Status
 from frontdesk.tickets.models import Category, Ticket
 from frontdesk.tickets.sla import apply_service_levels
 from frontdesk.users.admin import BrandScopedAdmin
+from frontdesk.users.choices import CustomerTier
 from frontdesk.users.models import Organization
 
 # A policy change re-works at most this many open tickets at once; the rest follow their next change.
@@ -34,6 +35,13 @@ class SlaPolicyForm(forms.ModelForm):  # type: ignore[type-arg]
     organizations = forms.ModelMultipleChoiceField(
         label=_("organizations"), queryset=Organization.objects.none(), required=False
     )
+    customer_tiers = forms.MultipleChoiceField(
+        label=_("customer tiers"),
+        choices=CustomerTier.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The customer's own tier, else their organization's, else standard."),
+    )
     pause_statuses = forms.MultipleChoiceField(
         label=_("statuses that pause the clock"),
         choices=[(s, label) for s, label in Status.choices if s in OPEN_STATUSES],
@@ -50,6 +58,7 @@ class SlaPolicyForm(forms.ModelForm):  # type: ignore[type-arg]
             "is_active",
             "priorities",
             "channels",
+            "customer_tiers",
             "first_response_minutes",
             "next_response_minutes",
             "resolution_minutes",

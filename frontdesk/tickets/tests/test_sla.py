@@ -16,6 +16,7 @@ from frontdesk.tickets.content import make_body
 from frontdesk.tickets.models import Ticket, TicketEvent
 from frontdesk.tickets.sla import apply_service_levels, scan_service_levels
 from frontdesk.users.actors import actor_for
+from frontdesk.users.models import Customer, Organization
 
 pytestmark = pytest.mark.django_db
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -126,6 +127,31 @@ def test_the_policy_follows_the_priority(cast, desk):
     urgent = desk.fresh(ticket)
     assert urgent.sla_policy.name == "Urgent"
     assert urgent.first_response_due_at == msk(7, 12, 5)
+
+
+def test_the_policy_follows_the_customer_tier_own_before_the_organization(cast, desk):
+    SlaPolicy.objects.create(
+        brand=cast.opera.brand, name="VIP", position=0, customer_tiers=["vip"], first_response_minutes=2
+    )
+    SlaPolicy.objects.create(
+        brand=cast.opera.brand,
+        name="Premium",
+        position=0,
+        customer_tiers=["premium"],
+        first_response_minutes=4,
+    )
+    desk.at(msk(7, 12, 0))
+    customer = cast.opera.customer
+    assert desk.fresh(desk.run(cast.opera.ticket, "Plain")).sla_policy.name == "Standard"
+    company = Organization.objects.create(brand=cast.opera.brand, name="Friends of the opera", tier="premium")
+    Customer.objects.filter(pk=customer.pk).update(organization=company)
+    premium = desk.fresh(desk.run(cast.opera.ticket, "Through the company"))
+    assert premium.sla_policy.name == "Premium"
+    assert premium.first_response_due_at == msk(7, 12, 4)
+    Customer.objects.filter(pk=customer.pk).update(tier="vip")
+    vip = desk.fresh(desk.run(cast.opera.ticket, "Own tier first"))
+    assert vip.sla_policy.name == "VIP"
+    assert vip.first_response_due_at == msk(7, 12, 2)
 
 
 def test_solved_tickets_and_brands_without_a_policy_have_no_deadlines(cast, desk):
