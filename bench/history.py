@@ -93,9 +93,11 @@ def load_customers(
             phone = f"{'+48601' if lang == 'pl' else '+7916'}{cid:07d}" if rand() < 0.4 else ""
             created = clock(start - int(rand() * 365 * 86400))
             ename = esc(name)
+            tier_roll = rand()
+            tier = "vip" if tier_roll < 0.01 else "premium" if tier_roll < 0.06 else ""
             customers.append(
                 f"{cid}\t{created}\t{created}\t{brand.id}\t\\N\t{ename}\t{lang}\t{org or N}\t"
-                f"{manager}\t{email}\t{phone}\t\n"
+                f"{manager}\t{email}\t{phone}\t\t{tier}\n"
             )
             contacts.append(f"{contact_id}\t{brand.id}\t{cid}\temail\t{email}\t{created}\n")
             contact_id += 1

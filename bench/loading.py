@@ -47,6 +47,7 @@ TABLES: dict[str, list[str]] = {
         "email",
         "phone",
         "notes",
+        "tier",
     ],
     "contact": ["id", "brand_id", "customer_id", "kind", "value", "created_at"],
     "ticket": [
