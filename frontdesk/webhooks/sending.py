@@ -34,6 +34,8 @@ BACKOFF = (
     timedelta(hours=10),
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
+CONNECT_TIMEOUT = 5.0
+TOTAL_TIMEOUT = 10.0
 RETRY_STATUSES = frozenset({408, 429})
 
 
@@ -70,7 +72,13 @@ def post_delivery(delivery: WebhookDelivery) -> Outcome:
         SIGNATURE_HEADER: signature_header(endpoint.secret, body),
     }
     try:
-        response = http.post(endpoint.url, body=body, headers=headers)
+        response = http.post(
+            endpoint.url,
+            body=body,
+            headers=headers,
+            connect_timeout=CONNECT_TIMEOUT,
+            total_timeout=TOTAL_TIMEOUT,
+        )
     except http.HttpError as failure:
         status = DeliveryStatus.PENDING if failure.retryable else DeliveryStatus.FAILED
         return Outcome(status, error=f"{type(failure).__name__}: {failure}"[:1000])
