@@ -8,6 +8,7 @@ from frontdesk.desk.views import (
     phone,
     reports,
     search,
+    shift,
     ticket_merge,
     ticket_tools,
 )
@@ -32,6 +33,7 @@ urlpatterns = [
     path("views/<int:view_id>/update/", update_view, name="update_view"),
     path("views/<int:view_id>/delete/", delete_view, name="delete_view"),
     path("search/", search.search_page, name="search"),
+    path("shift/", shift.shift_toggle, name="shift"),
     path("reports/", reports.reports_page, name="reports"),
     path("reports/export.<str:fmt>", reports.reports_export, name="reports_export"),
     path("phone/", phone.phone_page, name="phone"),

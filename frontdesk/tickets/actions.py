@@ -433,8 +433,11 @@ def _save(ticket: Ticket, fields: set[str]) -> None:
 
 
 @transaction.atomic
-def change_status(ticket: Ticket, *, actor: Actor, status: str, version: int | None = None) -> Ticket:
-    """Agents move along the workflow; requesters may mark their ticket solved or reopen a solved one."""
+def change_status(
+    ticket: Ticket, *, actor: Actor, status: str, version: int | None = None, reason: str = ""
+) -> Ticket:
+    """Agents move along the workflow; requesters may mark their ticket solved or reopen a solved one.
+    ``reason`` (a code, e.g. ``auto_close_solved``) is recorded in the event's data."""
     ticket = lock_ticket(ticket.pk)
     if not can_work_on(actor, ticket):
         require(is_requester(actor, ticket) and status in (Status.SOLVED, Status.OPEN, Status.CLOSED))
@@ -443,7 +446,7 @@ def change_status(ticket: Ticket, *, actor: Actor, status: str, version: int | N
     check_version(ticket, version)
     ticket.updated_at = timezone.now()
     fields: set[str] = set()
-    _set_status(ticket, status, actor=actor, fields=fields)
+    _set_status(ticket, status, actor=actor, fields=fields, reason=reason)
     if fields:
         _save(ticket, fields)
     return ticket
@@ -561,7 +564,14 @@ def log_call(
     return message
 
 
-def _assign(ticket: Ticket, assignee: User | None, *, actor: Actor, fields: set[str]) -> None:
+def _assign(
+    ticket: Ticket,
+    assignee: User | None,
+    *,
+    actor: Actor,
+    fields: set[str],
+    details: Mapping[str, Any] | None = None,
+) -> None:
     if (
         assignee is None
         and ticket.assignee_id is None
@@ -581,20 +591,28 @@ def _assign(ticket: Ticket, assignee: User | None, *, actor: Actor, fields: set[
             "before": before,
             "after": assignee.pk if assignee else None,
             "after_label": str(assignee) if assignee else "",
+            **(details or {}),
         },
     )
 
 
 @transaction.atomic
 def assign_ticket(
-    ticket: Ticket, *, actor: Actor, assignee: User | None, version: int | None = None
+    ticket: Ticket,
+    *,
+    actor: Actor,
+    assignee: User | None,
+    version: int | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> Ticket:
+    """Give the ticket to ``assignee`` (None: to nobody). ``details`` go into the event's data, e.g. how an
+    automatic assignment chose (``tickets.assignment``)."""
     ticket = lock_ticket(ticket.pk)
     require(can_work_on(actor, ticket))
     check_version(ticket, version)
     ticket.updated_at = timezone.now()
     fields: set[str] = set()
-    _assign(ticket, assignee, actor=actor, fields=fields)
+    _assign(ticket, assignee, actor=actor, fields=fields, details=details)
     if fields:
         _save(ticket, fields)
     return ticket

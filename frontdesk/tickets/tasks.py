@@ -15,7 +15,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from frontdesk.core.schedules import scheduled
 from frontdesk.core.work import claim_batch, next_free
-from frontdesk.tickets import sla  # noqa: F401 - registers the service-level scan with the schedules
+from frontdesk.tickets import assignment, followups, sla  # noqa: F401 - they register scheduled jobs
 from frontdesk.tickets.models import TicketEvent
 
 logger = logging.getLogger(__name__)

@@ -68,6 +68,20 @@ def set_own_language(user: User, *, language: str) -> User:
     return user
 
 
+def set_on_shift(user: User, *, on: bool) -> User:
+    """An agent starts (``on``) or ends their shift: while on shift, teams that assign automatically give them
+    tickets. Ending a shift leaves their tickets with them. Only agents have shifts."""
+    if not actor_for(user).is_agent:
+        raise InvalidInput(_("Only agents go on shift."), field="on")
+    now = timezone.now()
+    # Only a real change moves the time, so two clicks at once record one change.
+    if User.objects.filter(pk=user.pk).exclude(is_on_shift=on).update(is_on_shift=on, shift_changed_at=now):
+        user.is_on_shift, user.shift_changed_at = on, now
+    else:
+        user.refresh_from_db(fields=["is_on_shift", "shift_changed_at"])
+    return user
+
+
 def _access_changed(user: User) -> None:
     """Invalidate cached actors of ``user`` and keep the caller's instance current, so that an actor
     resolved from it right away already sees the change."""

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from frontdesk.brands.models import Brand
 from frontdesk.users.actors import bump_access_version, forget_tokens
@@ -140,11 +141,31 @@ class BrandAdmin(BrandScopedAdmin):
             return ()
         return ("slug", "ticket_prefix", "is_active")
 
+    def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        """Every field as before, with the follow-ups of quiet requests grouped at the end."""
+        fields = [f for f in self.get_fields(request, obj) if f not in FOLLOW_UP_FIELDS]
+        return [
+            (None, {"fields": fields}),
+            (
+                _("Follow-ups of quiet requests"),
+                {
+                    "fields": FOLLOW_UP_FIELDS,
+                    "description": _(
+                        "In calendar days; 0 turns a step off. Solved requests close, customers who do not "
+                        "answer are reminded once, then their request is solved."
+                    ),
+                },
+            ),
+        ]
+
+
+FOLLOW_UP_FIELDS = ("auto_close_solved_days", "pending_reminder_days", "pending_close_days")
+
 
 @admin.register(Team)
 class TeamAdmin(BrandScopedAdmin):
-    list_display = ("name", "brand", "line", "lead")
-    list_filter = ("line",)
+    list_display = ("name", "brand", "line", "assignment", "max_open_per_agent", "lead")
+    list_filter = ("line", "assignment")
     filter_horizontal = ("members",)
 
 
