@@ -149,12 +149,19 @@ class _PinnedConnection(http.client.HTTPConnection):
     def _open_socket(self) -> socket.socket:
         last: OSError | None = None
         for address in self.addresses:
+            family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
+            sock = socket.socket(family, socket.SOCK_STREAM)
             try:
-                return socket.create_connection((str(address), self.port), timeout=self.connect_timeout)
+                sock.settimeout(self.connect_timeout)
+                # A numeric address: nothing is looked up again between the check and the connection.
+                sock.connect((str(address), self.port))
+                return sock
             except TimeoutError as error:
+                sock.close()
                 last = error
                 break
             except OSError as error:
+                sock.close()
                 last = error
         if isinstance(last, TimeoutError):
             raise HttpTimeout(f"connecting to {self.host} timed out")
