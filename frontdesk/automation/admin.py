@@ -1,0 +1,228 @@
+"""Triggers in the admin: a brand admin picks the events, adds conditions and actions as rows (values checked
+when saved, so a bad one is a form error) and reads the log of recent runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from frontdesk.automation.choices import ConditionField
+from frontdesk.automation.models import Trigger, TriggerAction, TriggerCondition, TriggerRun
+from frontdesk.automation.rules import ENTITIES, describe, entity_rows, template_languages
+from frontdesk.tickets.choices import EventKind
+from frontdesk.users.admin import BrandScopedAdmin, request_actor
+
+RECENT_RUNS = 10
+# At most this many names of each kind are listed as a reminder on a trigger's page.
+LISTED = 30
+
+
+class TriggerForm(forms.ModelForm):  # type: ignore[type-arg]
+    event_kinds = forms.MultipleChoiceField(
+        label=_("events"), choices=EventKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Trigger
+        fields = ("brand", "name", "description", "position", "is_active", "event_kinds", "match")
+
+
+class TriggerActionForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The template in the default text, and optionally one per language (the customer's is chosen)."""
+
+    class Meta:
+        model = TriggerAction
+        fields = ("position", "action", "value", "text")
+        widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = dict(_language_names())
+        for code in template_languages():
+            self.fields[f"text_{code}"] = forms.CharField(
+                label=_("text in %(language)s") % {"language": names.get(code, code)},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+                initial=(self.instance.texts or {}).get(code, ""),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.instance.texts = {
+            code: str(cleaned.get(f"text_{code}") or "")
+            for code in template_languages()
+            if str(cleaned.get(f"text_{code}") or "").strip()
+        }
+        return cleaned
+
+
+def _language_names() -> list[tuple[str, str]]:
+    from django.conf import settings
+
+    return [(code, str(name)) for code, name in settings.LANGUAGES]
+
+
+class TriggerConditionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = TriggerCondition
+    fields = ("field", "operator", "value", "meaning")
+    readonly_fields = ("meaning",)
+    extra = 1
+
+    @admin.display(description=_("stored as"))
+    def meaning(self, obj: TriggerCondition) -> str:
+        if obj.pk is None:
+            return ""
+        return describe(obj.field, obj.value, obj.trigger.brand_id)
+
+
+class TriggerActionInline(admin.StackedInline):  # type: ignore[type-arg]
+    model = TriggerAction
+    form = TriggerActionForm
+    extra = 1
+
+
+class TriggerRunInline(admin.TabularInline):  # type: ignore[type-arg]
+    """The latest runs, read-only (the whole log is under Trigger runs)."""
+
+    model = TriggerRun
+    fields = ("at", "ticket_number", "event_kind", "outcome", "detail")
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+    max_num = 0
+    verbose_name_plural = _("latest runs")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).select_related("ticket", "event")
+
+    def get_formset(self, request: HttpRequest, obj: Model | None = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        # A formset's queryset cannot be sliced: the ids of the latest runs instead.
+        latest = list(
+            TriggerRun.objects.filter(trigger_id=obj.pk)
+            .order_by("-at", "-id")
+            .values_list("pk", flat=True)[:RECENT_RUNS]
+            if obj is not None
+            else []
+        )
+
+        class Latest(formset):  # type: ignore[misc, valid-type]
+            def get_queryset(self) -> QuerySet[Any]:
+                return super().get_queryset().filter(pk__in=latest)
+
+        return Latest
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    @admin.display(description=_("ticket"))
+    def ticket_number(self, run: TriggerRun) -> str:
+        return run.ticket.number
+
+    @admin.display(description=_("event"))
+    def event_kind(self, run: TriggerRun) -> str:
+        return str(run.event.get_kind_display())
+
+
+def _reference(brand_id: int) -> SafeString:
+    """The brand's categories, teams, agents, organizations and request types with their ids."""
+    rows = []
+    for field in ENTITIES:
+        names = [(str(row), row.pk) for row in entity_rows(field, brand_id).order_by("pk")[:LISTED]]
+        rows.append(
+            (
+                ConditionField(field).label,
+                format_html_join(", ", "{} (#{})", names) if names else "—",
+            )
+        )
+    return format_html(
+        "<p>{}</p>{}",
+        _("Name a row by its id or its name (a category by its path, an agent by email); “none” for empty."),
+        format_html_join("", "<p><strong>{}</strong>: {}</p>", rows),
+    )
+
+
+@admin.register(Trigger)
+class TriggerAdmin(BrandScopedAdmin):
+    form = TriggerForm
+    inlines = (TriggerConditionInline, TriggerActionInline, TriggerRunInline)
+    list_display = ("name", "brand", "position", "is_active", "events", "match", "updated_at")
+    list_filter = ("is_active",)
+    list_select_related = ("brand",)
+    search_fields = ("name",)
+    ordering = ("brand", "position", "id")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        main = ("brand", "name", "description", "position", "is_active", "event_kinds", "match")
+        if obj is None:
+            return ((None, {"fields": main}),)
+        return ((None, {"fields": main}), (_("Values of this brand"), {"fields": ("reference", "log")}))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple[str, ...]:
+        # Conditions and actions name the brand's rows by id: a trigger stays with its brand.
+        return ("brand", "reference", "log") if obj is not None else ()
+
+    @admin.display(description=_("events"))
+    def events(self, trigger: Trigger) -> str:
+        labels = dict(EventKind.choices)
+        return ", ".join(str(labels.get(kind, kind)) for kind in trigger.event_kinds)
+
+    @admin.display(description=_("names and ids"))
+    def reference(self, trigger: Trigger) -> SafeString:
+        return _reference(trigger.brand_id)
+
+    @admin.display(description=_("log"))
+    def log(self, trigger: Trigger) -> SafeString:
+        url = reverse("admin:automation_triggerrun_changelist") + f"?trigger={trigger.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Every run of this trigger"))
+
+
+class TriggerFilter(admin.SimpleListFilter):
+    """The triggers of the brands the person administers (never another brand's names)."""
+
+    title = _("trigger")
+    parameter_name = "trigger"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        actor = request_actor(request)
+        triggers = Trigger.objects.order_by("brand_id", "position", "id")
+        if not actor.is_provider_admin:
+            triggers = triggers.filter(brand_id__in=sorted(actor.admin_brand_ids))
+        return [(str(pk), name) for pk, name in triggers.values_list("pk", "name")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(trigger_id=int(value))
+        return queryset
+
+
+@admin.register(TriggerRun)
+class TriggerRunAdmin(BrandScopedAdmin):
+    """The log of every trigger run: what was done, refused or skipped, on which event."""
+
+    read_only = True
+    list_display = ("at", "trigger", "brand", "ticket_number", "event_kind", "outcome", "detail")
+    list_filter = ("outcome", TriggerFilter)
+    list_select_related = ("trigger", "brand", "ticket", "event")
+    search_fields = ("ticket__number",)
+    show_full_result_count = False
+
+    @admin.display(description=_("ticket"), ordering="ticket__number")
+    def ticket_number(self, run: TriggerRun) -> str:
+        return run.ticket.number
+
+    @admin.display(description=_("event"))
+    def event_kind(self, run: TriggerRun) -> str:
+        return str(run.event.get_kind_display())
