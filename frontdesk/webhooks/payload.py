@@ -51,7 +51,8 @@ def ticket_payload(ticket: Ticket) -> dict[str, Any]:
 
 
 def message_payload(message: Message) -> dict[str, Any]:
-    """A message the event is about: its text only when the customer can see it (never an internal note's)."""
+    """A message the event is about: its text only when the customer sees it (a reply; never an internal
+    note's or a call record's)."""
     shown: dict[str, Any] = {
         "id": message.pk,
         "kind": message.kind,
@@ -59,7 +60,7 @@ def message_payload(message: Message) -> dict[str, Any]:
         "author": message.author_label,
         "created_at": _time(message.created_at),
     }
-    if message.kind != MessageKind.NOTE:
+    if message.kind == MessageKind.REPLY:
         shown["text"] = message.body_text[:MESSAGE_TEXT_CHARS]
     return shown
 
