@@ -20,7 +20,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from frontdesk.brands.models import Brand
 from frontdesk.mail.actions import reprocess_message, retry_outbound_message
+from frontdesk.mail.brand_form import BrandMailForm
 from frontdesk.mail.mail_templates import (
     ALLOWED_FILTERS,
     ALLOWED_TAGS,
@@ -272,17 +274,19 @@ class SuppressionAdmin(BrandScopedAdmin):
     search_fields = ("address",)
 
 
-def _variables_help() -> SafeString:
-    """The variables of each mail, and the tags and filters a template may use (admin help texts are HTML)."""
+def _variables_help(name: str = "") -> SafeString:
+    """The variables of the mail ``name`` (of every mail without one), and the tags and filters a template may
+    use (admin help texts are HTML)."""
     per_mail = format_html_join(
         "",
         "<p><strong>{}</strong>: {}</p>",
         (
             (
-                MailTemplate(name=name).get_name_display(),
+                MailTemplate(name=mail).get_name_display(),
                 format_html_join(", ", "<code>{{{{ {} }}}}</code> ({})", variables),
             )
-            for name, variables in VARIABLES.items()
+            for mail, variables in VARIABLES.items()
+            if not name or mail == name
         ),
     )
     return format_html(
@@ -305,7 +309,7 @@ class MailTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["body_text"].help_text = _variables_help()
+        self.fields["body_text"].help_text = _variables_help(self.instance.name if self.instance.pk else "")
         self.fields["body_html"].help_text = _(
             "Optional. Leave empty to send the plain text as HTML. Values are escaped here; the reply's "
             "body_html is already cleaned HTML."
@@ -353,7 +357,7 @@ class MailTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
 
 @admin.register(MailTemplate)
 class MailTemplateAdmin(BrandScopedAdmin):
-    """A brand's own acknowledgement and reply mails per language; without one the built-in text is sent."""
+    """A brand's own text of each mail to customers per language; without one the built-in text is sent."""
 
     form = MailTemplateForm
     list_display = ("name", "language", "brand", "is_active", "updated_at", "updated_by")
@@ -387,3 +391,22 @@ class MailTemplateAdmin(BrandScopedAdmin):
             html.strip(),
             _("HTML part"),
         )
+
+
+def _brand_admin_with_mail_form() -> None:
+    """The brand's admin page edits ``customer_status_mail`` with ``BrandMailForm``: the registered brand admin
+    is subclassed with it (combined with the form it has, if any)."""
+    registered = admin.site._registry.get(Brand)
+    if registered is None or issubclass(registered.form, BrandMailForm):
+        return
+    base = type(registered)
+    form = (
+        BrandMailForm
+        if registered.form is forms.ModelForm
+        else type("BrandAdminForm", (BrandMailForm, registered.form), {})
+    )
+    admin.site.unregister(Brand)
+    admin.site.register(Brand, type(base.__name__, (base,), {"form": form, "__module__": base.__module__}))
+
+
+_brand_admin_with_mail_form()

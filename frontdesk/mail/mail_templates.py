@@ -1,4 +1,5 @@
-"""Mail templates a brand edits in the admin, rendered by a sandboxed template engine.
+"""Mail templates a brand edits in the admin (every mail to customers: acknowledgement, reply, status update,
+status change, reminder, rating request), rendered by a sandboxed template engine.
 
 The engine has no loaders and only a short list of tags and filters: no ``load``, ``include``, ``extends``,
 ``block``, ``ssi``, ``debug``, loops or ``safe``. The subject and the plain text are rendered without escaping, the
@@ -78,6 +79,34 @@ VARIABLES: dict[str, tuple[tuple[str, _StrPromise], ...]] = {
         ("author", _("the name of the agent who replied")),
         ("body_text", _("the agent's reply as plain text")),
         ("body_html", _("the agent's reply as cleaned HTML")),
+    ),
+    MailTemplateName.STATUS_UPDATE: (
+        *_COMMON_VARIABLES,
+        ("last_answer", _("the latest public answer of an agent, as plain text (may be empty)")),
+    ),
+    MailTemplateName.STATUS_CHANGED: (
+        *_COMMON_VARIABLES,
+        ("status", _("the new status, in the mail's language")),
+        (
+            "status_code",
+            _(
+                "the new status as a code to compare in an if tag: open, pending_customer, "
+                "pending_third_party, on_hold, solved, closed"
+            ),
+        ),
+        ("previous_status", _("the status before the change, in the mail's language")),
+    ),
+    MailTemplateName.REMINDER: (
+        *_COMMON_VARIABLES,
+        ("portal_url", _("the address of the brand's portal")),
+        ("last_answer", _("the latest public answer of an agent, as plain text (may be empty)")),
+        ("days", _("days until the unanswered request is solved (0: it is not solved by itself)")),
+        ("days_text", _("the same days as words in the mail's language, e.g. “4 days”")),
+    ),
+    MailTemplateName.SATISFACTION: (
+        *_COMMON_VARIABLES,
+        ("good_url", _("the link that rates the answer good")),
+        ("bad_url", _("the link that rates the answer bad")),
     ),
 }
 
@@ -213,6 +242,7 @@ def sample_context(name: str, brand: Brand, language: str) -> dict[str, Any]:
         created_at=timezone.now(),
     )
     author = str(_("Maria Agent")) if name == MailTemplateName.REPLY else ""
+    answer = str(_("Your tickets are on their way."))
     context: dict[str, Any] = {
         "ticket": ticket,
         "brand": brand,
@@ -223,8 +253,28 @@ def sample_context(name: str, brand: Brand, language: str) -> dict[str, Any]:
         "signature": signature_for(brand, language, author=author),
     }
     if name == MailTemplateName.REPLY:
-        reply = str(_("Your tickets are on their way."))
-        context.update(author=author, body_text=reply, body_html=safe_html(text_to_html(reply)))
+        context.update(author=author, body_text=answer, body_html=safe_html(text_to_html(answer)))
+    elif name == MailTemplateName.STATUS_UPDATE:
+        context.update(last_answer=answer)
+    elif name == MailTemplateName.STATUS_CHANGED:
+        context.update(
+            status=str(Status.PENDING_THIRD_PARTY.label),
+            status_code=str(Status.PENDING_THIRD_PARTY),
+            previous_status=str(Status.OPEN.label),
+        )
+    elif name == MailTemplateName.REMINDER:
+        from frontdesk.mail.reminder import days_text
+
+        days = brand.pending_close_days or 0
+        context.update(
+            portal_url=portal_url(brand),
+            last_answer=str(_("Which seats would you like?")),
+            days=days,
+            days_text=days_text(days, language),
+        )
+    elif name == MailTemplateName.SATISFACTION:
+        example = f"{portal_url(brand)}rate/{_('example-link')!s}/"
+        context.update(good_url=f"{example}?rating=good", bad_url=f"{example}?rating=bad")
     else:
         context.update(
             portal_url=portal_url(brand),

@@ -203,6 +203,32 @@ def _stored_template(name: str, brand: Brand, language: str) -> MailTemplate | N
 # --- Planning -------------------------------------------------------------------------------------------
 
 
+# Automatic mail to customers: the kinds counted together against ``FRONTDESK_MAIL_AUTOMATIC_PER_HOUR`` per
+# (brand, address), so that no run of events floods one address. Agent replies are never capped.
+CUSTOMER_AUTOMATIC_KINDS = (
+    OutboundKind.ACKNOWLEDGEMENT,
+    OutboundKind.STATUS_UPDATE,
+    OutboundKind.STATUS_CHANGED,
+    OutboundKind.REMINDER,
+    OutboundKind.SATISFACTION,
+    OutboundKind.ACCESS_LINK,
+)
+# Kinds a stranger's mail or a visitor's form can start: each also capped on its own by
+# ``FRONTDESK_MAIL_ACKS_PER_HOUR`` (a loop with an autoresponder, a look-up form used to flood an address).
+_TRIGGERED_FROM_OUTSIDE = (OutboundKind.ACKNOWLEDGEMENT, OutboundKind.ACCESS_LINK)
+# Events whose mail goes to the ticket's customer automatically (the acknowledgement has rules of its own).
+_TO_CUSTOMER_EVENTS = (
+    EventKind.CREATED,
+    EventKind.STATUS_UPDATE,
+    EventKind.STATUS_CHANGED,
+    EventKind.SOLVED,
+    EventKind.CLOSED,
+    EventKind.REOPENED,
+    EventKind.REMINDER_SENT,
+)
+STATUS_EVENTS = (EventKind.STATUS_CHANGED, EventKind.SOLVED, EventKind.CLOSED, EventKind.REOPENED)
+
+
 class _Facts:
     """What planning reads about a set of events, looked up once for all of them (one query per kind)."""
 
@@ -210,7 +236,8 @@ class _Facts:
         self.tickets = Ticket.objects.select_related("brand", "customer").in_bulk(
             sorted({e.ticket_id for e in events})
         )
-        created = [e for e in events if e.kind == EventKind.CREATED and e.ticket_id in self.tickets]
+        events = [e for e in events if e.ticket_id in self.tickets]
+        created = [e for e in events if e.kind == EventKind.CREATED]
         origins = [e.data.get("message") for e in created if isinstance(e.data.get("message"), int)]
         self.automatic_origins = (
             set(
@@ -224,17 +251,18 @@ class _Facts:
         )
         recipients = {
             (t.brand_id, (t.customer.email or "").lower())
-            for t in (self.tickets[e.ticket_id] for e in created)
+            for t in (self.tickets[e.ticket_id] for e in events if e.kind in _TO_CUSTOMER_EVENTS)
             if t.customer.email
         } | {
             (self.tickets[e.ticket_id].brand_id, str(e.data["to"]).lower())
             for e in events
-            if e.kind == EventKind.ACCESS_LINK_SENT and e.ticket_id in self.tickets and e.data.get("to")
+            if e.kind == EventKind.ACCESS_LINK_SENT and e.data.get("to")
         }
         brand_ids = sorted({brand_id for brand_id, _address in recipients})
         addresses = sorted({address for _brand_id, address in recipients})
         self.suppressed: set[tuple[int, str]] = set()
-        self.recent: Counter[tuple[int, str]] = Counter()
+        # (brand, address, kind) → automatic mails of the last hour, counting the ones planned in this batch.
+        self.recent: Counter[tuple[int, str, str]] = Counter()
         if recipients:
             self.suppressed = {
                 pair
@@ -247,15 +275,15 @@ class _Facts:
                 OutboundMessage.objects.filter(
                     brand_id__in=brand_ids,
                     recipient__in=addresses,
-                    kind=OutboundKind.ACKNOWLEDGEMENT,
+                    kind__in=CUSTOMER_AUTOMATIC_KINDS,
                     status__in=[OutboundStatus.PENDING, OutboundStatus.SENDING, OutboundStatus.SENT],
                     created_at__gte=timezone.now() - timedelta(hours=1),
                 )
-                .values_list("brand_id", "recipient")
+                .values_list("brand_id", "recipient", "kind")
                 .annotate(n=Count("id"))
                 .order_by()
             )
-            self.recent.update({(b, r): n for b, r, n in recent if (b, r) in recipients})
+            self.recent.update({(b, r, k): n for b, r, k, n in recent if (b, r) in recipients})
         by_brand: dict[int, list[MailTemplate]] = {}
         for template in MailTemplate.objects.filter(
             brand_id__in=sorted({t.brand_id for t in self.tickets.values()}), is_active=True
@@ -263,10 +291,29 @@ class _Facts:
             by_brand.setdefault(template.brand_id, []).append(template)
         self.templates = by_brand
         self.threads = _threads(sorted(self.tickets))
+        from frontdesk.mail.status_mail import status_facts
+
+        # Tickets already rated; (ticket, moment) of agent replies that came with a status change; the
+        # latest public answer of tickets a reminder is for.
+        self.rated, self.replied_at, self.last_answers = status_facts(events)
 
     def template(self, name: str, brand: Brand, language: str) -> MailTemplate | None:
         found = {t.language: t for t in self.templates.get(brand.pk, []) if t.name == name}
         return next((found[code] for code in (language, brand.default_language) if code in found), None)
+
+    def skip_reason(self, brand_id: int, recipient: str, kind: OutboundKind) -> str:
+        """Why an automatic mail of ``kind`` to ``recipient`` is not sent ("" when it is), counting it if sent:
+        a suppressed address, or a cap of the last hour reached."""
+        if (brand_id, recipient) in self.suppressed:
+            return "suppressed"
+        automatic = sum(self.recent[(brand_id, recipient, k)] for k in CUSTOMER_AUTOMATIC_KINDS)
+        if automatic >= settings.FRONTDESK_MAIL_AUTOMATIC_PER_HOUR or (
+            kind in _TRIGGERED_FROM_OUTSIDE
+            and self.recent[(brand_id, recipient, kind)] >= settings.FRONTDESK_MAIL_ACKS_PER_HOUR
+        ):
+            return "rate_cap"
+        self.recent[(brand_id, recipient, kind)] += 1
+        return ""
 
 
 def plan_mail_for_event(event: TicketEvent) -> list[OutboundMessage]:
@@ -292,12 +339,23 @@ def plan_mail_for_events(events: Sequence[TicketEvent]) -> list[OutboundMessage]
             outbound = _plan_access_link(event, ticket, facts)
         elif event.kind == EventKind.SOLVED:
             from frontdesk.mail.satisfaction import plan_satisfaction
+            from frontdesk.mail.status_mail import plan_status_changed
 
-            outbound = plan_satisfaction(event, ticket, facts)
+            # The rating request tells the customer the request is solved: a brand that mails the solved
+            # status gets the status mail only when no rating request goes out (already rated).
+            outbound = plan_satisfaction(event, ticket, facts) or plan_status_changed(event, ticket, facts)
+        elif event.kind in STATUS_EVENTS:
+            from frontdesk.mail.status_mail import plan_status_changed
+
+            outbound = plan_status_changed(event, ticket, facts)
         elif event.kind == EventKind.STATUS_UPDATE:
             from frontdesk.mail.status_update import plan_status_update
 
             outbound = plan_status_update(event, ticket, facts)
+        elif event.kind == EventKind.REMINDER_SENT:
+            from frontdesk.mail.reminder import plan_reminder
+
+            outbound = plan_reminder(event, ticket, facts)
         if outbound is not None:
             planned.append(outbound)
     return _insert(planned)
@@ -320,15 +378,10 @@ def _plan_acknowledgement(event: TicketEvent, ticket: Ticket, facts: _Facts) -> 
     recipient = (ticket.customer.email or "").lower()
     if not recipient:
         return None
-    skip = ""
     if event.data.get("message") in facts.automatic_origins:
         skip = "automatic_sender"
-    elif (ticket.brand_id, recipient) in facts.suppressed:
-        skip = "suppressed"
-    elif facts.recent[(ticket.brand_id, recipient)] >= settings.FRONTDESK_MAIL_ACKS_PER_HOUR:
-        skip = "rate_cap"
     else:
-        facts.recent[(ticket.brand_id, recipient)] += 1
+        skip = facts.skip_reason(ticket.brand_id, recipient, OutboundKind.ACKNOWLEDGEMENT)
     is_new_customer = ticket.customer.user_id is None
     # A customer without an account gets a link that makes one and signs them in (once, for a week).
     signin_url = (
@@ -364,12 +417,12 @@ def _plan_acknowledgement(event: TicketEvent, ticket: Ticket, facts: _Facts) -> 
 
 
 def _plan_access_link(event: TicketEvent, ticket: Ticket, facts: _Facts) -> OutboundMessage | None:
-    """The one-time link to a request asked for by its number and address, to that address (sent as an
-    automatic mail like an acknowledgement)."""
+    """The one-time link to a request asked for by its number and address, to that address (an automatic
+    mail capped like an acknowledgement: anyone who knows the number and the address can ask for it)."""
     recipient = str(event.data.get("to") or "").lower()
     if not recipient:
         return None
-    skip = "suppressed" if (ticket.brand_id, recipient) in facts.suppressed else ""
+    skip = facts.skip_reason(ticket.brand_id, recipient, OutboundKind.ACCESS_LINK)
     context = {
         "ticket": ticket,
         "brand": ticket.brand,
@@ -388,7 +441,7 @@ def _plan_access_link(event: TicketEvent, ticket: Ticket, facts: _Facts) -> Outb
         event,
         ticket,
         facts,
-        kind=OutboundKind.ACKNOWLEDGEMENT,
+        kind=OutboundKind.ACCESS_LINK,
         recipient=recipient,
         rendered=rendered,
         is_automatic=True,

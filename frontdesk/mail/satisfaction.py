@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
-
 from frontdesk.mail.choices import OutboundKind
-from frontdesk.mail.models import OutboundMessage, Suppression
+from frontdesk.mail.models import OutboundMessage
 from frontdesk.tickets.choices import Rating
-from frontdesk.tickets.models import Ticket, TicketEvent, TicketRating
+from frontdesk.tickets.models import Ticket, TicketEvent
 from frontdesk.tickets.satisfaction import rating_token
 
 if TYPE_CHECKING:
@@ -27,7 +25,8 @@ def rating_url(ticket: Ticket, rating: str) -> str:
 
 def plan_satisfaction(event: TicketEvent, ticket: Ticket, facts: _Facts) -> OutboundMessage | None:
     """The rating mail for a ``solved`` event: for customers answered by mail or on the portal, with an
-    address, not suppressed, who have not rated the ticket yet."""
+    address, who have not rated the ticket yet; kept as skipped for a suppressed address or over the
+    automatic-mail cap. None when no rating request is due (``outbound`` then considers the status mail)."""
     from frontdesk.mail.outbound import (
         _NOT_BY_MAIL,
         _language,
@@ -40,11 +39,8 @@ def plan_satisfaction(event: TicketEvent, ticket: Ticket, facts: _Facts) -> Outb
     recipient = (ticket.customer.email or "").lower()
     if not recipient or ticket.channel in _NOT_BY_MAIL:
         return None
-    if TicketRating.objects.filter(ticket_id=ticket.pk).exists():
+    if ticket.pk in facts.rated:
         return None
-    suppressed = Suppression.objects.filter(
-        brand_id=ticket.brand_id, address=recipient, until__gt=timezone.now()
-    ).exists()
     language = _language(ticket)
     context = {
         "ticket": ticket,
@@ -58,15 +54,14 @@ def plan_satisfaction(event: TicketEvent, ticket: Ticket, facts: _Facts) -> Outb
         "signature": signature_for(ticket.brand, language),
     }
     rendered = render("satisfaction", brand=ticket.brand, language=language, context=context, facts=facts)
-    # Sent by the system, like an acknowledgement (a kind of its own would need its own choice and migration).
     return _new_outbound(
         event,
         ticket,
         facts,
-        kind=OutboundKind.ACKNOWLEDGEMENT,
+        kind=OutboundKind.SATISFACTION,
         recipient=recipient,
         rendered=rendered,
         is_automatic=True,
-        skip="suppressed" if suppressed else "",
+        skip=facts.skip_reason(ticket.brand_id, recipient, OutboundKind.SATISFACTION),
         source_message=None,
     )

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
-
 from frontdesk.mail.choices import OutboundKind
-from frontdesk.mail.models import OutboundMessage, Suppression
+from frontdesk.mail.models import OutboundMessage
 from frontdesk.tickets.models import Ticket, TicketEvent
 
 if TYPE_CHECKING:
@@ -17,7 +15,8 @@ if TYPE_CHECKING:
 
 
 def plan_status_update(event: TicketEvent, ticket: Ticket, facts: _Facts) -> OutboundMessage | None:
-    """The update mail for customers answered by mail or on the portal, with an address, not suppressed."""
+    """The update mail for customers answered by mail or on the portal, with an address; kept as skipped for a
+    suppressed address or over the automatic-mail cap."""
     from frontdesk.mail.outbound import (
         _NOT_BY_MAIL,
         _language,
@@ -30,9 +29,6 @@ def plan_status_update(event: TicketEvent, ticket: Ticket, facts: _Facts) -> Out
     recipient = (ticket.customer.email or "").lower()
     if not recipient or ticket.channel in _NOT_BY_MAIL:
         return None
-    suppressed = Suppression.objects.filter(
-        brand_id=ticket.brand_id, address=recipient, until__gt=timezone.now()
-    ).exists()
     language = _language(ticket)
     context = {
         "ticket": ticket,
@@ -45,15 +41,14 @@ def plan_status_update(event: TicketEvent, ticket: Ticket, facts: _Facts) -> Out
         "signature": signature_for(ticket.brand, language),
     }
     rendered = render("status_update", brand=ticket.brand, language=language, context=context, facts=facts)
-    # Sent by the system, like an acknowledgement (a kind of its own would need its own choice and migration).
     return _new_outbound(
         event,
         ticket,
         facts,
-        kind=OutboundKind.ACKNOWLEDGEMENT,
+        kind=OutboundKind.STATUS_UPDATE,
         recipient=recipient,
         rendered=rendered,
         is_automatic=True,
-        skip="suppressed" if suppressed else "",
+        skip=facts.skip_reason(ticket.brand_id, recipient, OutboundKind.STATUS_UPDATE),
         source_message=None,
     )
