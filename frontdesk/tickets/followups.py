@@ -97,12 +97,12 @@ def close_solved_tickets(*, limit: int = BATCH) -> list[int]:
 
 def _waiting(brand_id: int) -> QuerySet[Ticket]:
     """The brand's tickets waiting for the customer, with when the wait started and the last reminder."""
-    events = TicketEvent.objects.filter(ticket_id=OuterRef("pk")).order_by("-at", "-id").values("at")[:1]
+    events = TicketEvent.objects.filter(ticket_id=OuterRef("pk")).order_by("-at", "-id").values("at")
     return (
         Ticket.objects.filter(brand_id=brand_id, status=Status.PENDING_CUSTOMER)
         .annotate(
-            waiting_since=Coalesce(Subquery(events.filter(kind__in=STATUS_KINDS)), F("created_at")),
-            reminded_at=Subquery(events.filter(kind=EventKind.REMINDER_SENT)),
+            waiting_since=Coalesce(Subquery(events.filter(kind__in=STATUS_KINDS)[:1]), F("created_at")),
+            reminded_at=Subquery(events.filter(kind=EventKind.REMINDER_SENT)[:1]),
         )
         .order_by("id")
     )
