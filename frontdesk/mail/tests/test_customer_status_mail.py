@@ -106,7 +106,7 @@ def test_running_the_consumer_again_plans_no_second_status_mail(cast, run, ticke
     ("language", "subject", "explanation"),
     [
         ("en", "Status of your request: On hold", "It is on hold for now"),
-        ("ru", "Статус вашего обращения: Отложен", "Работа над ним пока приостановлена"),
+        ("ru", "Статус вашего обращения: Отложена", "Работа над ним пока приостановлена"),
         ("pl", "Status Twojego zgłoszenia: Wstrzymane", "Na razie jest wstrzymane"),
     ],
 )
