@@ -2,7 +2,7 @@
 
 A push carries only ids and a kind; the page that gets one re-fetches what it shows through its scoped view.
 Groups: a brand's pages (queues), one ticket's pages (timeline and presence), a brand's incoming calls (all lines
-and one line).
+and one line), one agent's pages (their notifications).
 
 Pushes come from request threads and from the worker. With Redis the layer is shared by every process. The
 in-memory layer of the embedded default lives in the one process, whose sockets wait on the web server's event
@@ -31,6 +31,11 @@ def brand_group(brand_id: int) -> str:
 
 def ticket_group(ticket_id: int) -> str:
     return f"desk.ticket.{ticket_id}"
+
+
+def user_group(user_id: int) -> str:
+    """One agent's pages (their notifications)."""
+    return f"desk.user.{user_id}"
 
 
 def calls_group(brand_id: int, line: int | None = None) -> str:

@@ -22,7 +22,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from frontdesk.core.errors import NotFound
-from frontdesk.core.live import brand_group, calls_group, note_web_loop, ticket_group
+from frontdesk.core.live import brand_group, calls_group, note_web_loop, ticket_group, user_group
 from frontdesk.tickets.queries import access_ticket
 from frontdesk.users.actors import actor_for
 from frontdesk.users.queries import brands_visible_to
@@ -55,6 +55,8 @@ def plan_for(user: Any, number: str | None) -> Plan | None:
     if not actor.is_agent:
         return None
     plan = Plan(user_id=user.pk, name=user.get_full_name() or user.get_username())
+    # The agent's own notifications reach every page they have open.
+    plan.groups.append(user_group(user.pk))
     if actor.sees_all_brands:
         brand_ids = sorted(brands_visible_to(actor).values_list("id", flat=True))
     else:
@@ -195,6 +197,11 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                 "number": event["number"],
                 "brand": event["brand"],
             }
+        )
+
+    async def notification_created(self, event: dict[str, Any]) -> None:
+        await self.send_json(
+            {"type": "notification", "notification": event["notification"], "kind": event["kind"]}
         )
 
     async def call_incoming(self, event: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ from frontdesk.desk.views import (
     kb,
     kb_editor,
     kb_ticket,
+    notifications,
     phone,
     reports,
     search,
@@ -33,6 +34,14 @@ urlpatterns = [
     path("views/<int:view_id>/update/", update_view, name="update_view"),
     path("views/<int:view_id>/delete/", delete_view, name="delete_view"),
     path("search/", search.search_page, name="search"),
+    path("notifications/", notifications.notifications_page, name="notifications"),
+    path("notifications/bell/", notifications.notification_bell, name="notification_bell"),
+    path("notifications/read/", notifications.mark_all_read, name="notifications_read"),
+    path("notifications/settings/", notifications.preferences_page, name="notification_settings"),
+    path("notifications/<int:notification_id>/read/", notifications.mark_read, name="notification_read"),
+    path(
+        "notifications/<int:notification_id>/open/", notifications.open_notification, name="notification_open"
+    ),
     path("shift/", shift.shift_toggle, name="shift"),
     path("reports/", reports.reports_page, name="reports"),
     path("reports/export.<str:fmt>", reports.reports_export, name="reports_export"),

@@ -36,6 +36,9 @@
       if (message.type === "ticket") later(refresh, ticketPage ? 200 : 1000);
       else if (message.type === "presence") showPresence(message.people || []);
       else if (message.type === "call") showCall(message);
+      else if (message.type === "notification") {
+        document.dispatchEvent(new CustomEvent("desk:notification", { detail: message }));
+      }
     };
     socket.onclose = function (event) {
       clearInterval(heartbeat);
