@@ -17,10 +17,12 @@ Hosts or networks that may be private (an on-premises receiver, a test server) a
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -131,6 +133,9 @@ class _Deadline:
     def __init__(self, total: float) -> None:
         self.end = time.monotonic() + total
 
+    def passed(self) -> bool:
+        return time.monotonic() >= self.end - 0.05
+
     def left(self) -> float:
         remaining = self.end - time.monotonic()
         if remaining <= 0:
@@ -145,12 +150,22 @@ class _PinnedConnection(http.client.HTTPConnection):
         super().__init__(host, port, timeout=connect_timeout)
         self.addresses = addresses
         self.connect_timeout = connect_timeout
+        self.raw_sock: socket.socket | None = None
+
+    def abort(self) -> None:
+        """Cut the connection from another thread: a blocked read or handshake returns at once."""
+        sock = self.raw_sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                # The plain socket's shutdown, also under TLS: the TLS object stays untouched.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
     def _open_socket(self) -> socket.socket:
         last: OSError | None = None
         for address in self.addresses:
             family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
             sock = socket.socket(family, socket.SOCK_STREAM)
+            self.raw_sock = sock
             try:
                 sock.settimeout(self.connect_timeout)
                 # A numeric address: nothing is looked up again between the check and the connection.
@@ -233,6 +248,11 @@ def request(
     if parts.query:
         target += "?" + parts.query
     sent = {"User-Agent": USER_AGENT, "Content-Length": str(len(body)), **(headers or {})}
+    # Per-read timeouts alone would let a server that drips a byte at a time hold on for ever: a watchdog
+    # cuts the connection when the total time is up.
+    watchdog = threading.Timer(deadline.left(), connection.abort)
+    watchdog.daemon = True
+    watchdog.start()
     try:
         connection.connect()
         assert connection.sock is not None
@@ -262,13 +282,18 @@ def request(
             truncated=truncated,
             elapsed_ms=int((time.monotonic() - started) * 1000),
         )
-    except HttpError:
+    except HttpError as error:
+        if not isinstance(error, HttpTimeout) and deadline.passed():
+            raise HttpTimeout(f"{host} did not answer in time") from None
         raise
     except TimeoutError:
         raise HttpTimeout(f"{host} did not answer in time") from None
-    except (OSError, http.client.HTTPException) as error:
+    except (OSError, ValueError, http.client.HTTPException) as error:
+        if deadline.passed():
+            raise HttpTimeout(f"{host} did not answer in time") from None
         raise HttpConnectionError(f"{host}: {type(error).__name__}: {error}") from None
     finally:
+        watchdog.cancel()
         connection.close()
 
 

@@ -215,6 +215,47 @@ def test_a_slow_answer_times_out_within_the_total_time(server, settings):
     assert http.HttpTimeout.retryable
 
 
+@pytest.fixture
+def dripping_server() -> Iterator[int]:
+    """Answers a byte of header every 0.1 s for several seconds: no single read ever times out."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    stop = threading.Event()
+
+    def drip() -> None:
+        try:
+            conn, _ = listener.accept()
+        except OSError:
+            return
+        with conn:
+            conn.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 100:
+                if stop.is_set():
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+                time.sleep(0.1)
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    listener.close()
+
+
+def test_a_server_dripping_its_answer_is_cut_off_at_the_total_time(dripping_server, settings):
+    settings.FRONTDESK_HTTP_ALLOW_PRIVATE = True
+    started = time.monotonic()
+
+    with pytest.raises(http.HttpTimeout):
+        http.post(f"http://127.0.0.1:{dripping_server}/", body=b"x", total_timeout=0.6)
+
+    assert time.monotonic() - started < 1.5
+
+
 def test_the_body_read_is_capped(server, settings):
     settings.FRONTDESK_HTTP_ALLOW_PRIVATE = True
 
