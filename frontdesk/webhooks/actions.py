@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from frontdesk.core.work import enqueue_on_commit
-from frontdesk.tickets.models import Message, TicketEvent
+from frontdesk.tickets.models import Message, Ticket, TicketEvent
 from frontdesk.webhooks.choices import PING_KIND, DeliveryStatus
 from frontdesk.webhooks.models import WebhookDelivery, WebhookEndpoint, generate_secret
 from frontdesk.webhooks.payload import build_body
@@ -125,6 +125,12 @@ def queue_subscribed_deliveries(events: Sequence[TicketEvent]) -> list[WebhookDe
         ).values_list("endpoint_id", "event_id")
     )
     messages = _messages_of([event for _, event in wanted])
+    # The tickets with what their description needs, in one query for the batch.
+    tickets = Ticket.objects.select_related(
+        "customer", "assignee", "team", "category", "organization"
+    ).in_bulk(sorted({event.ticket_id for _, event in wanted}))
+    for _, event in wanted:
+        event.ticket = tickets[event.ticket_id]
     queued: list[WebhookDelivery] = []
     for endpoint, event in wanted:
         if (endpoint.pk, event.pk) in done:

@@ -11,13 +11,14 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from frontdesk.core import http
 from frontdesk.core.work import claim_batch
 from frontdesk.webhooks.choices import PING_KIND, DeliveryStatus
-from frontdesk.webhooks.models import RESPONSE_EXCERPT_CHARS, WebhookDelivery
+from frontdesk.webhooks.models import RESPONSE_EXCERPT_CHARS, WebhookDelivery, validate_webhook_url
 from frontdesk.webhooks.signing import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signature_header
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,11 @@ def post_delivery(delivery: WebhookDelivery) -> Outcome:
     endpoint = delivery.endpoint
     if not endpoint.is_active and delivery.kind != PING_KIND:
         return Outcome(DeliveryStatus.FAILED, error="The endpoint is not active.")
+    try:
+        # Checked again: the settings may have changed since the endpoint was saved.
+        validate_webhook_url(endpoint.url)
+    except ValidationError as invalid:
+        return Outcome(DeliveryStatus.FAILED, error=f"InvalidUrl: {' '.join(invalid.messages)}")
     body = delivery.body.encode("utf-8")
     headers = {
         "Content-Type": "application/json; charset=utf-8",

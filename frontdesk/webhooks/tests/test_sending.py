@@ -218,3 +218,31 @@ def test_the_body_describes_the_event_for_the_brand(cast, hooks, receiver):
         "email": cast.opera.customer.email,
     }
     assert body["message"]["text"].startswith("Hello, my e-tickets")
+
+
+def test_an_http_endpoint_fails_once_the_setting_no_longer_allows_http(cast, hooks, receiver, settings):
+    delivery = _queued(cast, receiver.url)
+    settings.FRONTDESK_WEBHOOKS_ALLOW_HTTP = False
+
+    assert send_delivery(delivery.pk) == DeliveryStatus.FAILED
+
+    delivery.refresh_from_db()
+    assert delivery.error.startswith("InvalidUrl")
+    assert receiver.received == []
+
+
+def test_a_ticket_event_reaches_the_receiver_through_the_dispatcher(
+    cast, hooks, receiver, django_capture_on_commit_callbacks
+):
+    endpoint = make_endpoint(cast.opera.brand, receiver.url, EventKind.CREATED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = cast.opera.ticket("Seats for tonight")
+
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert delivery.status == DeliveryStatus.DELIVERED
+    (request,) = receiver.received
+    body = json.loads(request.body)
+    assert body["ticket"]["number"] == ticket.number
+    assert body["ticket"]["subject"] == "Seats for tonight"
+    assert verify_signature(endpoint.secret, request.body, request.headers["x-frontdesk-signature"])
