@@ -37,6 +37,7 @@ MAX_RESPONSE_BYTES = 64 * 1024
 USER_AGENT = "Frontdesk"
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 class HttpError(Exception):
@@ -94,8 +95,13 @@ def _allow_list() -> tuple[bool, set[str], list[ipaddress.IPv4Network | ipaddres
 
 def is_blocked_address(address: IPAddress) -> bool:
     """True for an address that is not on the public internet."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # IPv4 inside IPv6 (mapped, 6to4, NAT64) is judged by the IPv4 address it reaches.
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is None and address in _NAT64:
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None:
+            return is_blocked_address(embedded)
     return (
         not address.is_global
         or address.is_multicast

@@ -95,3 +95,36 @@ def test_an_endpoint_of_opera_never_gets_opera_tours_events(
     assert not WebhookDelivery.objects.filter(endpoint=opera).exists()
     assert receiver.received == []
     assert TicketEvent.objects.filter(brand=cast.tours.brand, dispatched_at__isnull=False).exists()
+
+
+def test_a_delivery_made_at_the_same_moment_by_another_worker_is_returned(cast, hooks, receiver, monkeypatch):
+    from frontdesk.webhooks import actions
+
+    endpoint = make_endpoint(cast.opera.brand, receiver.url)
+    event = _created(cast.opera.ticket())
+    first = queue_delivery(endpoint.pk, event, trigger_id=5)
+    # The look-up ran before the other worker's insert: the unique constraint catches it.
+    real = actions._existing
+    calls = []
+
+    def too_early(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(actions, "_existing", too_early)
+
+    again = queue_delivery(endpoint.pk, event, trigger_id=5)
+
+    assert again is not None
+    assert again.pk == first.pk
+    assert WebhookDelivery.objects.count() == 1
+
+
+def test_the_active_endpoints_of_a_brand_are_its_own(cast, hooks, receiver):
+    from frontdesk.webhooks.queries import active_endpoints_of_brand
+
+    mine = make_endpoint(cast.opera.brand, receiver.url, name="A")
+    make_endpoint(cast.opera.brand, receiver.url, name="B", active=False)
+    make_endpoint(cast.tours.brand, receiver.url, name="C")
+
+    assert list(active_endpoints_of_brand(cast.opera.brand.pk)) == [mine]
