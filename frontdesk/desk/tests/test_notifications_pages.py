@@ -10,7 +10,7 @@ from frontdesk.notifications.models import Notification, NotificationSettings
 from frontdesk.notifications.queries import PAGE_SIZE
 from frontdesk.testing.cast import PASSWORD
 from frontdesk.tickets import actions as ticket_actions
-from frontdesk.tickets.models import TicketEvent
+from frontdesk.tickets.models import Ticket, TicketEvent
 from frontdesk.users.actors import actor_for
 
 pytestmark = pytest.mark.django_db
@@ -24,13 +24,14 @@ def _sign_in(client, user):
     return client
 
 
-def assigned(cast, *, to=None, n=1, subject="Seats for Tosca"):
-    """``n`` tickets assigned to ``to`` (opera's line 1) by the admin, with their notifications."""
+def assigned(cast, *, to=None, by=None, n=1, subject="Seats for Tosca"):
+    """``n`` tickets assigned to ``to`` (opera's line 1) by ``by`` (the admin), with their notifications."""
     to = to or cast.opera.line1
+    by = by or cast.opera.admin
     made = []
     for i in range(n):
         ticket = cast.opera.ticket(f"{subject} {i}")
-        ticket_actions.assign_ticket(ticket, actor=actor_for(cast.opera.admin), assignee=to)
+        ticket_actions.assign_ticket(ticket, actor=actor_for(by), assignee=to)
         made += notify_agents_for_events(list(TicketEvent.objects.filter(ticket=ticket)))
     return made
 
@@ -125,13 +126,16 @@ def test_another_agent_customers_and_the_outsider_cannot_see_or_mark_a_notificat
 
 def test_a_notification_of_a_ticket_the_agent_no_longer_sees_is_hidden(cast, client):
     [notification] = assigned(cast)
-    Notification.objects.filter(pk=notification.pk).update(brand=cast.tours.brand)
-    from frontdesk.tickets.models import Ticket
-
-    Ticket.objects.filter(pk=notification.ticket_id).update(for_management=True)
+    [admins] = assigned(cast, to=cast.opera.admin, by=cast.opera.line2, subject="For the admin")
+    # Both tickets are now written to the management: the admin still sees theirs, line 1 no longer.
+    Ticket.objects.filter(pk__in=[notification.ticket_id, admins.ticket_id]).update(for_management=True)
     _sign_in(client, cast.opera.line1)
     assert "Seats for Tosca" not in client.get(LIST).content.decode()
     assert client.post(f"/desk/notifications/{notification.pk}/read/").status_code == 404
+    client.logout()
+    _sign_in(client, cast.opera.admin)
+    assert "For the admin" in client.get(LIST).content.decode()
+    assert client.post(f"/desk/notifications/{admins.pk}/read/").status_code == 302
 
 
 @pytest.mark.parametrize("many", [False, True])
