@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontdesk.automation.choices import ConditionField
 from frontdesk.automation.models import Trigger, TriggerAction, TriggerCondition, TriggerRun
-from frontdesk.automation.rules import ENTITIES, describe, entity_rows, template_languages
+from frontdesk.automation.rules import ENTITIES, check_template, describe, entity_rows, template_languages
 from frontdesk.tickets.choices import EventKind
 from frontdesk.users.admin import BrandScopedAdmin, request_actor
 
@@ -35,27 +36,52 @@ class TriggerForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ("brand", "name", "description", "position", "is_active", "event_kinds", "match")
 
 
+def _text_field(language: str) -> forms.CharField:
+    return forms.CharField(
+        label=language,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("Sent to customers who read this language instead of the text above (optional)."),
+    )
+
+
 class TriggerActionForm(forms.ModelForm):  # type: ignore[type-arg]
     """The template in the default text, and optionally one per language (the customer's is chosen)."""
+
+    # One per language of the site (settings.LANGUAGES).
+    text_en = _text_field(_("text in English"))
+    text_ru = _text_field(_("text in Russian"))
+    text_pl = _text_field(_("text in Polish"))
 
     class Meta:
         model = TriggerAction
         fields = ("position", "action", "value", "text")
         widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+        help_texts = {
+            "value": _(
+                "A status, a priority, tags separated by commas, a category, team or agent (by id or name; "
+                "“none” to clear) or a webhook endpoint id, as the action needs."
+            ),
+            "text": _(
+                "For a note or a reply: a mail template with {{ number }}, {{ subject }}, {{ customer_name }}, "
+                "{{ ticket_url }}, {{ ticket.status }}, {{ brand.name }} and the mail templates' tags."
+            ),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        names = dict(_language_names())
         for code in template_languages():
-            self.fields[f"text_{code}"] = forms.CharField(
-                label=_("text in %(language)s") % {"language": names.get(code, code)},
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-                initial=(self.instance.texts or {}).get(code, ""),
-            )
+            if f"text_{code}" in self.fields:
+                self.fields[f"text_{code}"].initial = (self.instance.texts or {}).get(code, "")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        for code in template_languages():
+            source = str(cleaned.get(f"text_{code}") or "")
+            try:
+                check_template(source, f"text_{code}")
+            except ValidationError as error:
+                self.add_error(None, error)
         self.instance.texts = {
             code: str(cleaned.get(f"text_{code}") or "")
             for code in template_languages()
@@ -64,13 +90,32 @@ class TriggerActionForm(forms.ModelForm):  # type: ignore[type-arg]
         return cleaned
 
 
-def _language_names() -> list[tuple[str, str]]:
-    from django.conf import settings
+class _TriggerRows:
+    """Rows of a trigger: whoever may change the trigger may change them (brand admins have no model
+    permissions of their own)."""
 
-    return [(code, str(name)) for code, name in settings.LANGUAGES]
+    def _may(self, request: HttpRequest, obj: Model | None) -> bool:
+        actor = request_actor(request)
+        if actor.is_provider_admin:
+            return True
+        if obj is None:
+            return bool(actor.admin_brand_ids)
+        return getattr(obj, "brand_id", None) in actor.admin_brand_ids
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._may(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._may(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._may(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._may(request, obj)
 
 
-class TriggerConditionInline(admin.TabularInline):  # type: ignore[type-arg]
+class TriggerConditionInline(_TriggerRows, admin.TabularInline):  # type: ignore[type-arg]
     model = TriggerCondition
     fields = ("field", "operator", "value", "meaning")
     readonly_fields = ("meaning",)
@@ -83,13 +128,13 @@ class TriggerConditionInline(admin.TabularInline):  # type: ignore[type-arg]
         return describe(obj.field, obj.value, obj.trigger.brand_id)
 
 
-class TriggerActionInline(admin.StackedInline):  # type: ignore[type-arg]
+class TriggerActionInline(_TriggerRows, admin.StackedInline):  # type: ignore[type-arg]
     model = TriggerAction
     form = TriggerActionForm
     extra = 1
 
 
-class TriggerRunInline(admin.TabularInline):  # type: ignore[type-arg]
+class TriggerRunInline(_TriggerRows, admin.TabularInline):  # type: ignore[type-arg]
     """The latest runs, read-only (the whole log is under Trigger runs)."""
 
     model = TriggerRun
@@ -124,6 +169,9 @@ class TriggerRunInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     @admin.display(description=_("ticket"))
@@ -162,6 +210,10 @@ class TriggerAdmin(BrandScopedAdmin):
     list_select_related = ("brand",)
     search_fields = ("name",)
     ordering = ("brand", "position", "id")
+
+    def get_inlines(self, request: HttpRequest, obj: Model | None) -> Any:
+        # A new trigger has no runs yet.
+        return self.inlines if obj is not None else self.inlines[:2]
 
     def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> Any:
         main = ("brand", "name", "description", "position", "is_active", "event_kinds", "match")

@@ -35,29 +35,36 @@ def trigger_actor(trigger: Trigger) -> Actor:
     return Actor(kind=ActorKind.SYSTEM, label=trigger.name[:200])
 
 
-def reply_actor(trigger: Trigger) -> Actor:
-    """The system answering the customer for a trigger: the reply is signed by the brand."""
-    return Actor(kind=ActorKind.SYSTEM, label=trigger.brand.name[:200])
+def reply_actor(language: str) -> Actor:
+    """The system answering the customer for a trigger: the reply mail is signed "Support team, <brand>" in
+    the customer's language (a brand's signature replaces it)."""
+    with translation.override(language):
+        return Actor(kind=ActorKind.SYSTEM, label=_("Support team"))
 
 
-def _row(model: Any, value: str, brand_id: int, what: str) -> Any:
+def _row(model: Any, value: str, brand_id: int) -> Any:
     if value == NONE:
         return None
     found = model.objects.filter(pk=int(value)).first()
     if found is None:
-        raise InvalidInput(_("The %(what)s #%(id)s no longer exists.") % {"what": what, "id": value})
-    if what != "agent" and found.brand_id not in (None, brand_id):
-        raise InvalidInput(_("The %(what)s belongs to another brand.") % {"what": what})
+        gone = {
+            Category: _("The category #%(id)s no longer exists."),
+            Team: _("The team #%(id)s no longer exists."),
+            User: _("The agent #%(id)s no longer exists."),
+        }[model]
+        raise InvalidInput(gone % {"id": value})
+    if model is not User and found.brand_id not in (None, brand_id):
+        raise InvalidInput(_("The category or team belongs to another brand."))
     return found
 
 
 def _field_value(action: TriggerAction, brand_id: int) -> Any:
     if action.action == ActionKind.SET_CATEGORY:
-        return _row(Category, action.value, brand_id, "category")
+        return _row(Category, action.value, brand_id)
     if action.action == ActionKind.SET_TEAM:
-        return _row(Team, action.value, brand_id, "team")
+        return _row(Team, action.value, brand_id)
     if action.action == ActionKind.ASSIGN:
-        return _row(User, action.value, brand_id, "agent")
+        return _row(User, action.value, brand_id)
     return action.value
 
 
@@ -77,19 +84,18 @@ def render_text(action: TriggerAction, ticket: Ticket, language: str) -> str:
 
     source = str((action.texts or {}).get(language) or action.text)
     customer = ticket.customer
-    context = sandbox_context(
-        {
-            "ticket": ticket,
-            "brand": ticket.brand,
-            "number": ticket.number,
-            "subject": ticket.subject,
-            "customer_name": customer.name,
-            "customer_email": customer.email,
-            "ticket_url": ticket_url(ticket),
-            "language": language,
-        }
-    )
+    values = {
+        "ticket": ticket,
+        "brand": ticket.brand,
+        "number": ticket.number,
+        "subject": ticket.subject,
+        "customer_name": customer.name,
+        "customer_email": customer.email,
+        "ticket_url": ticket_url(ticket),
+        "language": language,
+    }
     with translation.override(language):
+        context = sandbox_context(values)
         text = compile_template(source, html=False).render(Context(context, autoescape=False))
     if not text.strip():
         raise InvalidInput(_("The text of the message is empty for this ticket."), field="text")
@@ -138,8 +144,9 @@ def apply_actions(trigger: Trigger, ticket: Ticket, event: TicketEvent) -> list[
             text = render_text(action, ticket, language if language in template_languages() else "en")
             add_note(ticket, actor=actor, body=make_body(text=text))
         else:
-            text = render_text(action, ticket, customer_language(ticket, customer))
-            reply_to_ticket(ticket, actor=reply_actor(trigger), body=make_body(text=text))
+            language = customer_language(ticket, customer)
+            text = render_text(action, ticket, language)
+            reply_to_ticket(ticket, actor=reply_actor(language), body=make_body(text=text))
         ticket = lock_ticket(ticket.pk)
     flush()
     return done

@@ -202,8 +202,8 @@ def clean_action(
         check_template(text)
         for code, source in other_texts.items():
             if code not in template_languages():
-                raise _error(_("Unknown language “%(code)s”.") % {"code": code}, "texts")
-            check_template(source, "texts")
+                raise _error(_("Unknown language “%(code)s”.") % {"code": code}, "text")
+            check_template(source)
         return "", text, other_texts
     if action == ActionKind.SET_STATUS:
         return _choice(Status, value), "", {}
