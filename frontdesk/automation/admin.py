@@ -3,7 +3,7 @@ when saved, so a bad one is a form error) and reads the log of recent runs."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
@@ -21,6 +21,9 @@ from frontdesk.automation.rules import ENTITIES, check_template, describe, entit
 from frontdesk.tickets.choices import EventKind
 from frontdesk.users.admin import BrandScopedAdmin, request_actor
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 RECENT_RUNS = 10
 # At most this many names of each kind are listed as a reminder on a trigger's page.
 LISTED = 30
@@ -36,7 +39,7 @@ class TriggerForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ("brand", "name", "description", "position", "is_active", "event_kinds", "match")
 
 
-def _text_field(language: str) -> forms.CharField:
+def _text_field(language: _StrPromise) -> forms.CharField:
     return forms.CharField(
         label=language,
         required=False,
