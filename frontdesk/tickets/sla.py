@@ -20,7 +20,9 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from frontdesk.core.errors import NotFound
@@ -30,7 +32,7 @@ from frontdesk.sla.models import Calendar
 from frontdesk.sla.policies import Deadlines, PolicyTerms, TicketFacts, choose_policy, deadlines, paused_time
 from frontdesk.sla.queries import policies_of, spec_for, spec_of
 from frontdesk.tickets.choices import OPEN_STATUSES, AuthorKind, EventKind, MessageKind, Priority
-from frontdesk.tickets.events import record_event
+from frontdesk.tickets.events import announce_event, new_event
 from frontdesk.tickets.locks import lock_ticket
 from frontdesk.tickets.models import Message, Ticket, TicketEvent
 from frontdesk.users.actors import SYSTEM
@@ -42,6 +44,8 @@ logger = logging.getLogger(__name__)
 STATUS_KINDS = (EventKind.STATUS_CHANGED, EventKind.SOLVED, EventKind.CLOSED, EventKind.REOPENED)
 DEADLINE_FIELDS = [
     "sla_policy",
+    "sla_due_at",
+    "sla_warn_at",
     "first_response_due_at",
     "next_response_due_at",
     "resolution_due_at",
@@ -210,22 +214,48 @@ def _which_clock(ticket: Ticket, moment: dt.datetime | None) -> str:
     return ""
 
 
-def _mark(field: str, moment_field: str, kind: EventKind, now: dt.datetime) -> list[int]:
-    """Mark the tickets whose ``moment_field`` passed and ``field`` is empty, each once, with an event."""
-    pending = (
-        Ticket.objects.filter(**{f"{moment_field}__lte": now, f"{field}__isnull": True})
-        .order_by(moment_field)
-        .values_list("pk", moment_field)[:SCAN_BATCH]
+# What the scanner reads of the tickets it marks.
+_MARK_FIELDS = (
+    "pk", "brand_id", "priority", "version", "status", "updated_at", "sla_policy_id", "next_update_due_at",
+    "sla_due_at", "sla_warn_at", "first_response_due_at", "next_response_due_at", "resolution_due_at",
+)  # fmt: skip
+
+
+def _announce(events: Sequence[TicketEvent]) -> None:
+    """One doorbell per dispatch batch: the dispatcher takes the waiting events in batches and rings for the
+    rest itself (and the sweeper finds any it missed)."""
+    size = max(1, int(getattr(settings, "FRONTDESK_EVENT_BATCH_SIZE", 50)))
+    for event in events[::size]:
+        announce_event(event)
+
+
+def _take(queryset: QuerySet[Ticket], pks: list[int]) -> list[Ticket]:
+    """Lock the rows of ``pks`` that ``queryset`` still matches, in primary-key order (the order every action
+    locks in), skipping rows another transaction holds: they are taken by the next pass."""
+    return list(
+        queryset.filter(pk__in=pks).select_for_update(skip_locked=True).order_by("pk").only(*_MARK_FIELDS)
     )
-    marked = []
-    for pk, moment in pending:
-        with transaction.atomic():
-            taken = Ticket.objects.filter(pk=pk, **{moment_field: moment, f"{field}__isnull": True}).update(
-                **{field: now}
-            )
-            if taken != 1:
-                continue  # another worker marked it, or the deadline moved meanwhile
-            ticket = lock_ticket(pk)
+
+
+def _mark(field: str, moment_field: str, kind: EventKind, now: dt.datetime) -> list[int]:
+    """Mark the tickets whose ``moment_field`` passed and ``field`` is empty, each once, with an event.
+
+    One transaction per pass of up to ``SCAN_BATCH`` tickets: the due rows are found on their partial index,
+    locked together (skipping any a worker or an agent holds right now), marked by one UPDATE and recorded by
+    one INSERT of events, so the cost of a pass grows with the tickets due, not with the open ones."""
+    due = Ticket.objects.filter(**{f"{moment_field}__lte": now, f"{field}__isnull": True})
+    pks = list(due.order_by(moment_field).values_list("pk", flat=True)[:SCAN_BATCH])
+    if not pks:
+        return []
+    with transaction.atomic():
+        tickets = _take(due, pks)
+        if not tickets:
+            return []
+        Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(**{field: now})
+        events = []
+        raised: dict[str, list[int]] = {}
+        for ticket in tickets:
+            moment = getattr(ticket, moment_field)
             # The event is stamped with the ticket's last change: this one happens now.
             ticket.updated_at = now
             clock = _which_clock(ticket, moment if kind == EventKind.SLA_BREACHED else None)
@@ -234,13 +264,17 @@ def _mark(field: str, moment_field: str, kind: EventKind, now: dt.datetime) -> l
                 data["clock"] = clock
             if kind == EventKind.SLA_BREACHED and ticket.priority in _RAISED:
                 # The breach action every policy takes: the ticket moves up the agents' lists.
-                data["priority"] = {"before": ticket.priority, "after": _RAISED[Priority(ticket.priority)]}
-                ticket.priority = _RAISED[Priority(ticket.priority)]
-                ticket.version += 1
-                ticket.save(update_fields=["priority", "version", "updated_at"])
-            record_event(ticket, kind, actor=SYSTEM, data=data)
-            marked.append(pk)
-    return marked
+                after = _RAISED[Priority(ticket.priority)]
+                data["priority"] = {"before": ticket.priority, "after": after}
+                raised.setdefault(after, []).append(ticket.pk)
+            events.append(new_event(ticket, kind, actor=SYSTEM, data=data))
+        for priority, raised_pks in raised.items():
+            Ticket.objects.filter(pk__in=raised_pks).update(
+                priority=priority, version=F("version") + 1, updated_at=now
+            )
+        TicketEvent.objects.bulk_create(events)
+        _announce(events)
+    return [ticket.pk for ticket in tickets]
 
 
 @scheduled("tickets.scan_service_levels", every=dt.timedelta(minutes=1))
@@ -253,39 +287,43 @@ def scan_service_levels() -> dict[str, list[int]]:
     }
 
 
-def _last_public_answer(ticket_id: int) -> str:
-    text = (
-        Message.objects.filter(ticket_id=ticket_id, kind=MessageKind.REPLY, author_kind=AuthorKind.AGENT)
+def _last_public_answers(ticket_ids: Sequence[int]) -> dict[int, str]:
+    """The latest public agent answer of each ticket (one statement, on the message index per ticket)."""
+    latest = (
+        Message.objects.filter(ticket_id=OuterRef("pk"), kind=MessageKind.REPLY, author_kind=AuthorKind.AGENT)
         .order_by("-created_at", "-id")
-        .values_list("body_text", flat=True)
-        .first()
+        .values("body_text")[:1]
     )
-    return (text or "").strip()[:UPDATE_EXCERPT]
+    rows = (
+        Ticket.objects.filter(pk__in=ticket_ids).annotate(answer=Subquery(latest)).values_list("pk", "answer")
+    )
+    return {pk: (text or "").strip()[:UPDATE_EXCERPT] for pk, text in rows}
 
 
 @scheduled("tickets.send_status_updates", every=dt.timedelta(minutes=1))
 def send_status_updates() -> list[int]:
     """Customers whose open request went longer than the brand's update interval without news get an update
     (the mail consumer sends it, in their language, with the latest public answer). Each overdue moment is
-    taken once by a conditional UPDATE; the next one is counted from the news sent."""
+    taken once: the due rows are locked together and their moments cleared by one UPDATE, so a second worker
+    finds them taken; the next moment is counted from the news sent."""
     now = timezone.now()
-    pending = (
-        Ticket.objects.filter(next_update_due_at__lte=now)
-        .order_by("next_update_due_at")
-        .values_list("pk", "next_update_due_at")[:SCAN_BATCH]
-    )
-    sent = []
-    for pk, moment in pending:
-        if moment is None:
-            continue
-        with transaction.atomic():
-            if Ticket.objects.filter(pk=pk, next_update_due_at=moment).update(next_update_due_at=None) != 1:
-                continue
-            ticket = lock_ticket(pk)
-            if ticket.status not in OPEN_STATUSES:
-                continue
+    due = Ticket.objects.filter(next_update_due_at__lte=now)
+    pks = list(due.order_by("next_update_due_at").values_list("pk", flat=True)[:SCAN_BATCH])
+    if not pks:
+        return []
+    with transaction.atomic():
+        tickets = _take(due, pks)
+        if not tickets:
+            return []
+        Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(next_update_due_at=None)
+        open_tickets = [t for t in tickets if t.status in OPEN_STATUSES]
+        answers = _last_public_answers([t.pk for t in open_tickets])
+        events = []
+        for ticket in open_tickets:
+            moment = ticket.next_update_due_at  # as read under the lock, before it was cleared
             ticket.updated_at = now  # stamps the event; news sent is not an edit of the ticket
-            data = {"due_at": moment.isoformat(), "last_answer": _last_public_answer(pk)}
-            record_event(ticket, EventKind.STATUS_UPDATE, actor=SYSTEM, data=data)
-            sent.append(pk)
-    return sent
+            data = {"due_at": moment.isoformat() if moment else "", "last_answer": answers.get(ticket.pk, "")}
+            events.append(new_event(ticket, EventKind.STATUS_UPDATE, actor=SYSTEM, data=data))
+        TicketEvent.objects.bulk_create(events)
+        _announce(events)
+    return [ticket.pk for ticket in open_tickets]

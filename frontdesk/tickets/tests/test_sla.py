@@ -239,3 +239,22 @@ def test_no_news_is_sent_while_the_ticket_waits_for_the_customer(cast, desk):
     )
     desk.at(msk(10, 10, 0))
     assert desk.run(send_status_updates) == []
+
+
+def test_a_scan_pass_costs_the_same_statements_for_three_or_thirty_due_tickets(cast, desk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def pass_over(count, day):
+        desk.at(msk(day, 10, 0))
+        tickets = [desk.run(cast.opera.ticket, f"Nobody answers {n}") for n in range(count)]
+        desk.at(msk(day, 10, 10))  # past the warning and the first-response deadline
+        with CaptureQueriesContext(connection) as queries:  # the pass alone: its consumers run after commit
+            marked = scan_service_levels()
+        assert sorted(marked["warned"]) == sorted(marked["breached"]) == sorted(t.pk for t in tickets)
+        events = TicketEvent.objects.filter(ticket__in=tickets, kind=EventKind.SLA_BREACHED)
+        assert events.count() == count
+        assert all(desk.fresh(t).priority == Priority.HIGH for t in tickets)
+        return len(queries)
+
+    assert pass_over(3, 8) == pass_over(30, 9)
