@@ -128,6 +128,7 @@ class WebhookDeliveryAdmin(BrandScopedAdmin):
     fields = (
         "endpoint",
         "kind",
+        "ticket_number",
         "event",
         "trigger_id",
         "status",

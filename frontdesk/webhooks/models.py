@@ -52,7 +52,10 @@ def validate_event_kinds(value: object) -> None:
 class WebhookEndpoint(TimestampedModel):
     """A brand's receiver of ticket events: deliveries are signed with its secret."""
 
-    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+", verbose_name=_("brand"))
+    # Indexed by webhook_endpoint_brand.
+    brand = models.ForeignKey(
+        Brand, on_delete=models.PROTECT, related_name="+", verbose_name=_("brand"), db_index=False
+    )
     name = models.CharField(_("name"), max_length=100)
     url = models.CharField(_("URL"), max_length=500, validators=[validate_webhook_url])
     secret = models.CharField(_("signing secret"), max_length=100, default=generate_secret, editable=False)
@@ -77,9 +80,16 @@ class WebhookDelivery(models.Model):
     A test ping has no event.
     """
 
-    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+", verbose_name=_("brand"))
+    # The foreign keys are indexed by webhook_delivery_brand, _endpoint and _event below.
+    brand = models.ForeignKey(
+        Brand, on_delete=models.PROTECT, related_name="+", verbose_name=_("brand"), db_index=False
+    )
     endpoint = models.ForeignKey(
-        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("endpoint")
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("endpoint"),
+        db_index=False,
     )
     event = models.ForeignKey(
         TicketEvent,
@@ -88,6 +98,7 @@ class WebhookDelivery(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("event"),
+        db_index=False,
     )
     # The automation trigger that sent it (no foreign key: automation sits above this app); empty when the
     # endpoint's own subscription did.
