@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from frontdesk.automation.choices import ConditionField, MatchMode, Operator, RunOutcome
 from frontdesk.automation.models import Trigger, TriggerCondition, TriggerRun
@@ -187,7 +188,11 @@ def run_triggers_on(event: TicketEvent, triggers: Sequence[Trigger]) -> list[Tri
                 trigger,
                 event,
                 RunOutcome.SKIPPED,
-                _("The event comes from a chain of %(depth)d triggers; chains stop there.")
+                ngettext(
+                    "The event comes from a chain of %(depth)d trigger; chains stop there.",
+                    "The event comes from a chain of %(depth)d triggers; chains stop there.",
+                    depth,
+                )
                 % {"depth": depth},
             )
             runs.extend([skipped] if skipped else [])
