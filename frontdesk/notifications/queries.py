@@ -24,7 +24,13 @@ def notifications_visible_to(actor: Actor) -> QuerySet[Notification]:
     """An agent's own notifications shown in the desk, on tickets they may (still) see. Everyone else: none."""
     if not actor.is_agent or actor.user_id is None:
         return Notification.objects.none()
-    qs = Notification.objects.filter(user_id=actor.user_id, in_app=True)
+    return on_tickets_seen_by(actor, Notification.objects.filter(user_id=actor.user_id, in_app=True))
+
+
+def on_tickets_seen_by(actor: Actor, qs: QuerySet[Notification]) -> QuerySet[Notification]:
+    """``qs`` narrowed to notifications of tickets ``actor`` sees now."""
+    if not actor.is_agent:
+        return qs.none()
     if actor.sees_all_brands:
         return qs
     # As ``tickets_visible_to``: the brands served (a notification's brand is its ticket's), and tickets for the

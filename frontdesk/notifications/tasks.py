@@ -14,7 +14,9 @@ from frontdesk.mail.agent_mail import DigestLine, agent_language, plan_digest, q
 from frontdesk.notifications.choices import DigestEvery, MailChoice
 from frontdesk.notifications.models import Notification, NotificationSettings
 from frontdesk.notifications.preferences import DIGEST_PERIODS
+from frontdesk.notifications.queries import on_tickets_seen_by
 from frontdesk.notifications.texts import headline
+from frontdesk.users.actors import actor_for
 
 logger = logging.getLogger(__name__)
 
@@ -28,11 +30,10 @@ def send_digests() -> list[int]:
     their last digest. Returns the users a digest went to."""
     now = timezone.now()
     waiting = sorted(
-        set(
-            Notification.objects.filter(mail=MailChoice.DIGEST, digested_at__isnull=True).values_list(
-                "user_id", flat=True
-            )
-        )
+        Notification.objects.filter(mail=MailChoice.DIGEST, digested_at__isnull=True)
+        .order_by()
+        .values_list("user_id", flat=True)
+        .distinct()
     )
     if not waiting:
         return []
@@ -73,11 +74,16 @@ def send_digest(user_id: int, *, every: str, now: datetime) -> bool:
         if taken != len(pending):  # another worker took some of them: leave this period to it
             transaction.set_rollback(True)
             return False
-        # What the agent read in the desk meanwhile is not mailed again.
-        unread = [n for n in pending if n.read_at is None]
+        # What the agent read in the desk meanwhile is not mailed again, nor what they may no longer see.
+        user = pending[0].user
+        seen = set(
+            on_tickets_seen_by(actor_for(user), Notification.objects.filter(pk__in=[n.pk for n in pending]))
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        unread = [n for n in pending if n.read_at is None and n.pk in seen]
         if not unread:
             return False
-        user = unread[0].user
         language = agent_language(user, unread[-1].brand)
         with translation.override(language):
             lines = [

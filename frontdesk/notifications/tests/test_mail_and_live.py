@@ -176,3 +176,15 @@ def test_the_agent_s_open_pages_hear_of_a_new_notification_and_no_one_else_does(
         await colleague.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_the_digest_leaves_out_tickets_the_agent_no_longer_sees(cast, notify):
+    from frontdesk.users.actors import bump_access_version
+    from frontdesk.users.models import AgentMembership
+
+    choose(cast.opera.line1, assigned=Choice(in_app=True, mail=MailChoice.DIGEST))
+    _digested_assignment(cast, notify, "First")
+    AgentMembership.objects.filter(user=cast.opera.line1).delete()
+    bump_access_version(cast.opera.line1.pk)
+    assert send_digests() == []
+    assert not OutboundMessage.objects.filter(kind=OutboundKind.DIGEST).exists()
