@@ -142,8 +142,17 @@ class BrandAdmin(BrandScopedAdmin):
         return ("slug", "ticket_prefix", "is_active")
 
     def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> Any:
-        """Every field as before, with the follow-ups of quiet requests grouped at the end."""
-        fields = [f for f in self.get_fields(request, obj) if f not in FOLLOW_UP_FIELDS]
+        """Every field of the brand in the model's order, with the follow-ups of quiet requests grouped at the
+        end. Listed from the model, not the form: a form that declares only its own fields (as the mail
+        settings' does) leaves the others on the page."""
+        fields = [
+            field.name
+            for field in Brand._meta.get_fields()
+            if getattr(field, "concrete", False)
+            and getattr(field, "editable", False)
+            and not field.auto_created
+            and field.name not in FOLLOW_UP_FIELDS
+        ]
         return [
             (None, {"fields": fields}),
             (
