@@ -41,16 +41,21 @@ def test_without_htmx_the_agent_goes_back_to_the_page_they_came_from(cast, clien
     assert elsewhere["Location"] == "/desk/queues/"
 
 
-def test_the_queue_sidebar_shows_the_switch_in_the_agents_language(cast, client):
+def test_the_desk_pages_show_the_switch_once_in_the_agents_language(cast, client):
     agent = cast.opera.line1
     agent.language = "ru"
     agent.save(update_fields=["language"])
     client.login(email=agent.email, password=PASSWORD)
 
-    html = client.get("/desk/queues/").content.decode()
+    for url in ("/desk/queues/", "/"):
+        html = client.get(url).content.decode()
+        assert html.count('action="/desk/shift/"') == 1, url
+        assert "Не на смене" in html
 
-    assert 'action="/desk/shift/"' in html
-    assert "Не на смене" in html
+
+def test_customers_see_no_switch(cast, client):
+    client.login(email=cast.opera.customer_user.email, password=PASSWORD)
+    assert 'action="/desk/shift/"' not in client.get("/").content.decode()
 
 
 def test_customers_and_outsiders_get_404_and_stay_as_they_were(cast, client):
