@@ -3,7 +3,7 @@
 Who hears of what:
 
 - a new ticket in a team, or a ticket moved to a team: the team's members;
-- an assignment: the new assignee;
+- a ticket opened with an assignee, or assigned: the assignee;
 - a customer's message: the assignee, else the members of the ticket's team;
 - an internal note: the agents it mentions (``@`` and the part of their address before the ``@``);
 - an escalation: the members of the target team, else the agents of the target line in the brand;
@@ -127,35 +127,50 @@ def _facts(events: Sequence[TicketEvent]) -> _Facts:
     return _Facts(tickets, members, leads, notes, line_agents, brand_agents)
 
 
-def _recipients(event: TicketEvent, ticket: Ticket, facts: _Facts) -> Iterable[int | None]:
-    """Who the rules name for ``event`` (before the checks of who may be told)."""
+def _recipients(
+    event: TicketEvent, ticket: Ticket, facts: _Facts, *, reassigned: bool
+) -> list[tuple[int | None, NotificationKind]]:
+    """Who the rules name for ``event`` and what they are told (before the checks of who may be told)."""
     kind = event.kind
+
+    def each(
+        user_ids: Iterable[int | None], told: NotificationKind
+    ) -> list[tuple[int | None, NotificationKind]]:
+        return [(user_id, told) for user_id in user_ids]
+
     if kind == EventKind.CREATED:
-        return facts.members.get(ticket.team_id or 0, [])
+        # Opened with an assignee (a call taken for a colleague): they hear of it as an assignment, unless an
+        # assignment in the same batch tells them anyway.
+        assignee = ticket.assignee_id if not reassigned else None
+        members = [m for m in facts.members.get(ticket.team_id or 0, []) if m != assignee]
+        return each(members, NotificationKind.NEW_IN_TEAM) + each([assignee], NotificationKind.ASSIGNED)
+    told = KINDS[EventKind(kind)]
     if kind == EventKind.TEAM_CHANGED:
         team_id = event.data.get("after")
-        return facts.members.get(team_id, []) if isinstance(team_id, int) else []
+        return each(facts.members.get(team_id, []) if isinstance(team_id, int) else [], told)
     if kind == EventKind.ASSIGNED:
         after = event.data.get("after")
-        return [after] if isinstance(after, int) else []
+        return each([after] if isinstance(after, int) else [], told)
     if kind == EventKind.CUSTOMER_MESSAGE:
         if ticket.assignee_id is not None:
-            return [ticket.assignee_id]
-        return facts.members.get(ticket.team_id or 0, [])
+            return each([ticket.assignee_id], told)
+        return each(facts.members.get(ticket.team_id or 0, []), told)
     if kind == EventKind.NOTE_ADDED:
         names = mentioned_names(facts.notes.get(event.data.get("message") or 0, ""))
-        return [user_id for user_id, local in facts.brand_agents.get(event.brand_id, []) if local in names]
+        agents = facts.brand_agents.get(event.brand_id, [])
+        return each([user_id for user_id, local in agents if local in names], told)
     if kind == EventKind.ESCALATED:
         to_team = event.data.get("to_team")
         if isinstance(to_team, int):
-            return facts.members.get(to_team, [])
+            return each(facts.members.get(to_team, []), told)
         to_line = event.data.get("to_line")
-        return facts.line_agents.get((event.brand_id, to_line), []) if isinstance(to_line, int) else []
+        line = facts.line_agents.get((event.brand_id, to_line), []) if isinstance(to_line, int) else []
+        return each(line, told)
     lead = facts.leads.get(ticket.team_id) if ticket.team_id else None
     if kind == EventKind.SLA_WARNING:
-        return [ticket.assignee_id if ticket.assignee_id is not None else lead]
+        return each([ticket.assignee_id if ticket.assignee_id is not None else lead], told)
     if kind == EventKind.SLA_BREACHED:
-        return [ticket.assignee_id, lead]
+        return each([ticket.assignee_id, lead], told)
     return []
 
 
@@ -193,17 +208,25 @@ def notify_agents_for_events(events: Sequence[TicketEvent]) -> list[Notification
     facts = _facts(events)
     # A ticket that changed teams in the same batch is told to its (current) team by the team change.
     moved = {e.ticket_id for e in events if e.kind == EventKind.TEAM_CHANGED}
-    named: list[tuple[TicketEvent, Ticket, int]] = []
+    reassigned = {e.ticket_id for e in events if e.kind == EventKind.ASSIGNED}
+    named: list[tuple[TicketEvent, Ticket, int, NotificationKind]] = []
     for event in events:
         ticket = facts.tickets.get(event.ticket_id)
-        if ticket is None or (event.kind == EventKind.CREATED and event.ticket_id in moved):
+        if ticket is None:
             continue
-        for user_id in dict.fromkeys(_recipients(event, ticket, facts)):
+        named_here = _recipients(event, ticket, facts, reassigned=event.ticket_id in reassigned)
+        for user_id, kind in dict.fromkeys(named_here):
+            if (
+                kind == NotificationKind.NEW_IN_TEAM
+                and event.kind == EventKind.CREATED
+                and event.ticket_id in moved
+            ):
+                continue
             if user_id is not None and user_id != event.actor_id:
-                named.append((event, ticket, user_id))
+                named.append((event, ticket, user_id, kind))
     if not named:
         return []
-    users, roles = _who_sees({u for _e, _t, u in named}, {t.brand_id for _e, t, _u in named})
+    users, roles = _who_sees({n[2] for n in named}, {n[1].brand_id for n in named})
     stored = dict(
         NotificationSettings.objects.filter(user_id__in=sorted(users)).values_list("user_id", "choices")
     )
@@ -214,9 +237,8 @@ def notify_agents_for_events(events: Sequence[TicketEvent]) -> list[Notification
     )
     now = timezone.now()
     planned: list[Notification] = []
-    for event, ticket, user_id in named:
+    for event, ticket, user_id, kind in named:
         user = users.get(user_id)
-        kind = KINDS[EventKind(event.kind)]
         if user is None or not _can_see(user, ticket, roles) or (event.pk, user_id, str(kind)) in done:
             continue
         choice = choice_for(stored.get(user_id), kind)

@@ -77,6 +77,24 @@ def test_an_assignment_is_told_to_the_new_assignee_only(cast, notify):
     assert notification.actor_label == cast.opera.admin.name
 
 
+def test_a_ticket_opened_with_an_assignee_is_told_to_them_as_an_assignment(cast, team, notify):
+    ticket = ticket_actions.create_ticket(
+        cast.opera.brand,
+        actor=actor_for(cast.opera.line2),
+        customer=cast.opera.customer,
+        subject="Seats",
+        body=make_body(text="Call"),
+        channel=Channel.PHONE,
+        team=team,
+        assignee=cast.opera.line1,
+    )
+    notify(ticket)
+    kinds = {
+        (n.user.email, n.kind) for n in Notification.objects.filter(ticket=ticket).select_related("user")
+    }
+    assert kinds == {(cast.opera.line1.email, "assigned"), (cast.opera.admin.email, "new_in_team")}
+
+
 def test_taking_a_ticket_oneself_tells_no_one(cast, notify):
     ticket = cast.opera.ticket()
     ticket_actions.assign_ticket(ticket, actor=actor_for(cast.opera.line1), assignee=cast.opera.line1)
