@@ -4,12 +4,14 @@ leaves the history an agent's change would leave, marked with the trigger that c
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from frontdesk.automation.actions import ActionSpec
 from frontdesk.automation.models import TriggerRun
 from frontdesk.automation.tests.conftest import make_trigger
 from frontdesk.tickets import actions
 from frontdesk.tickets.categories import create_category
+from frontdesk.tickets.choices import Priority
 from frontdesk.tickets.models import Message, Ticket, TicketEvent
 from frontdesk.users import actions as user_actions
 from frontdesk.users.actors import SYSTEM, bump_access_version
@@ -89,8 +91,12 @@ def test_a_note_is_rendered_from_the_template_in_the_mail_sandbox(cast, dispatch
     with dispatched():
         ticket = cast.opera.ticket()
     note = Message.objects.get(ticket=ticket, kind="note")
-    assert (
-        note.body_text == f"Customer of Opera Box Office wrote {ticket.number} (normal) via Opera Box Office."
+    # For the brand's agents: in the brand's own language.
+    assert cast.opera.brand.default_language == "ru"
+    with translation.override("ru"):
+        normal = str(Priority.NORMAL.label).lower()
+    assert note.body_text == (
+        f"Customer of Opera Box Office wrote {ticket.number} ({normal}) via Opera Box Office."
     )
     assert note.author_kind == "system"
     event = TicketEvent.objects.get(ticket=ticket, kind="note_added")
@@ -98,13 +104,14 @@ def test_a_note_is_rendered_from_the_template_in_the_mail_sandbox(cast, dispatch
     assert event.data["message"] == note.pk
 
 
-def test_a_reply_is_a_public_message_signed_by_the_brand(cast, dispatched):
+def test_a_reply_is_a_public_message_from_the_support_team(cast, dispatched):
     make_trigger(cast.opera, actions=(ActionSpec("send_reply", text="We got {{ number }}."),))
     with dispatched():
         ticket = cast.opera.ticket()
     reply = Message.objects.get(ticket=ticket, kind="reply", author_kind="system")
     assert reply.body_text == f"We got {ticket.number}."
-    assert reply.author_label == "Opera Box Office"
+    assert ticket.language == "ru"
+    assert reply.author_label == "Служба поддержки"  # "Support team" in the customer's language
     assert TicketEvent.objects.get(ticket=ticket, kind="replied").data["message"] == reply.pk
 
 
