@@ -41,6 +41,13 @@ class ConditionField(models.TextChoices):
     ORGANIZATION = "organization", _("Organization")
     # A request type of the brand, by id or short name, or "none".
     REQUEST_TYPE = "request_type", _("Request type")
+    # Whether the event happened within the business hours of the ticket's team, else of the brand (yes/no).
+    BUSINESS_HOURS = "business_hours", _("Within business hours")
+
+
+class YesNo(models.TextChoices):
+    YES = "yes", _("yes")
+    NO = "no", _("no")
 
 
 class Operator(models.TextChoices):

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from frontdesk.automation.choices import ConditionField, MatchMode, Operator, RunOutcome
+from frontdesk.automation.choices import ConditionField, MatchMode, Operator, RunOutcome, YesNo
 from frontdesk.automation.models import Trigger, TriggerCondition, TriggerRun
 from frontdesk.automation.rules import NONE
 from frontdesk.core.errors import DomainError
@@ -52,6 +52,8 @@ class Facts:
     message: Message | None
 
     def value(self, field: str) -> str | list[str]:
+        if field == ConditionField.BUSINESS_HOURS:
+            return self._business_hours()
         ticket, customer = self.ticket, self.customer
         email = (customer.email or "").lower()
         values: dict[str, str | list[str]] = {
@@ -85,6 +87,14 @@ class Facts:
             return self.message.author_kind
         kind = self.event.actor_kind
         return kind if kind in AuthorKind.values else AuthorKind.SYSTEM
+
+    def _business_hours(self) -> str:
+        from frontdesk.sla.clock import is_open
+        from frontdesk.sla.queries import spec_for
+
+        at = self.event.at
+        calendar = spec_for(self.ticket.brand_id, self.ticket.team_id, around=at)
+        return YesNo.YES if is_open(at, calendar) else YesNo.NO
 
     def _tier(self) -> str:
         organization = self.customer.organization

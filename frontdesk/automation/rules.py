@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from frontdesk.automation.choices import ActionKind, ConditionField, Operator
+from frontdesk.automation.choices import ActionKind, ConditionField, Operator, YesNo
 from frontdesk.tickets.choices import AuthorKind, Channel, EventKind, Priority, Status
 from frontdesk.tickets.models import Category, RequestType
 from frontdesk.users.choices import CustomerTier, SupportLine
@@ -34,6 +34,7 @@ CHOICES: dict[str, Any] = {
     ConditionField.LINE: SupportLine,
     ConditionField.AUTHOR_KIND: AuthorKind,
     ConditionField.CUSTOMER_TIER: CustomerTier,
+    ConditionField.BUSINESS_HOURS: YesNo,
 }
 ENTITIES = (
     ConditionField.CATEGORY,

@@ -167,3 +167,33 @@ def test_all_or_any_and_no_conditions(cast):
     trigger.match = "any"
     trigger.save()
     assert matches(Trigger.objects.get(pk=trigger.pk), facts)
+
+
+def test_within_business_hours_follows_the_brands_calendar(cast):
+    import datetime as dt
+
+    import time_machine
+
+    from frontdesk.sla.actions import save_calendar
+
+    save_calendar(
+        cast.opera.brand,
+        actor=SYSTEM,
+        name="Box office hours",
+        time_zone="Europe/Moscow",
+        weekly_hours={day: ["10:00-18:00"] for day in ("mon", "tue", "wed", "thu", "fri")},
+    )
+    brand = cast.opera.brand.pk
+    within = condition(brand, "business_hours", "is", "yes")
+    # Monday 2026-11-30, 12:00 in Moscow (09:00 UTC): open; 22:00 (19:00 UTC): closed.
+    with time_machine.travel(dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC), tick=False):
+        assert holds(within, facts_of(created(cast, "At noon")))
+    with time_machine.travel(dt.datetime(2026, 11, 30, 19, 0, tzinfo=dt.UTC), tick=False):
+        late = facts_of(created(cast, "At night"))
+    assert not holds(within, late)
+    assert holds(condition(brand, "business_hours", "is", "no"), late)
+    # Without a calendar a brand is open all the time.
+    with time_machine.travel(dt.datetime(2026, 11, 30, 19, 0, tzinfo=dt.UTC), tick=False):
+        tours = cast.tours.ticket("At night")
+    tours_facts = facts_of(TicketEvent.objects.get(ticket=tours, kind="created"))
+    assert holds(condition(cast.tours.brand.pk, "business_hours", "is", "yes"), tours_facts)
