@@ -139,14 +139,35 @@ def auto_assign(ticket_id: int) -> User | None:
     return agent
 
 
+def auto_assign_for_events(events: Sequence[TicketEvent]) -> None:
+    """The consumer: a ticket that arrived in a team by one of these events gets an agent if its team
+    assigns them. The tickets as the dispatcher read them sort out the many that are assigned or teamless, one
+    query the teams that assign by hand; only the rest are locked."""
+    waiting = {
+        event.ticket_id: event.ticket.team_id
+        for event in events
+        if event.kind in TRIGGERS and _needs_agent(event.ticket)
+    }
+    if not waiting:
+        return
+    automatic = set(
+        Team.objects.filter(pk__in=set(waiting.values()), assignment__in=AUTOMATIC_MODES).values_list(
+            "pk", flat=True
+        )
+    )
+    # One transaction holds the batch's locks: teams are taken in one order, so two workers' batches wait for
+    # each other instead of deadlocking.
+    for team_id, ticket_id in sorted((team_id, ticket_id) for ticket_id, team_id in waiting.items()):
+        if team_id in automatic:
+            auto_assign(ticket_id)
+
+
 def auto_assign_for_event(event: TicketEvent) -> None:
-    """The consumer: a ticket that arrived in a team by this event gets an agent if its team assigns them."""
-    if event.kind not in TRIGGERS:
-        return
-    # The ticket as the dispatcher read it: most are assigned or teamless, and need no lock.
-    if not _needs_agent(event.ticket):
-        return
-    auto_assign(event.ticket_id)
+    auto_assign_for_events([event])
+
+
+# The dispatcher hands a batch of events to this instead of one event at a time.
+auto_assign_for_event.for_events = auto_assign_for_events  # type: ignore[attr-defined]
 
 
 def _automatic_teams(team_ids: Iterable[int] | None = None) -> list[Team]:

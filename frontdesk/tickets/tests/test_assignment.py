@@ -373,3 +373,40 @@ def test_the_sweep_and_load_queries_use_the_partial_indexes(desk, is_postgres):
     counts = Ticket.objects.filter(OPEN_Q, assignee_id__in=[anna.pk]).values("assignee_id")
     assert "ticket_assignee_open" in counts.explain()
     assert open_counts([anna.pk]) == {anna.pk: 0}
+
+
+def test_a_batch_of_events_assigns_its_tickets_in_turn(desk):
+    from frontdesk.tickets.tasks import dispatch_events
+
+    brand = desk.opera.brand
+    anna, boris = agent(brand, "anna"), agent(brand, "boris")
+    box = team(brand, AssignmentMode.ROUND_ROBIN, [anna, boris])
+    manual = team(brand, AssignmentMode.MANUAL, [anna, boris], name="Manual")
+    # Filed without running the on-commit dispatch: the events wait for one worker to take them together.
+    tickets = [
+        actions.create_ticket(
+            brand,
+            actor=SYSTEM,
+            customer=desk.opera.customer,
+            subject=f"Question {i}",
+            body=make_body(text="Row 7"),
+            channel=Channel.EMAIL,
+            team=to_team,
+        )
+        for i, to_team in enumerate([box, manual, box, None, box])
+    ]
+    first = TicketEvent.objects.filter(ticket=tickets[0]).get()
+
+    assert dispatch_events(first.pk, size=10) == []
+
+    assert [assignee_of(t) for t in tickets] == [anna, None, boris, None, anna]
+
+
+def test_events_of_teamless_or_assigned_tickets_cost_no_query(desk, django_assert_num_queries):
+    from frontdesk.tickets.assignment import auto_assign_for_event
+
+    teamless = file(desk.opera, None)
+    event = TicketEvent.objects.select_related("ticket").get(ticket=teamless, kind=EventKind.CREATED)
+
+    with django_assert_num_queries(0):
+        auto_assign_for_event(event)
