@@ -330,3 +330,49 @@ def test_automatic_mail_to_one_address_is_capped_per_hour_and_replies_are_not(ca
     ]
     run(actions.reply_to_ticket, ticket, actor=actor_for(cast.opera.line1), body=make_body(text="Hi"))
     assert OutboundMessage.objects.get(kind=OutboundKind.REPLY).status == OutboundStatus.SENT
+
+
+# --- Cost ------------------------------------------------------------------------------------------------
+
+
+def _status_events(cast, count):
+    """For ``count`` tickets of different customers: a change into a mailed status, or a reminder and a solve;
+    their events left undispatched."""
+    from frontdesk.users.actions import create_customer
+
+    agent = actor_for(cast.opera.line1)
+    before = TicketEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    for n in range(count):
+        customer = create_customer(
+            cast.opera.brand, actor=SYSTEM, name=f"C{n}", emails=[f"c{n}-{count}@customer.example"]
+        )
+        ticket = cast.opera.ticket(f"Request {n}", by=customer)
+        if n % 2:
+            record_event(ticket, EventKind.REMINDER_SENT, actor=SYSTEM, data={"days": 3})
+            actions.change_status(ticket, actor=agent, status=Status.SOLVED)
+        else:
+            actions.change_status(ticket, actor=agent, status=Status.ON_HOLD)
+    kinds = (EventKind.STATUS_CHANGED, EventKind.REMINDER_SENT, EventKind.SOLVED)
+    return list(TicketEvent.objects.filter(kind__in=kinds, pk__gt=before).order_by("id"))
+
+
+def test_planning_many_status_mails_reminders_and_rating_requests_costs_the_same_statements_as_a_few(
+    cast, count_queries
+):
+    from frontdesk.mail.outbound import plan_mail_for_events
+
+    _mails_status(cast, Status.ON_HOLD)
+    few = _status_events(cast, 2)
+    many = _status_events(cast, 10)
+    assert len(few) == 3
+    assert len(many) == 15
+
+    with count_queries() as for_few:
+        plan_mail_for_events(few)
+    with count_queries() as for_many:
+        planned = plan_mail_for_events(many)
+
+    assert len(for_many) == len(for_few), "\n".join(for_many)
+    assert sorted(o.kind for o in planned) == sorted(
+        [OutboundKind.STATUS_CHANGED] * 5 + [OutboundKind.REMINDER] * 5 + [OutboundKind.SATISFACTION] * 5
+    )
