@@ -188,3 +188,14 @@ def test_the_digest_leaves_out_tickets_the_agent_no_longer_sees(cast, notify):
     bump_access_version(cast.opera.line1.pk)
     assert send_digests() == []
     assert not OutboundMessage.objects.filter(kind=OutboundKind.DIGEST).exists()
+
+
+def test_the_digest_job_runs_through_the_schedules(cast, notify, django_capture_on_commit_callbacks):
+    from frontdesk.core.schedules import registered, run_due_schedules
+
+    assert registered()["notifications.send_digests"].run is send_digests
+    choose(cast.opera.line1, assigned=Choice(in_app=True, mail=MailChoice.DIGEST))
+    _digested_assignment(cast, notify, "First")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_due_schedules(only={"notifications.send_digests"}) == ["notifications.send_digests"]
+    assert [m.to for m in mail.outbox] == [[cast.opera.line1.email]]
