@@ -30,6 +30,7 @@ from frontdesk.mail.mail_templates import (
     compile_template,
     render_stored,
     sample_context,
+    unknown_variables,
 )
 from frontdesk.mail.models import InboundMessage, Mailbox, MailTemplate, OutboundMessage, Suppression
 from frontdesk.users.admin import BrandScopedAdmin
@@ -345,13 +346,24 @@ class MailTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
         )
         try:
             with translation.override(language):
-                render_stored(candidate, sample_context(name, brand, language))
+                context = sample_context(name, brand, language)
+                render_stored(candidate, context)
+                unknown = unknown_variables(candidate, context)
         except ValidationError:
             raise
         except Exception as error:  # noqa: BLE001 - whatever a template does wrong becomes a form error
             raise ValidationError(
                 _("The template fails on a sample request: %(error)s"), code="render", params={"error": error}
             ) from None
+        if unknown:
+            raise ValidationError(
+                _("This mail has no variable %(unknown)s; it has: %(known)s."),
+                code="unknown_variable",
+                params={
+                    "unknown": ", ".join(unknown),
+                    "known": ", ".join(variable for variable, _help in VARIABLES.get(name, ())),
+                },
+            )
         return cleaned
 
 

@@ -114,10 +114,16 @@ VARIABLES: dict[str, tuple[tuple[str, _StrPromise], ...]] = {
 class _SandboxEngine(Engine):
     """An engine whose only built-in library is the sandbox's; ``libraries`` is empty, so nothing can be loaded."""
 
-    def __init__(self, library: Library, *, autoescape: bool) -> None:
+    def __init__(self, library: Library, *, autoescape: bool, string_if_invalid: str = "") -> None:
         self._library = library
         super().__init__(
-            dirs=[], app_dirs=False, loaders=[], libraries={}, autoescape=autoescape, debug=False
+            dirs=[],
+            app_dirs=False,
+            loaders=[],
+            libraries={},
+            autoescape=autoescape,
+            debug=False,
+            string_if_invalid=string_if_invalid,
         )
 
     def get_template_builtins(self, builtins: list[str]) -> list[Library]:
@@ -136,6 +142,12 @@ def _library(*, html: bool) -> Library:
 
 _TEXT_ENGINE = _SandboxEngine(_library(html=False), autoescape=False)
 _HTML_ENGINE = _SandboxEngine(_library(html=True), autoescape=True)
+# For checking an edit: a variable the mail does not have comes out between these marks instead of as "".
+_MISSING = "\x00%s\x00"
+_CHECK_ENGINES = {
+    False: _SandboxEngine(_library(html=False), autoescape=False, string_if_invalid=_MISSING),
+    True: _SandboxEngine(_library(html=True), autoescape=True, string_if_invalid=_MISSING),
+}
 
 
 def _forbidden_tags(source: str, *, html: bool) -> list[str]:
@@ -222,6 +234,20 @@ def render_stored(template: MailTemplate, context: Mapping[str, object]) -> tupl
     else:
         html = text_to_linked_html(text)
     return subject, text, html
+
+
+def unknown_variables(template: MailTemplate, context: Mapping[str, object]) -> list[str]:
+    """The variables ``template`` prints that ``context`` does not have (a misspelt name, another mail's
+    variable, a field ``ticket`` or ``brand`` does not offer), which would print nothing; in order of use.
+    The template must compile."""
+    values = sandbox_context(context)
+    found: list[str] = []
+    for source, html in ((template.subject, False), (template.body_text, False), (template.body_html, True)):
+        if not source.strip():
+            continue
+        output = _CHECK_ENGINES[html].from_string(source).render(Context(values, autoescape=html))
+        found.extend(name for name in re.findall("\x00([^\x00]*)\x00", output) if name not in found)
+    return found
 
 
 # --- The preview -----------------------------------------------------------------------------------------

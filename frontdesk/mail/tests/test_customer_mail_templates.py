@@ -159,6 +159,38 @@ def test_a_broken_template_of_a_new_mail_is_a_form_error(client, cast, name, fie
     assert not MailTemplate.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "source", "unknown"),
+    [
+        (MailTemplateName.REMINDER, "Rate us: {{ good_url }}", "good_url"),
+        (MailTemplateName.STATUS_CHANGED, "{{ ticket.customer.email }}", "ticket.customer.email"),
+        (MailTemplateName.SATISFACTION, "{{ numbr }} {{ number }}", "numbr"),
+    ],
+)
+def test_a_variable_the_mail_does_not_have_is_a_form_error_naming_it(client, cast, name, source, unknown):
+    _login(client, cast.opera.admin)
+    response = client.post(
+        reverse("admin:mail_mailtemplate_add"), _form(cast.opera.brand, name, "en", body_text=source)
+    )
+    assert response.status_code == 200
+    assert f"This mail has no variable {unknown}; it has: number, subject," in response.content.decode()
+    assert not MailTemplate.objects.exists()
+
+
+def test_a_variable_the_template_sets_itself_is_not_unknown(client, cast):
+    _login(client, cast.opera.admin)
+    response = client.post(
+        reverse("admin:mail_mailtemplate_add"),
+        _form(
+            cast.opera.brand,
+            MailTemplateName.REMINDER,
+            "en",
+            body_text="{% with n=number %}{{ n }}{% endwith %} {% firstof nothing days %}",
+        ),
+    )
+    assert response.status_code == 302
+
+
 def test_another_brands_templates_of_the_new_mails_are_not_visible(client, cast):
     theirs = MailTemplate.objects.create(
         brand=cast.tours.brand,
