@@ -180,13 +180,12 @@ def run_triggers_on(event: TicketEvent, triggers: Sequence[Trigger]) -> list[Tri
     cause, depth = event.data.get(CAUSE), event.data.get(DEPTH)
     depth = depth if isinstance(depth, int) else 0
     message = _message_of(event)
-    customer: Customer | None = None
+    # Locked for the whole run, and read again after each trigger that acted: every trigger sees the ticket
+    # as the triggers before it left it.
+    ticket = lock_ticket(event.ticket_id)
+    customer = Customer.objects.select_related("organization").get(pk=ticket.customer_id)
     runs: list[TriggerRun] = []
     for trigger in wanted:
-        # Locked and read again: the ticket as the triggers before this one left it.
-        ticket = lock_ticket(event.ticket_id)
-        if customer is None:
-            customer = Customer.objects.select_related("organization").get(pk=ticket.customer_id)
         if not matches(trigger, Facts(event, ticket, customer, message)):
             continue
         if cause == trigger.pk:
@@ -222,4 +221,5 @@ def run_triggers_on(event: TicketEvent, triggers: Sequence[Trigger]) -> list[Tri
             run.outcome, run.detail = RunOutcome.FAILED, type(error).__name__
         run.save(update_fields=["outcome", "detail"])
         runs.append(run)
+        ticket = lock_ticket(event.ticket_id)
     return runs

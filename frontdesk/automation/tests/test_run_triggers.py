@@ -180,3 +180,26 @@ def test_the_system_actor_creates_triggers_but_agents_may_not(cast):
         )
     assert make_trigger(cast.opera, "Admin's").brand_id == cast.opera.brand.pk
     assert SYSTEM.administers(cast.opera.brand.pk)
+
+
+def test_triggers_that_do_not_apply_cost_no_queries_of_their_own(cast, count_queries):
+    ticket = cast.opera.ticket()
+    event = TicketEvent.objects.get(ticket=ticket, kind="created")
+
+    def queries_with(triggers: int) -> int:
+        Trigger.objects.all().delete()
+        for i in range(triggers):
+            make_trigger(
+                cast.opera,
+                f"Urgent only {i}",
+                conditions=(("priority", "is", "urgent"), ("subject", "contains", "never")),
+                actions=(("add_tags", "x"),),
+            )
+        with count_queries() as queries:
+            run_triggers(event)
+        return len(queries)
+
+    few, many = queries_with(2), queries_with(20)
+    assert few == many
+    assert many <= 7, many
+    assert not TriggerRun.objects.exists()
