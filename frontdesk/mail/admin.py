@@ -23,10 +23,12 @@ from django.utils.translation import ngettext
 from frontdesk.brands.models import Brand
 from frontdesk.mail.actions import reprocess_message, retry_outbound_message
 from frontdesk.mail.brand_form import BrandMailForm
+from frontdesk.mail.choices import MailLanguage, MailTemplateName
 from frontdesk.mail.mail_templates import (
     ALLOWED_FILTERS,
     ALLOWED_TAGS,
     VARIABLES,
+    built_in_sources,
     compile_template,
     render_stored,
     sample_context,
@@ -300,6 +302,26 @@ def _variables_help(name: str = "") -> SafeString:
     )
 
 
+def _start_from_built_in_help() -> SafeString:
+    """Links that open the add form filled with a mail's built-in text in a language."""
+    links = format_html_join(
+        "; ",
+        "{}: {}",
+        (
+            (
+                label,
+                format_html_join(
+                    " · ",
+                    '<a href="?name={}&amp;language={}">{}</a>',
+                    ((name, language, language) for language in MailLanguage.values),
+                ),
+            )
+            for name, label in MailTemplateName.choices
+        ),
+    )
+    return format_html("{} {}", _("Start from the built-in text:"), links)
+
+
 class MailTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
     """Refuses a template that does not compile, uses a tag outside the sandbox or fails on a sample request."""
 
@@ -311,6 +333,8 @@ class MailTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body_text"].help_text = _variables_help(self.instance.name if self.instance.pk else "")
+        if not self.instance.pk and "name" in self.fields:
+            self.fields["name"].help_text = _start_from_built_in_help()
         self.fields["body_html"].help_text = _(
             "Optional. Leave empty to send the plain text as HTML. Values are escaped here; the reply's "
             "body_html is already cleaned HTML."
@@ -380,6 +404,15 @@ class MailTemplateAdmin(BrandScopedAdmin):
     def get_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple[str, ...]:
         fields = ("brand", "name", "language", "is_active", "subject", "body_text", "body_html")
         return (*fields, "preview", "updated_at", "updated_by") if obj is not None else fields
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """``?name=…&language=…`` opens the add form with that mail's built-in text in that language."""
+        initial = super().get_changeform_initial_data(request)
+        name, language = initial.get("name"), initial.get("language")
+        if name in MailTemplateName.values and language in MailLanguage.values and "subject" not in initial:
+            subject, text, html = built_in_sources(str(name), str(language))
+            initial.update(subject=" ".join(subject.split()), body_text=text, body_html=html)
+        return initial
 
     def save_model(self, request: HttpRequest, obj: MailTemplate, form: Any, change: bool) -> None:
         obj.updated_by = request.user  # type: ignore[assignment]

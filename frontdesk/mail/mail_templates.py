@@ -250,6 +250,18 @@ def unknown_variables(template: MailTemplate, context: Mapping[str, object]) -> 
     return found
 
 
+def built_in_sources(name: str, language: str) -> tuple[str, str, str]:
+    """The source of the built-in file templates of mail ``name`` in ``language`` (subject, plain text, HTML), to
+    start a brand's own template from."""
+    from django.template.loader import get_template
+
+    parts = [
+        str(get_template(f"mail/{name}.{language}.{part}").template.source).strip()  # type: ignore[attr-defined]
+        for part in ("subject.txt", "body.txt", "body.html")
+    ]
+    return parts[0], parts[1], parts[2]
+
+
 # --- The preview -----------------------------------------------------------------------------------------
 
 

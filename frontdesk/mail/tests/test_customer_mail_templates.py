@@ -14,7 +14,7 @@ from frontdesk.brands.models import Brand
 from frontdesk.mail import outbound
 from frontdesk.mail.brand_form import BrandMailForm
 from frontdesk.mail.choices import MailTemplateName, OutboundKind
-from frontdesk.mail.mail_templates import VARIABLES, sample_context
+from frontdesk.mail.mail_templates import VARIABLES, built_in_sources, sample_context
 from frontdesk.mail.models import MailTemplate, OutboundMessage
 from frontdesk.testing.cast import PASSWORD
 from frontdesk.tickets import actions
@@ -189,6 +189,37 @@ def test_a_variable_the_template_sets_itself_is_not_unknown(client, cast):
         ),
     )
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "pl"])
+@pytest.mark.parametrize("name", MailTemplateName.values)
+def test_the_built_in_text_of_every_mail_passes_the_checks_of_the_admin_form(cast, name, language):
+    from frontdesk.mail.admin import MailTemplateForm
+
+    subject, text, html = built_in_sources(name, language)
+    form = MailTemplateForm(
+        {
+            "brand": cast.opera.brand.pk,
+            "name": name,
+            "language": language,
+            "is_active": "on",
+            "subject": " ".join(subject.split()),
+            "body_text": text,
+            "body_html": html,
+        }
+    )
+    assert form.is_valid(), form.errors
+
+
+def test_the_add_form_starts_from_the_built_in_text_of_the_chosen_mail_and_language(client, cast):
+    _login(client, cast.opera.admin)
+    url = reverse("admin:mail_mailtemplate_add")
+    page = client.get(url).content.decode()
+    assert '<a href="?name=reminder&amp;language=pl">pl</a>' in page
+
+    page = client.get(url, {"name": MailTemplateName.REMINDER, "language": "pl"}).content.decode()
+    assert "Czekamy na Twoją odpowiedź w sprawie zgłoszenia {{ number }}" in page
+    assert "zamkniemy je za {{ days_text }}" in page
 
 
 def test_another_brands_templates_of_the_new_mails_are_not_visible(client, cast):
