@@ -151,23 +151,6 @@ class TriggerRunInline(_TriggerRows, admin.TabularInline):  # type: ignore[type-
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).select_related("ticket", "event")
 
-    def get_formset(self, request: HttpRequest, obj: Model | None = None, **kwargs: Any) -> Any:
-        formset = super().get_formset(request, obj, **kwargs)
-        # A formset's queryset cannot be sliced: the ids of the latest runs instead.
-        latest = list(
-            TriggerRun.objects.filter(trigger_id=obj.pk)
-            .order_by("-at", "-id")
-            .values_list("pk", flat=True)[:RECENT_RUNS]
-            if obj is not None
-            else []
-        )
-
-        class Latest(formset):  # type: ignore[misc, valid-type]
-            def get_queryset(self) -> QuerySet[Any]:
-                return super().get_queryset().filter(pk__in=latest)
-
-        return Latest
-
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
@@ -213,6 +196,18 @@ class TriggerAdmin(BrandScopedAdmin):
     list_select_related = ("brand",)
     search_fields = ("name",)
     ordering = ("brand", "position", "id")
+
+    def get_formset_kwargs(self, request: HttpRequest, obj: Any, inline: Any, prefix: str) -> dict[str, Any]:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, TriggerRunInline):
+            # A formset's queryset cannot be sliced: the latest runs by their ids.
+            latest = list(
+                TriggerRun.objects.filter(trigger_id=obj.pk)
+                .order_by("-at", "-id")
+                .values_list("pk", flat=True)[:RECENT_RUNS]
+            )
+            kwargs["queryset"] = kwargs["queryset"].filter(pk__in=latest)
+        return kwargs
 
     def get_inlines(self, request: HttpRequest, obj: Model | None) -> Any:
         # A new trigger has no runs yet.

@@ -232,3 +232,24 @@ def test_a_bad_template_in_another_language_is_an_error_on_that_text(cast, admin
     assert response.status_code == 200
     assert "not allowed in mail templates" in response.content.decode()
     assert not Trigger.objects.exists()
+
+
+def test_the_change_page_lists_the_latest_ten_runs_in_the_same_queries_for_few_and_many(
+    cast, admin_client, count_queries, dispatched
+):
+    trigger = make_trigger(cast.opera, "Tagger", actions=(("add_tags", "seen"),))
+
+    def tickets(count: int) -> list[str]:
+        with dispatched():
+            return [cast.opera.ticket(f"Request {i}").number for i in range(count)]
+
+    first = tickets(2)
+    page = f"{URL}{trigger.pk}/change/"
+    admin_client.get(page)
+    few = _queries(admin_client, count_queries, page)
+    later = tickets(11)
+    many = _queries(admin_client, count_queries, page)
+    assert few == many
+    html = admin_client.get(page).content.decode()
+    assert all(number in html for number in later[-10:])
+    assert not any(number in html for number in [*first, later[0]])
