@@ -135,6 +135,12 @@ def apply_actions(trigger: Trigger, ticket: Ticket, event: TicketEvent) -> list[
         if kind == ActionKind.CALL_WEBHOOK:
             _call_webhook(int(action.value), event, trigger)
             continue
+        if kind == ActionKind.SEND_REPLY and _from_a_robot(event):
+            # As the acknowledgement is: no answer to a mailing list or a robot, which could answer back.
+            done[-1] = _("%(action)s: not sent, the message came from an automatic sender.") % {
+                "action": done[-1]
+            }
+            continue
         ticket = lock_ticket(ticket.pk)
         customer = Customer.objects.get(pk=ticket.customer_id)
         ticket.customer = customer
@@ -150,6 +156,16 @@ def apply_actions(trigger: Trigger, ticket: Ticket, event: TicketEvent) -> list[
         ticket = lock_ticket(ticket.pk)
     flush()
     return done
+
+
+def _from_a_robot(event: TicketEvent) -> bool:
+    """Whether the event's message arrived as an automatic mail (bulk, list, auto-submitted)."""
+    from frontdesk.mail.models import InboundMessage
+
+    message_id = event.data.get("message")
+    if not isinstance(message_id, int):
+        return False
+    return InboundMessage.objects.filter(ticket_message_id=message_id, is_automatic=True).exists()
 
 
 def _call_webhook(endpoint_id: int, event: TicketEvent, trigger: Trigger) -> None:

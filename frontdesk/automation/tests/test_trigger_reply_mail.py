@@ -60,3 +60,38 @@ def test_without_a_text_in_the_customers_language_the_default_text_goes(mailing_
     replies = [m for m in mail.outbox if m.to == [cast.opera.customer.email] and m.subject.startswith("Re:")]
     assert len(replies) == 1
     assert f"We have {ticket.number}." in replies[0].body
+
+
+def test_no_reply_goes_to_a_request_that_came_from_an_automatic_sender(mailing_cast, dispatched, monkeypatch):
+    import io
+    import sys
+
+    from django.core.management import call_command
+
+    from frontdesk.automation.models import TriggerRun
+    from frontdesk.mail.tests.conftest import make_mail
+    from frontdesk.tickets.models import Message, Ticket
+
+    cast = mailing_cast
+    trigger = make_trigger(
+        cast.opera,
+        "Welcome",
+        actions=(ActionSpec("send_reply", text="We have {{ number }}."), ("add_tags", "welcomed")),
+    )
+    raw = make_mail(
+        frm="robot@monitoring.example",
+        to="support@opera.example",
+        subject="Disk full on box-office-1",
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
+    mail.outbox.clear()
+    with dispatched():
+        call_command("mail", "ingest", stdout=io.StringIO())
+    ticket = Ticket.objects.get(subject="Disk full on box-office-1")
+    assert not Message.objects.filter(ticket=ticket, author_kind="system").exists()
+    assert not [m for m in mail.outbox if m.subject.startswith("Re:")]
+    assert ticket.tags == ["welcomed"]  # the trigger's other actions ran
+    run = TriggerRun.objects.get(trigger=trigger)
+    assert run.outcome == "done"
+    assert "automatic sender" in run.detail
