@@ -203,11 +203,24 @@ FRONTDESK_EVENT_CONSUMERS: list[str] = env.list(
     "FRONTDESK_EVENT_CONSUMERS",
     [
         "frontdesk.tickets.sla.apply_service_levels_for_event",
+        "frontdesk.automation.consumers.run_triggers",
+        "frontdesk.tickets.assignment.auto_assign_for_event",
         "frontdesk.mail.consumers.send_ticket_mail",
+        "frontdesk.notifications.consumers.notify_agents",
+        "frontdesk.webhooks.consumers.queue_webhooks",
         "frontdesk.desk.live.push_ticket_event",
         "frontdesk.reports.consumers.update_ticket_facts",
     ],
 )
+
+# Outgoing HTTP (webhooks) never reaches private, loopback or link-local addresses, unless listed here: "true"
+# for all, or host names, addresses and networks separated by commas (e.g. "hooks.internal,10.1.0.0/16").
+_allow_private: list[str] = env.list("FRONTDESK_HTTP_ALLOW_PRIVATE", [])
+FRONTDESK_HTTP_ALLOW_PRIVATE: bool | list[str] = (
+    True if [item.lower() for item in _allow_private] == ["true"] else _allow_private
+)
+# Webhook endpoints may use plain http:// (for a receiver on the same machine or network; never over the Internet).
+FRONTDESK_WEBHOOKS_ALLOW_HTTP = env.bool("FRONTDESK_WEBHOOKS_ALLOW_HTTP", False)
 
 # --- Files ------------------------------------------------------------------------------------------------
 MEDIA_ROOT = env.path("MEDIA_ROOT", DATA_DIR / "files")
