@@ -253,7 +253,7 @@ class TriggerFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
-        if value and value.isdigit():
+        if value and value.isdigit() and int(value) < 2**63:
             return queryset.filter(trigger_id=int(value))
         return queryset
 

@@ -253,3 +253,13 @@ def test_the_change_page_lists_the_latest_ten_runs_in_the_same_queries_for_few_a
     html = admin_client.get(page).content.decode()
     assert all(number in html for number in later[-10:])
     assert not any(number in html for number in [*first, later[0]])
+
+
+def test_the_run_log_filter_takes_only_this_brands_triggers_and_ignores_nonsense(cast, admin_client):
+    make_trigger(cast.opera, "Opera welcome")
+    theirs = make_trigger(cast.tours, "Tours welcome")
+    page = admin_client.get(RUNS).content.decode()
+    assert "Opera welcome" in page  # offered in the filter
+    assert "Tours welcome" not in page
+    for value in (str(theirs.pk), "99999999999999999999999", "abc"):
+        assert admin_client.get(f"{RUNS}?trigger={value}").status_code in (200, 302)
