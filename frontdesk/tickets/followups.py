@@ -11,10 +11,11 @@
   ``no_customer_answer``.
 
 Days are calendar days counted as 24-hour periods from the moment in question, weekends and holidays
-included. Every status change goes through ``tickets.actions.change_status`` as the system. Each ticket is taken
-by a conditional UPDATE on its status and its last change (``updated_at``) first: when two workers find the
-same ticket, the second one's UPDATE matches nothing and it moves on. Each pass handles at most ``BATCH``
-tickets per job, the oldest first; the rest wait for the next pass.
+included. A pass takes its tickets together: it locks the ones still in the status and unchanged since the scan
+read them (``updated_at``), skipping rows another transaction holds, and changes them as
+``tickets.actions.change_status`` changes one (status, its moment, version, one event each with the reason) with
+one UPDATE and one INSERT of events; a second worker running the same pass finds them changed and takes none.
+Each pass handles at most ``BATCH`` tickets per job, the oldest first; the rest wait for the next pass.
 
 The scans read a brand's tickets in one status through the index ``ticket_brand_status``: the solved and the
 waiting tickets of a brand are a small share of its tickets. The start of a wait and the last reminder come
@@ -24,8 +25,11 @@ from the ticket's events (``event_ticket``), one short index lookup each.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -33,10 +37,8 @@ from django.utils import timezone
 
 from frontdesk.brands.models import Brand
 from frontdesk.core.schedules import scheduled
-from frontdesk.tickets.actions import change_status
-from frontdesk.tickets.choices import EventKind, Status
-from frontdesk.tickets.events import record_event
-from frontdesk.tickets.locks import lock_ticket
+from frontdesk.tickets.choices import TRANSITIONS, EventKind, Status
+from frontdesk.tickets.events import announce_event, new_event
 from frontdesk.tickets.models import Ticket, TicketEvent
 from frontdesk.users.actors import SYSTEM
 
@@ -61,10 +63,53 @@ def _brands(*fields: str) -> list[tuple[int, ...]]:
     )
 
 
-def _take(pk: int, status: str, seen: datetime, now: datetime) -> bool:
-    """Take the ticket if it is still in ``status`` and unchanged since it was read: a conditional UPDATE
-    another worker's copy of the same pass cannot match once this one committed."""
-    return Ticket.objects.filter(pk=pk, status=status, updated_at=seen).update(updated_at=now) == 1
+def _take_together(seen: dict[int, datetime], status: str, now: datetime) -> list[Ticket]:
+    """Lock the tickets of ``seen`` that are still in ``status`` and unchanged since they were read (their
+    ``updated_at`` as read), in primary-key order, skipping rows another transaction holds; stamp them with
+    ``now`` in one UPDATE, so that another worker's copy of the same pass matches none of them."""
+    locked = (
+        Ticket.objects.filter(pk__in=list(seen), status=status)
+        .select_for_update(skip_locked=True)
+        .order_by("pk")
+        .only("pk", "brand_id", "status", "updated_at", "version")
+    )
+    taken = [ticket for ticket in locked if ticket.updated_at == seen[ticket.pk]]
+    if taken:
+        Ticket.objects.filter(pk__in=[t.pk for t in taken]).update(updated_at=now)
+    for ticket in taken:
+        ticket.updated_at = now
+    return taken
+
+
+def _record(tickets: list[Ticket], kind: EventKind, data: Mapping[int, dict[str, Any]]) -> None:
+    """One event per ticket, in one INSERT; one doorbell per dispatch batch (the dispatcher takes the
+    waiting events in batches and rings for the rest itself)."""
+    events = [new_event(ticket, kind, actor=SYSTEM, data=data[ticket.pk]) for ticket in tickets]
+    TicketEvent.objects.bulk_create(events)
+    size = max(1, int(getattr(settings, "FRONTDESK_EVENT_BATCH_SIZE", 50)))
+    for event in events[::size]:
+        announce_event(event)
+
+
+def _move(
+    seen: dict[int, datetime], *, before: Status, after: Status, reason: str, now: datetime
+) -> list[int]:
+    """What ``change_status`` does to each ticket, as the system, for a pass's tickets at once: the status
+    and its moment, the version, and one event each with the reason."""
+    if after not in TRANSITIONS.get(before, frozenset()):
+        raise ValueError(f"{before} -> {after} is not a transition")
+    with transaction.atomic():
+        tickets = _take_together(seen, before, now)
+        if not tickets:
+            return []
+        stamp = {"solved_at": now} if after == Status.SOLVED else {"closed_at": now}
+        Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(
+            status=after, version=F("version") + 1, **stamp
+        )
+        kind = EventKind.SOLVED if after == Status.SOLVED else EventKind.CLOSED
+        data = {"before": str(before), "after": str(after), "reason": reason}
+        _record(tickets, kind, {ticket.pk: data for ticket in tickets})
+    return [ticket.pk for ticket in tickets]
 
 
 @scheduled("tickets.close_solved_tickets", every=EVERY)
@@ -83,13 +128,10 @@ def close_solved_tickets(*, limit: int = BATCH) -> list[int]:
             .order_by("id")
             .values_list("pk", "updated_at")[: limit - tried]
         )
-        for pk, seen in list(quiet):
-            tried += 1
-            with transaction.atomic():
-                if not _take(pk, Status.SOLVED, seen, now):
-                    continue
-                change_status(Ticket(pk=pk), actor=SYSTEM, status=Status.CLOSED, reason=AUTO_CLOSE)
-            closed.append(pk)
+        seen = dict(quiet)
+        tried += len(seen)
+        if seen:
+            closed += _move(seen, before=Status.SOLVED, after=Status.CLOSED, reason=AUTO_CLOSE, now=now)
     if closed:
         logger.info("Closed %d solved tickets", len(closed))
     return closed
@@ -128,15 +170,16 @@ def remind_waiting_customers(*, limit: int = BATCH) -> list[int]:
             .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=F("waiting_since")))
             .values_list(*REMINDER_COLUMNS)[: limit - tried]
         )
-        for pk, seen, since in list(due):
-            tried += 1
-            with transaction.atomic():
-                if not _take(pk, Status.PENDING_CUSTOMER, seen, now):
-                    continue
-                ticket = lock_ticket(pk)
-                data = {"waiting_since": since.isoformat(), "days": days}
-                record_event(ticket, EventKind.REMINDER_SENT, actor=SYSTEM, data=data)
-            reminded.append(pk)
+        rows = list(due)
+        tried += len(rows)
+        if not rows:
+            continue
+        since = {pk: waiting_since for pk, _seen, waiting_since in rows}
+        with transaction.atomic():
+            tickets = _take_together({pk: seen for pk, seen, _since in rows}, Status.PENDING_CUSTOMER, now)
+            data = {pk: {"waiting_since": since[pk].isoformat(), "days": days} for pk in since}
+            _record(tickets, EventKind.REMINDER_SENT, data)
+        reminded += [ticket.pk for ticket in tickets]
     if reminded:
         logger.info("Reminded the customers of %d waiting tickets", len(reminded))
     return reminded
@@ -158,13 +201,12 @@ def solve_unanswered_tickets(*, limit: int = BATCH) -> list[int]:
             due = waiting.filter(Q(reminded_at__gte=F("waiting_since"), reminded_at__lte=cutoff))
         else:
             due = waiting.filter(Q(waiting_since__lte=cutoff))
-        for pk, seen in list(due.values_list("pk", "updated_at")[: limit - tried]):
-            tried += 1
-            with transaction.atomic():
-                if not _take(pk, Status.PENDING_CUSTOMER, seen, now):
-                    continue
-                change_status(Ticket(pk=pk), actor=SYSTEM, status=Status.SOLVED, reason=NO_ANSWER)
-            solved.append(pk)
+        seen = dict(due.values_list("pk", "updated_at")[: limit - tried])
+        tried += len(seen)
+        if seen:
+            solved += _move(
+                seen, before=Status.PENDING_CUSTOMER, after=Status.SOLVED, reason=NO_ANSWER, now=now
+            )
     if solved:
         logger.info("Solved %d tickets the customer did not answer", len(solved))
     return solved

@@ -256,14 +256,14 @@ def test_with_closing_days_0_a_reminded_ticket_stays_waiting(cast, clock):
 
 
 def test_a_ticket_changed_since_the_scan_read_it_is_not_taken(cast, clock):
-    from frontdesk.tickets.followups import _take
+    from frontdesk.tickets.followups import _take_together
 
     ticket = cast.opera.ticket()
     set_status(cast.opera, ticket, Status.SOLVED)
-    seen = Ticket.objects.get(pk=ticket.pk).updated_at
+    seen = {ticket.pk: Ticket.objects.get(pk=ticket.pk).updated_at}
 
-    assert _take(ticket.pk, Status.SOLVED, seen, day(8)) is True
-    assert _take(ticket.pk, Status.SOLVED, seen, day(8)) is False  # a second worker with the same read
+    assert [t.pk for t in _take_together(seen, Status.SOLVED, day(8))] == [ticket.pk]
+    assert _take_together(seen, Status.SOLVED, day(8)) == []  # a second worker with the same read
 
 
 @pytest.mark.postgres  # threads on one SQLite test database lock each other's tables
