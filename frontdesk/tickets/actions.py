@@ -490,6 +490,11 @@ def reply_to_ticket(
         # A solved ticket reopens (event ``reopened``); a wait for the customer ends.
         if ticket.status in (Status.SOLVED, Status.PENDING_CUSTOMER, Status.ON_HOLD):
             _set_status(ticket, Status.OPEN, actor=actor, fields=fields, reason="customer_reply")
+    elif actor.is_system:
+        # An automatic answer (a trigger's) is not an agent's: no clock stops and a new ticket stays new.
+        record_event(ticket, EventKind.REPLIED, actor=actor, data={"message": message.pk, "automatic": True})
+        if status:
+            _set_status(ticket, status, actor=actor, fields=fields)
     else:
         if ticket.first_response_at is None:
             ticket.first_response_at = ticket.updated_at
