@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 
 from frontdesk.brands.models import Brand
 from frontdesk.core.errors import Conflict
+from frontdesk.demo.automation import create_automation
 from frontdesk.demo.canned import create_canned_content
 from frontdesk.demo.clock import SimulatedClock, simulated_time
 from frontdesk.demo.content import BRANDS
@@ -136,6 +137,7 @@ def _load(specs: Sequence[BrandSpec], *, seed: int) -> None:
         create_service_levels(world)
         create_knowledge_base(world)
         create_customers(world, random.Random(f"{seed}:{spec.slug}:people"))
+        create_automation(world)
         worlds.append(world)
     # Memberships changed the users' access versions; resolve their actors from fresh rows.
     for user in [*staff.values(), *(u for w in worlds for u in w.customer_users.values())]:

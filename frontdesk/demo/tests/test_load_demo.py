@@ -273,7 +273,9 @@ def test_demo_brands_have_business_hours_policies_and_running_clocks(demo):
 
     assert Calendar.objects.count() == len(BRANDS)
     assert Calendar.objects.filter(holiday_country="RU").exists()
-    assert SlaPolicy.objects.count() == 2 * len(BRANDS)
+    # Urgent and standard, and faster ones for VIP customers and premium client companies.
+    assert SlaPolicy.objects.count() == 4 * len(BRANDS)
+    assert Ticket.objects.filter(sla_policy__name="VIP", sla_due_at__isnull=False).exists()
     open_tickets = Ticket.objects.exclude(status__in=[Status.SOLVED, Status.CLOSED])
     waiting = open_tickets.exclude(status__in=[Status.PENDING_CUSTOMER, Status.PENDING_THIRD_PARTY])
     assert waiting.filter(sla_policy__isnull=False, sla_due_at__isnull=False).count() == waiting.count() > 0
@@ -303,3 +305,43 @@ def test_a_demo_brand_admin_reads_last_months_report(demo, client):
     figures = {f.key: f.value for f in build_report(scope, zone=zone, brands=brands).figures}
     assert figures["created"] > 0
     assert figures["first_response_median"] is not None
+
+
+def test_demo_brands_automate_vip_requests_breaches_status_mail_and_assignment(
+    demo, django_capture_on_commit_callbacks
+):
+    from frontdesk.automation.models import Trigger
+    from frontdesk.tickets.actions import create_ticket
+    from frontdesk.tickets.content import make_body
+    from frontdesk.users.actors import SYSTEM
+    from frontdesk.users.choices import AssignmentMode, CustomerTier
+    from frontdesk.users.models import Customer, Team
+
+    for spec in BRANDS:
+        brand = Brand.objects.get(slug=spec.slug)
+        assert Trigger.objects.filter(brand=brand, is_active=True).count() == 2
+        assert brand.customer_status_mail == [Status.PENDING_THIRD_PARTY]
+    hosting = Brand.objects.get(slug__endswith="hosting")
+    team = Team.objects.get(brand=hosting, line=1)
+    assert team.assignment == AssignmentMode.ROUND_ROBIN
+    assert team.members.filter(is_on_shift=True).exists()
+    # A VIP writes: the trigger raises the priority, tags it, answers at once (not counted as the first
+    # response), and the first-line team gives it to an agent on shift.
+    vip = Customer.objects.filter(brand=hosting, tier=CustomerTier.VIP).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = create_ticket(
+            hosting,
+            actor=SYSTEM,
+            customer=vip,
+            subject="Site down",
+            body=make_body(text="Our shop is down."),
+            channel="web",
+            team=team,
+        )
+    ticket.refresh_from_db()
+    assert ticket.priority == "high"
+    assert "vip" in ticket.tags
+    assert ticket.sla_policy.name == "VIP"
+    assert ticket.first_response_at is None
+    assert ticket.assignee is not None
+    assert ticket.assignee.is_on_shift
