@@ -292,6 +292,12 @@ class Ticket(models.Model):
                 name="ticket_update_due",
                 condition=Q(next_update_due_at__isnull=False),
             ),
+            # The "SLA at risk" queue and lists sorted by deadline, per brand: only tickets with a running clock.
+            models.Index(
+                fields=["brand", "sla_due_at", "id"],
+                name="ticket_brand_due",
+                condition=Q(sla_due_at__isnull=False),
+            ),
             # The management queue of a brand; no other ticket is in it.
             models.Index(fields=["brand", "-id"], name="ticket_management", condition=Q(for_management=True)),
         ]

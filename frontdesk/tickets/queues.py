@@ -73,6 +73,8 @@ class QueueKind(StrEnum):
     LINE3 = "line-3"
     ESCALATED = "escalated"
     WAITING = "waiting"
+    # Open tickets past their service-level warning (or deadline), the soonest due first.
+    AT_RISK = "at-risk"
     RECENT = "recent"
     ALL = "all"
 
@@ -86,6 +88,7 @@ QUEUE_LABELS: dict[QueueKind, Promise] = {
     QueueKind.LINE3: _("Line 3"),
     QueueKind.ESCALATED: _("Escalated to me"),
     QueueKind.WAITING: _("Waiting for customer"),
+    QueueKind.AT_RISK: _("SLA at risk"),
     QueueKind.RECENT: _("Recently updated"),
     QueueKind.ALL: _("All tickets"),
 }
@@ -100,6 +103,9 @@ class Sort(StrEnum):
     PRIORITY = "priority"
     NUMBER = "number"
     NUMBER_DESC = "-number"
+    # By the service-level deadline; tickets without a running clock are left out of such a list.
+    DUE = "due"
+    DUE_DESC = "-due"
 
 
 SORT_LABELS: dict[Sort, Promise] = {
@@ -111,6 +117,8 @@ SORT_LABELS: dict[Sort, Promise] = {
     Sort.PRIORITY: _("Priority, lowest first"),
     Sort.NUMBER: _("Number, ascending"),
     Sort.NUMBER_DESC: _("Number, descending"),
+    Sort.DUE: _("Service-level deadline, soonest first"),
+    Sort.DUE_DESC: _("Service-level deadline, latest first"),
 }
 
 # Priorities in the order of their urgency (the stored values sort alphabetically, not by urgency).
@@ -281,12 +289,17 @@ def _queue_condition(desk: Desk, queue: QueueKind, qs: QuerySet[Ticket]) -> Quer
         return _escalated_to_me(desk, qs)
     if queue == QueueKind.RECENT:
         return qs.filter(updated_at__gte=timezone.now() - RECENT)
+    if queue == QueueKind.AT_RISK:
+        now = timezone.now()
+        return qs.filter(Q(sla_warn_at__lte=now) | Q(sla_due_at__lte=now), sla_due_at__isnull=False)
     return qs
 
 
 def default_sort(queue: QueueKind) -> Sort:
     """Newest first, in the order of the queue indexes (which all end in the id), so that a page reads 51
     index entries; the recently updated list by its update time (the ``ticket_updated`` index)."""
+    if queue == QueueKind.AT_RISK:
+        return Sort.DUE
     return Sort.UPDATED_DESC if queue == QueueKind.RECENT else Sort.CREATED_DESC
 
 
@@ -422,12 +435,15 @@ def _key_field(sort: Sort) -> str | None:
         "created": None,  # ids grow with creation, and every queue index ends in the id
         "priority": "priority_rank",
         "number": "number",
+        "due": "sla_due_at",
     }[sort.value.lstrip("-")]
 
 
 def sorted_tickets(qs: QuerySet[Ticket], sort: Sort) -> QuerySet[Ticket]:
     if sort in (Sort.PRIORITY, Sort.PRIORITY_DESC):
         qs = qs.annotate(priority_rank=_RANK)
+    if sort in (Sort.DUE, Sort.DUE_DESC):
+        qs = qs.filter(sla_due_at__isnull=False)
     key = _key_field(sort)
     desc = sort.value.startswith("-")
     columns = ([key] if key else []) + ["id"]
@@ -445,6 +461,7 @@ def encode_cursor(sort: Sort, ticket: Ticket) -> str:
 
 _KEY_CHECKS: dict[str | None, Any] = {
     "updated_at": lambda value: not timezone.is_naive(value),
+    "sla_due_at": lambda value: not timezone.is_naive(value),
     "priority_rank": lambda value: type(value) is int and 0 <= value <= 4,
     "number": lambda value: isinstance(value, str) and len(value) <= 40,
     None: lambda value: value is None,
@@ -461,7 +478,7 @@ def decode_cursor(sort: Sort, cursor: str) -> tuple[Any, int]:
     if name != sort.value or type(pk) is not int or not 0 < pk < 2**63:
         raise InvalidCursor(cursor)
     key = _key_field(sort)
-    if key == "updated_at":
+    if key in ("updated_at", "sla_due_at"):
         try:
             value = datetime.fromisoformat(value)
         except (TypeError, ValueError):

@@ -51,6 +51,7 @@ SIDEBAR = (
     QueueKind.UNASSIGNED,
     QueueKind.ESCALATED,
     QueueKind.WAITING,
+    QueueKind.AT_RISK,
     QueueKind.LINE1,
     QueueKind.LINE2,
     QueueKind.LINE3,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
 from frontdesk.tickets import actions
 from frontdesk.tickets.choices import Priority, Status
 from frontdesk.tickets.escalation import WorkLog, escalate_ticket, return_ticket
+from frontdesk.tickets.models import Ticket
 from frontdesk.tickets.queues import (
     COUNT_CAP,
     InvalidCursor,
@@ -39,6 +42,32 @@ def _numbers(desk, **filters):
 
 def _desk(user):
     return desk_for(actor_for(user))
+
+
+def _give_deadlines(tickets):
+    """Service-level deadlines as the consumer sets them, with ties (the id orders them), for the due sorts."""
+    now = timezone.now()
+    for i, ticket in enumerate(tickets):
+        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=now + timedelta(minutes=i % 3))
+
+
+def test_sla_at_risk_holds_open_tickets_past_their_warning_the_soonest_due_first(cast):
+    now = timezone.now()
+    calm, warned, overdue, no_clock, solved = (cast.opera.ticket(s) for s in ("a", "b", "c", "d", "e"))
+    clocks = {
+        calm: (now + timedelta(hours=2), now + timedelta(hours=1)),
+        warned: (now + timedelta(minutes=30), now - timedelta(minutes=1)),
+        overdue: (now - timedelta(minutes=5), now - timedelta(minutes=20)),
+        solved: (now - timedelta(minutes=5), now - timedelta(minutes=20)),
+    }
+    for ticket, (due, warn) in clocks.items():
+        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=due, sla_warn_at=warn)
+    actions.change_status(solved, actor=actor_for(cast.opera.line1), status=Status.SOLVED)
+    desk = _desk(cast.opera.line1)
+    page = page_of(queue_tickets(desk, QueueFilters(queue=QueueKind.AT_RISK)), Sort.DUE)
+    assert [t.pk for t in page.tickets] == [overdue.pk, warned.pk]
+    assert no_clock.pk not in _numbers(_desk(cast.tours.line1), queue=QueueKind.AT_RISK)
+    assert _numbers(_desk(cast.tours.line1), queue=QueueKind.AT_RISK) == set()
 
 
 def test_my_tickets_are_the_open_tickets_assigned_to_me(cast):
@@ -156,6 +185,7 @@ def test_cursor_pages_walk_every_ticket_once_in_each_sort_order(cast, sort):
     tickets = [cast.opera.ticket(f"Question {i}") for i in range(7)]
     for i, ticket in enumerate(tickets):
         actions.update_ticket(ticket, actor=agent, priority=list(Priority)[i % 4])
+    _give_deadlines(tickets)
     desk = _desk(cast.opera.line1)
     seen, cursor = [], None
     while True:
@@ -241,6 +271,7 @@ def test_an_agent_of_two_brands_pages_through_both_in_order(cast, sort):
     tickets = [(cast.opera if i % 3 else cast.tours).ticket(f"Question {i}") for i in range(8)]
     for i, ticket in enumerate(tickets):
         actions.update_ticket(ticket, actor=SYSTEM, priority=list(Priority)[i % 4])
+    _give_deadlines(tickets)
     desk = _desk(cast.opera.line1)
     filters = QueueFilters(queue=QueueKind.UNASSIGNED, sort=sort)
     assert len(queue_parts(desk, filters)) == 2
