@@ -212,10 +212,12 @@ CUSTOMER_AUTOMATIC_KINDS = (
     OutboundKind.REMINDER,
     OutboundKind.SATISFACTION,
     OutboundKind.ACCESS_LINK,
+    OutboundKind.AUTOMATION,
 )
 # Kinds a stranger's mail or a visitor's form can start: each also capped on its own by
 # ``FRONTDESK_MAIL_ACKS_PER_HOUR`` (a loop with an autoresponder, a look-up form used to flood an address).
-_TRIGGERED_FROM_OUTSIDE = (OutboundKind.ACKNOWLEDGEMENT, OutboundKind.ACCESS_LINK)
+# A trigger's reply to incoming mail is one too.
+_TRIGGERED_FROM_OUTSIDE = (OutboundKind.ACKNOWLEDGEMENT, OutboundKind.ACCESS_LINK, OutboundKind.AUTOMATION)
 # Events whose mail goes to the ticket's customer automatically (the acknowledgement has rules of its own).
 _TO_CUSTOMER_EVENTS = (
     EventKind.CREATED,
@@ -470,15 +472,19 @@ def _plan_reply(event: TicketEvent, ticket: Ticket, facts: _Facts) -> OutboundMe
         "signature": signature_for(ticket.brand, _language(ticket), author=message.author_label),
     }
     rendered = render("reply", brand=ticket.brand, language=_language(ticket), context=context, facts=facts)
+    # A trigger's reply (by the system) is automatic mail: marked so (no autoresponder answers it), capped
+    # like an acknowledgement, never to a suppressed address. An agent's reply always goes.
+    automatic = message.author_kind == AuthorKind.SYSTEM or bool(event.data.get("automatic"))
+    kind = OutboundKind.AUTOMATION if automatic else OutboundKind.REPLY
     return _new_outbound(
         event,
         ticket,
         facts,
-        kind=OutboundKind.REPLY,
+        kind=kind,
         recipient=recipient,
         rendered=rendered,
-        is_automatic=False,
-        skip="",
+        is_automatic=automatic,
+        skip=facts.skip_reason(ticket.brand_id, recipient, kind) if automatic else "",
         source_message=message,
     )
 

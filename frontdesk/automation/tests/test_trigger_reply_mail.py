@@ -60,6 +60,14 @@ def test_without_a_text_in_the_customers_language_the_default_text_goes(mailing_
     replies = [m for m in mail.outbox if m.to == [cast.opera.customer.email] and m.subject.startswith("Re:")]
     assert len(replies) == 1
     assert f"We have {ticket.number}." in replies[0].body
+    # Sent as automatic mail: no autoresponder answers it, and it is capped like an acknowledgement.
+    assert replies[0].extra_headers["Auto-Submitted"] == "auto-replied"
+    from frontdesk.mail.choices import OutboundKind
+    from frontdesk.mail.models import OutboundMessage
+
+    sent = OutboundMessage.objects.get(ticket=ticket, subject=replies[0].subject)
+    assert sent.kind == OutboundKind.AUTOMATION
+    assert sent.is_automatic
 
 
 def test_no_reply_goes_to_a_request_that_came_from_an_automatic_sender(mailing_cast, dispatched, monkeypatch):
