@@ -290,7 +290,9 @@ FRONTDESK_MAIL_MAX_BYTES = env.int("FRONTDESK_MAIL_MAX_BYTES", 25 * 1024 * 1024)
 FRONTDESK_MAIL_SUPPRESSION_DAYS = env.int("FRONTDESK_MAIL_SUPPRESSION_DAYS", 30)
 # At most this many acknowledgements per sender and brand in an hour.
 FRONTDESK_MAIL_ACKS_PER_HOUR = env.int("FRONTDESK_MAIL_ACKS_PER_HOUR", 5)
-# Automatic mail (auto-submitted, bulk) from one sender beyond this many an hour is ignored as a loop.
+# Automatic mail (auto-submitted, bulk) from one sender beyond this many an hour is ignored as a loop; and automatic
+# mail to one customer address (acknowledgements, status news, reminders, rating requests, trigger replies) beyond
+# this many an hour is not sent.
 FRONTDESK_MAIL_AUTOMATIC_PER_HOUR = env.int("FRONTDESK_MAIL_AUTOMATIC_PER_HOUR", 30)
 # Outbound mail is retried with backoff for this long before it is marked failed.
 FRONTDESK_MAIL_RETRY_HOURS = env.int("FRONTDESK_MAIL_RETRY_HOURS", 24)
