@@ -70,6 +70,8 @@ class OutboundKind(models.TextChoices):
     AGENT_NOTICE = "agent_notice", _("Agent notice")
     # An agent's digest of several notices.
     DIGEST = "digest", _("Digest")
+    # A brand's monthly report to its report subscribers, with the month's spreadsheet attached.
+    REPORT = "report", _("Monthly report")
 
 
 class OutboundStatus(models.TextChoices):

@@ -231,6 +231,11 @@ class OutboundMessage(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A file made for this mail alone (a monthly report's spreadsheet), kept in the row so that every retry
+    # sends the same bytes; a ticket message's attachments come from ``source_message`` instead.
+    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment = models.BinaryField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]

@@ -568,7 +568,10 @@ def build_email(
     if outbound.references:
         headers["References"] = outbound.references
     if outbound.is_automatic:
-        headers["Auto-Submitted"] = "auto-replied"
+        # A report nobody asked for by mail is generated, not a reply (RFC 3834).
+        headers["Auto-Submitted"] = (
+            "auto-generated" if outbound.kind == OutboundKind.REPORT else "auto-replied"
+        )
         headers["X-Auto-Response-Suppress"] = "All"
     # Where the brand's mailbox takes plus addresses, answers go to the ticket's own address.
     reply_to = (
@@ -591,6 +594,12 @@ def build_email(
         for attachment in outbound.source_message.attachments.all():  # type: ignore[union-attr]
             with attachment.file.open("rb") as handle:
                 email.attach(attachment.filename, handle.read(), attachment.content_type)
+    if outbound.attachment_name and outbound.attachment is not None:
+        email.attach(
+            outbound.attachment_name,
+            bytes(outbound.attachment),
+            outbound.attachment_type or "application/octet-stream",
+        )
     return email
 
 
