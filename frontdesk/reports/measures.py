@@ -16,12 +16,30 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
-from django.db.models import Aggregate, Avg, Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncWeek
+from django.utils import timezone
 
+from frontdesk.kb.choices import TranslationStatus, Visibility
+from frontdesk.kb.models import Article, ArticleTranslation
 from frontdesk.reports.models import TicketFact
 from frontdesk.tickets.choices import OPEN_STATUSES, Rating
-from frontdesk.tickets.models import TicketRating
+from frontdesk.tickets.models import Category, TicketRating
 
 DIMENSIONS = ("channel", "category_id", "priority", "team_id", "assignee_id", "top_line", "organization_id")
 
@@ -298,3 +316,191 @@ def bad_ratings(scope: Scope, *, limit: int = 100) -> list[BadRating]:
         )
         for row in rows
     ]
+
+
+# Requests before and after an article: the days looked at on each side of its first publication, the days
+# that must have passed since before an "after" figure is given, and how many articles a report lists.
+ARTICLE_WINDOW_DAYS = 28
+ARTICLE_MIN_DAYS_AFTER = 7
+ARTICLE_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class ArticleEffect:
+    article_id: int
+    brand_id: int
+    public_id: int
+    title: str
+    published_at: dt.datetime
+    # Paths of the request categories that make up the article's topic; empty when none matches.
+    topic: tuple[str, ...]
+    before: int
+    after: int
+    # Length of each window in days (the "after" one is cut short at "now").
+    days_before: float
+    days_after: float
+
+    @property
+    def per_week_before(self) -> float | None:
+        if not self.topic or self.days_before <= 0:
+            return None
+        return 7 * self.before / self.days_before
+
+    @property
+    def per_week_after(self) -> float | None:
+        if not self.topic or self.days_after < ARTICLE_MIN_DAYS_AFTER:
+            return None
+        return 7 * self.after / self.days_after
+
+    @property
+    def change(self) -> float | None:
+        """The change from before to after in percent; ``None`` without both rates or with none before."""
+        before, after = self.per_week_before, self.per_week_after
+        if before is None or after is None or before == 0:
+            return None
+        return 100 * (after - before) / before
+
+
+def _same_name(text: object) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _topics(articles: list[dict[str, Any]]) -> dict[int, tuple[tuple[str, ...], frozenset[int]]]:
+    """Per article: the request categories of its topic (paths, and ids with every category below them)."""
+    brand_ids = sorted({row["brand_id"] for row in articles if row["category__slug"]})
+    if not brand_ids:
+        return {}
+    categories = list(
+        Category.objects.filter(brand_id__in=brand_ids).values("id", "brand_id", "name", "path")
+    )
+    topics: dict[int, tuple[tuple[str, ...], frozenset[int]]] = {}
+    for row in articles:
+        if not row["category__slug"]:
+            continue
+        names = row["category__names"] if isinstance(row["category__names"], dict) else {}
+        wanted = {_same_name(row["category__slug"]), *(_same_name(name) for name in names.values() if name)}
+        roots = sorted(
+            category["path"]
+            for category in categories
+            if category["brand_id"] == row["brand_id"] and _same_name(category["name"]) in wanted
+        )
+        # A matched category below another matched one is already part of it.
+        roots = [path for path in roots if not any(path.startswith(f"{other} / ") for other in roots)]
+        ids = frozenset(
+            category["id"]
+            for category in categories
+            if category["brand_id"] == row["brand_id"]
+            and any(category["path"] == path or category["path"].startswith(f"{path} / ") for path in roots)
+        )
+        if ids:
+            topics[row["id"]] = (tuple(roots), ids)
+    return topics
+
+
+def requests_around_articles(
+    scope: Scope,
+    *,
+    now: dt.datetime | None = None,
+    days: int = ARTICLE_WINDOW_DAYS,
+    limit: int = ARTICLE_LIMIT,
+) -> list[ArticleEffect]:
+    """Request volume in an article's topic before and after the article was first published.
+
+    The articles: the scope's brands' public articles whose first publication (``published_at``, kept when an
+    article is unpublished and published again) falls in the period, newest first, at most ``limit``;
+    whatever became of them since (archived ones too).
+
+    The topic: requests carry a category of the brand's typology of requests and articles a knowledge-base
+    category; nothing links the two, so an article's topic is every request category whose name equals its
+    knowledge-base category's name in any language or its slug (ignoring case and spacing), with every
+    category below it ("Refunds" takes in "Refunds / Cancelled event"). An article without a category, or
+    whose category matches none, has no topic and no figures. "Topics arriving without a matching article"
+    (``kb.queries.unanswered_requests``) are the customer's own words instead, with no category to compare.
+
+    The counts: requests of the article's brand created in its topic (the scope's filters of channel,
+    priority, team and line apply; the period does not) in the ``days`` days before the first publication,
+    ``[published − days, published)``, and the ``days`` days from it, ``[published, published + days)``, the
+    latter cut short at ``now``. Each is given per week (count × 7 / days of its window) so that windows of
+    different lengths compare, and the change in percent between the two rates. Fewer than
+    ``ARTICLE_MIN_DAYS_AFTER`` days after publication is too early to tell: the rate after and the change are
+    ``None``, as is the change when there was no request before.
+
+    Three queries however many articles: the articles, the request categories, and one count per request
+    category with a pair of conditional counts per article."""
+    now = now or timezone.now()
+    window = dt.timedelta(days=days)
+    title = (
+        ArticleTranslation.objects.filter(article_id=OuterRef("pk"))
+        .order_by(
+            Case(
+                When(status=TranslationStatus.PUBLISHED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            "language",
+        )
+        .values("title")[:1]
+    )
+    articles = list(
+        Article.objects.filter(
+            brand_id__in=sorted(scope.brand_ids),
+            visibility=Visibility.PUBLIC,
+            published_at__gte=scope.start,
+            published_at__lt=scope.end,
+        )
+        .annotate(title=Subquery(title))
+        .order_by("-published_at", "-id")
+        .values("id", "brand_id", "public_id", "title", "published_at", "category__slug", "category__names")[
+            :limit
+        ]
+    )
+    if not articles:
+        return []
+    topics = _topics(articles)
+    windows = {
+        row["id"]: (
+            row["published_at"] - window,
+            row["published_at"],
+            max(min(row["published_at"] + window, now), row["published_at"]),
+        )
+        for row in articles
+    }
+    counts: dict[int, dict[str, int]] = {}
+    if topics:
+        aggregates: dict[str, Any] = {}
+        for pk in topics:
+            start, published, end = windows[pk]
+            aggregates[f"b{pk}"] = Count("pk", filter=Q(created_at__gte=start, created_at__lt=published))
+            aggregates[f"a{pk}"] = Count("pk", filter=Q(created_at__gte=published, created_at__lt=end))
+        category_ids = sorted(set().union(*(ids for _paths, ids in topics.values())))
+        rows = (
+            _facts(scope)
+            .filter(
+                category_id__in=category_ids,
+                created_at__gte=min(windows[pk][0] for pk in topics),
+                created_at__lt=max(windows[pk][2] for pk in topics),
+            )
+            .values("category_id")
+            .annotate(**aggregates)
+            .order_by("category_id")
+        )
+        counts = {row["category_id"]: row for row in rows}
+    found = []
+    for row in articles:
+        start, published, end = windows[row["id"]]
+        paths, ids = topics.get(row["id"], ((), frozenset()))
+        found.append(
+            ArticleEffect(
+                article_id=row["id"],
+                brand_id=row["brand_id"],
+                public_id=row["public_id"],
+                title=row["title"] or "",
+                published_at=published,
+                topic=paths,
+                before=sum(counts[pk][f"b{row['id']}"] for pk in ids if pk in counts),
+                after=sum(counts[pk][f"a{row['id']}"] for pk in ids if pk in counts),
+                days_before=(published - start).total_seconds() / 86400,
+                days_after=(end - published).total_seconds() / 86400,
+            )
+        )
+    return found

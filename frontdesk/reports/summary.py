@@ -100,6 +100,8 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list[Any]]
+    # How to read the table, shown under its title on the dashboard.
+    note: str = ""
 
 
 @dataclass
@@ -256,6 +258,7 @@ def build_report(scope: Scope, *, zone: ZoneInfo, brands: list[Brand]) -> Report
         )
     )
     report.tables.extend(_knowledge_base_tables(scope, brands))
+    report.tables.append(_articles_before_after_table(scope, zone, brands))
     created = dict(measures.trend(scope, zone=zone))
     solved = dict(measures.trend(scope, measure="solved", zone=zone))
     day, last = (
@@ -335,3 +338,44 @@ def _knowledge_base_tables(scope: Scope, brands: list[Brand]) -> list[Table]:
             unanswered_rows,
         ),
     ]
+
+
+def _articles_before_after_table(scope: Scope, zone: ZoneInfo, brands: list[Brand]) -> Table:
+    """Requests per week in each new article's topic before and after it was first published
+    (``measures.requests_around_articles``); empty cells where there is no topic or it is too early."""
+    names = {brand.pk: brand.name for brand in brands}
+    return Table(
+        "kb_before_after",
+        _("Requests in an article's topic before and after it was published"),
+        [
+            _("Brand"),
+            _("Article"),
+            _("Topic"),
+            _("Published"),
+            _("Requests per week before"),
+            _("Requests per week after"),
+            _("Change (%)"),
+            _("Days after"),
+        ],
+        [
+            [
+                names.get(row.brand_id, str(row.brand_id)),
+                f"#{row.public_id} {row.title}".strip(),
+                "; ".join(row.topic) or None,
+                row.published_at.astimezone(zone).strftime("%Y-%m-%d"),
+                _round(row.per_week_before),
+                _round(row.per_week_after),
+                _round(row.change),
+                int(row.days_after),
+            ]
+            for row in measures.requests_around_articles(scope)
+        ],
+        note=_(
+            "Public articles first published in the period. Their topic is the request categories named like "
+            "the article's knowledge-base category (with the categories below them). Requests per week count "
+            "the requests created in the topic in the %(days)d days before the publication and the %(days)d "
+            "days after it (up to today); the rate after and the change stay empty until %(min)d days have "
+            "passed, and the change also when there were no requests before."
+        )
+        % {"days": measures.ARTICLE_WINDOW_DAYS, "min": measures.ARTICLE_MIN_DAYS_AFTER},
+    )
