@@ -1,4 +1,6 @@
-"""One row of facts per ticket, kept current from its events: what every measure in ``reports.measures`` reads.
+"""Rows of the reports app: facts per ticket, and the monthly report's subscriptions.
+
+One row of facts per ticket, kept current from its events: what every measure in ``reports.measures`` reads.
 
 A ticket's history is long and its events many; the measures need a handful of numbers per ticket (when it was
 answered and solved, in business minutes; whether line 1 solved it; how often it was reopened). They are worked
@@ -8,11 +10,15 @@ indexed row per ticket instead of replaying events.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from frontdesk.brands.models import Brand
+from frontdesk.mail.choices import MailLanguage
 from frontdesk.tickets.choices import OPEN_STATUSES
 from frontdesk.tickets.models import Ticket
 
@@ -69,3 +75,55 @@ class TicketFact(models.Model):
 
     def __str__(self) -> str:
         return f"facts of ticket {self.ticket_id}"
+
+
+# Addresses one subscription mails at most.
+MAX_RECIPIENTS = 20
+
+
+def validate_recipients(value: object) -> None:
+    """A non-empty list of at most ``MAX_RECIPIENTS`` distinct mail addresses."""
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Enter at least one address."), code="required")
+    if len(value) > MAX_RECIPIENTS:
+        raise ValidationError(_("At most %(count)d addresses.") % {"count": MAX_RECIPIENTS}, code="too_many")
+    bad = []
+    for address in value:
+        try:
+            validate_email(address)
+        except ValidationError:
+            bad.append(str(address))
+    if bad:
+        raise ValidationError(
+            _("Not a mail address: %(addresses)s") % {"addresses": ", ".join(bad)}, code="invalid"
+        )
+
+
+class ReportSubscription(models.Model):
+    """A brand's report of the previous calendar month, mailed once a month to ``recipients`` in ``language``
+    with the month's spreadsheet (``reports.monthly``). Edited by the brand's admins in the admin."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+", verbose_name=_("brand"))
+    recipients = models.JSONField(_("recipients"), default=list, validators=[validate_recipients])
+    language = models.CharField(_("language"), max_length=8, choices=MailLanguage.choices, default="en")
+    # The day of the month (in the brand's time zone) from which last month's report goes out; up to 28, so that
+    # every month has it.
+    day_of_month = models.PositiveSmallIntegerField(
+        _("day of the month"), default=1, validators=[MinValueValidator(1), MaxValueValidator(28)]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    # The first day of the latest month whose report went out: claimed by a conditional UPDATE in the
+    # transaction that queues the mail, so every month goes out once.
+    last_sent_month = models.DateField(_("last month sent"), null=True, blank=True, editable=False)
+    last_sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["brand_id", "id"]
+        verbose_name = _("monthly report subscription")
+        verbose_name_plural = _("monthly report subscriptions")
+        indexes = [models.Index(fields=["is_active", "brand"], name="report_subscription_active")]
+
+    def __str__(self) -> str:
+        return ", ".join(self.recipients or []) or str(_("monthly report"))
