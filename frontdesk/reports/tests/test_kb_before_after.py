@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from frontdesk.kb import actions as kb_actions
 from frontdesk.reports import measures
@@ -279,3 +280,24 @@ def test_the_api_summary_returns_the_table_with_nulls_for_empty_cells(world, cli
     assert rows[-1][4:] == [1.0, 0.5, -50.0, 28]
     assert rows[0][5:7] == [None, None]
     assert all("Refund a tour" not in row[1] for row in rows)
+
+
+def test_the_table_speaks_russian_and_polish(world):
+    cast = world["cast"]
+    scope = november(cast.opera.brand)
+    for language, title, change in (
+        ("ru", "Обращения по теме статьи до и после её публикации", "Изменение (%)"),
+        ("pl", "Zgłoszenia w temacie artykułu przed i po jego publikacji", "Zmiana (%)"),
+    ):
+        with translation.override(language):
+            table = build_report(scope, zone=ZoneInfo("UTC"), brands=[cast.opera.brand]).table(
+                "kb_before_after"
+            )
+        assert (table.title, table.columns[6]) == (title, change)
+        assert "28" in table.note
+        assert (
+            table.note
+            != build_report(scope, zone=ZoneInfo("UTC"), brands=[cast.opera.brand])
+            .table("kb_before_after")
+            .note
+        )
