@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from frontdesk.brands.models import Brand
 from frontdesk.mail.choices import MailLanguage
@@ -86,7 +87,11 @@ def validate_recipients(value: object) -> None:
     if not isinstance(value, list) or not value:
         raise ValidationError(_("Enter at least one address."), code="required")
     if len(value) > MAX_RECIPIENTS:
-        raise ValidationError(_("At most %(count)d addresses.") % {"count": MAX_RECIPIENTS}, code="too_many")
+        raise ValidationError(
+            ngettext("At most %(count)d address.", "At most %(count)d addresses.", MAX_RECIPIENTS)
+            % {"count": MAX_RECIPIENTS},
+            code="too_many",
+        )
     bad = []
     for address in value:
         try:
