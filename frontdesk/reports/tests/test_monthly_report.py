@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import threading
 import zipfile
 
 import pytest
 from django.core import mail
+from django.db import close_old_connections, connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -413,3 +415,50 @@ def test_the_subscription_list_costs_the_same_queries_for_few_and_many_rows(clie
     for number in range(10):
         subscribe(cast.opera.brand, f"b{number}@opera.example")
     assert queries() == few
+
+
+# --- Workers at once -------------------------------------------------------------------------------------
+
+
+@pytest.mark.postgres  # threads on one SQLite test database lock each other's tables
+@pytest.mark.django_db(transaction=True)
+def test_workers_sending_the_same_month_at_once_send_it_once(monkeypatch, time_machine):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent workers are PostgreSQL's; SQLite writes one at a time")
+    from frontdesk.testing.cast import make_cast
+
+    time_machine.move_to(utc(2026, 12, 1, 6), tick=False)
+    cast = make_cast()
+    subscription = subscribe(cast.opera.brand, "boss@opera.example", "cfo@opera.example")
+    workers = 4
+    built = threading.Barrier(workers)
+    build = monthly.monthly_content
+
+    def build_then_wait_for_the_others(*args, **kwargs):
+        # Every worker has read the month as unsent and built the report before any of them claims it.
+        content = build(*args, **kwargs)
+        built.wait(timeout=30)
+        return content
+
+    monkeypatch.setattr(monthly, "monthly_content", build_then_wait_for_the_others)
+    results: list[bool] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            results.append(monthly.send_monthly_report(subscription.pk, month=dt.date(2026, 11, 1)))
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert not errors
+    assert sorted(results) == [False, False, False, True]
+    assert OutboundMessage.objects.filter(kind=OutboundKind.REPORT).count() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["boss@opera.example", "cfo@opera.example"]
