@@ -150,3 +150,34 @@ def search_rows(results: Iterable[Mapping[str, Any]]) -> SafeString:
             )
         )
     return format_html_join("", "{}", ((row,) for row in rows))
+
+
+@register.simple_tag
+def sla_clocks(ticket: Any) -> list[dict[str, Any]]:
+    """The ticket's running service-level clocks for its page: each deadline with its state (on time, at risk
+    once the ticket's warning passed for the nearest one, overdue once passed)."""
+    now = timezone.now()
+    clocks = []
+    for field, label in (
+        ("first_response_due_at", gettext("First response due")),
+        ("next_response_due_at", gettext("Next response due")),
+        ("resolution_due_at", gettext("Resolution due")),
+        ("next_update_due_at", gettext("Customer update due")),
+    ):
+        due = getattr(ticket, field, None)
+        if due is None:
+            continue
+        if due <= now:
+            state, title = "overdue", gettext("Overdue")
+        elif due == ticket.sla_due_at and ticket.sla_warn_at is not None and ticket.sla_warn_at <= now:
+            state, title = "at-risk", gettext("At risk")
+        else:
+            state, title = "on-time", gettext("On time")
+        clocks.append({"label": label, "due": due, "state": state, "title": title})
+    if (
+        not clocks
+        and ticket.sla_policy_id
+        and ticket.status in (Status.PENDING_CUSTOMER, Status.PENDING_THIRD_PARTY)
+    ):
+        clocks.append({"label": gettext("Service level"), "paused": gettext("Clock paused while waiting")})
+    return clocks

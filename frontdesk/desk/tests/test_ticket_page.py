@@ -273,3 +273,27 @@ def test_the_page_runs_the_same_queries_for_few_and_many_messages(
         html = client.get(_url(ticket)).content.decode()
     assert "Reply 9" in html
     assert "Note 9" in html
+
+
+def test_the_ticket_shows_its_service_level_clocks_with_their_state(cast, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from frontdesk.tickets.models import Ticket
+
+    ticket = cast.opera.ticket()
+    now = timezone.now()
+    Ticket.objects.filter(pk=ticket.pk).update(
+        first_response_due_at=now - timedelta(minutes=3),
+        resolution_due_at=now + timedelta(hours=5),
+        sla_due_at=now - timedelta(minutes=3),
+        sla_warn_at=now - timedelta(minutes=10),
+    )
+    client.force_login(cast.opera.line1)
+    page = client.get(f"/desk/tickets/{ticket.number}/").content.decode()
+    assert "First response due" in page
+    assert 'class="sla overdue"' in page
+    assert "Resolution due" in page
+    assert 'class="sla on-time"' in page
+    assert "Next response due" not in page  # no such clock running
