@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from frontdesk.brands.models import Brand
@@ -73,13 +74,14 @@ class MonthlyContent:
 
 
 def _value(figure: Figure) -> str:
+    """The figure as the mail shows it, with the decimal separator of the active language."""
     if figure.value is None:
         return "—"
     if figure.unit == "%":
-        return f"{figure.value:.1f} %"
+        return f"{number_format(figure.value, 1)} %"
     if figure.unit == "min":
-        return _("%(minutes)s min") % {"minutes": f"{figure.value:.1f}"}
-    return str(figure.value)
+        return _("%(minutes)s min") % {"minutes": number_format(figure.value, 1)}
+    return str(number_format(figure.value))
 
 
 def _share_figure(key: str, label: str, share: Share) -> Figure:

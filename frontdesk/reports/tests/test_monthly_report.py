@@ -22,7 +22,7 @@ from frontdesk.mail.models import OutboundMessage
 from frontdesk.reports import monthly
 from frontdesk.reports.exports import report_xlsx
 from frontdesk.reports.models import ReportSubscription, TicketFact
-from frontdesk.reports.summary import build_report, report_scope
+from frontdesk.reports.summary import Figure, build_report, report_scope
 from frontdesk.reports.tasks import send_due_monthly_reports
 from frontdesk.testing.cast import PASSWORD
 from frontdesk.users.actors import SYSTEM
@@ -274,6 +274,17 @@ def test_each_brand_gets_its_own_report(cast, at, tickets, run):
     assert "- Requests created: 1\n" in by_recipient["boss@opera.example"].body
     assert "- Requests created: 0\n" in by_recipient["boss@tours.example"].body
     assert by_recipient["boss@tours.example"].attachments[0][0] == "report-opera-tours-2026-11.xlsx"
+
+
+@pytest.mark.parametrize(
+    ("language", "minutes", "percent"),
+    [("en", "12.5 min", "87.5 %"), ("ru", "12,5 мин", "87,5 %"), ("pl", "12,5 min", "87,5 %")],
+)
+def test_figures_in_the_mail_are_written_the_languages_way(language, minutes, percent):
+    with translation.override(language):
+        assert monthly._value(Figure("first", "First", 12.5, None, "min")) == minutes
+        assert monthly._value(Figure("line_one", "Line 1", 87.5, None, "%")) == percent
+        assert monthly._value(Figure("created", "Created", None, None)) == "—"
 
 
 # --- The admin -------------------------------------------------------------------------------------------
