@@ -110,7 +110,33 @@ def _relation(key: str) -> str:
     }[key]
 
 
+def _why(data: dict[str, Any]) -> str:
+    """Why the system changed the ticket, from the reason or the mode recorded in the event's data."""
+    reason = data.get("reason")
+    if reason == "auto_close_solved":
+        return " " + _("It had been solved for the brand's days without a word.")
+    if reason == "no_customer_answer":
+        return " " + _("The customer did not answer after the reminder.")
+    if data.get("automatic") and data.get("mode") == "round_robin":
+        return " " + _("Assigned automatically: next agent on shift in turn.")
+    if data.get("automatic") and data.get("mode") == "load":
+        return " " + _("Assigned automatically: the agent on shift with the fewest open tickets.")
+    return ""
+
+
+def _clock(name: str) -> str:
+    return {
+        "first_response": _("first response"),
+        "next_response": _("next response"),
+        "resolution": _("resolution"),
+    }.get(name, _("service level"))
+
+
 def _sentence(event: TicketEvent, team_names: dict[int, str]) -> str:
+    return _plain_sentence(event, team_names) + _why(event.data if isinstance(event.data, dict) else {})
+
+
+def _plain_sentence(event: TicketEvent, team_names: dict[int, str]) -> str:
     who = event.actor_label or _("Someone")
     data = event.data if isinstance(event.data, dict) else {}
     kind = event.kind
@@ -213,6 +239,20 @@ def _sentence(event: TicketEvent, team_names: dict[int, str]) -> str:
         return _("%(who)s sent the customer a link to the ticket.") % {"who": who}
     if kind == EventKind.RATED:
         return _("%(who)s rated the support.") % {"who": who}
+    if kind == EventKind.REMINDER_SENT:
+        return _("The customer was reminded that the request waits for their answer.")
+    if kind == EventKind.STATUS_UPDATE:
+        return _("The customer was sent news that the request is being worked on.")
+    if kind in (EventKind.SLA_WARNING, EventKind.SLA_BREACHED):
+        clock = _clock(str(data.get("clock") or ""))
+        if kind == EventKind.SLA_WARNING:
+            return _("Service-level warning: the %(clock)s deadline is near.") % {"clock": clock}
+        text = _("Service level breached: the %(clock)s deadline passed.") % {"clock": clock}
+        if isinstance(data.get("priority"), dict):
+            text += " " + _("The priority went up to %(priority)s.") % {
+                "priority": _label(Priority, data["priority"].get("after"))
+            }
+        return text
     if kind == EventKind.MERGED and data.get("into"):
         return _("%(who)s merged this ticket into %(number)s.") % {"who": who, "number": data["into"]}
     if kind == EventKind.MERGED and data.get("from"):
