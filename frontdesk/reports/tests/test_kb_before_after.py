@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -250,6 +251,14 @@ def test_a_brand_admin_sees_the_table_for_their_brand_only_and_downloads_it(worl
     ]
     assert rows[-1][4:] == ["1.0", "0.5", "-50.0", "28"]
     assert rows[1][5:7] == ["", ""]  # too early: empty, not zero
+    xlsx = client.get("/desk/reports/export.xlsx", query)
+    assert xlsx.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(xlsx.content)) as book:
+        workbook = book.read("xl/workbook.xml").decode()
+        strings = book.read("xl/sharedStrings.xml").decode()
+    assert "Requests in an article&apos;s topic" in workbook or "Requests in an article's topic" in workbook
+    assert "Refund a ticket" in strings
+    assert "Refund a tour" not in strings
 
 
 def test_the_table_is_hidden_from_the_outsider_and_the_other_brands_admin(world, client):
