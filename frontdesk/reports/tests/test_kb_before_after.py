@@ -310,3 +310,45 @@ def test_the_table_speaks_russian_and_polish(world):
             .table("kb_before_after")
             .note
         )
+
+
+def test_a_topic_is_every_request_category_named_like_the_article_category_in_any_language_or_by_its_slug(
+    cast, time_machine, django_capture_on_commit_callbacks
+):
+    opera = cast.opera
+    time_machine.move_to(utc(9, 1), tick=False)
+    lower = create_category(opera.brand, actor=SYSTEM, name="оплата")
+    billing = create_category(opera.brand, actor=SYSTEM, name="Billing")
+    nested = create_category(opera.brand, actor=SYSTEM, name="Оплата", parent=billing)
+    by_slug = create_category(opera.brand, actor=SYSTEM, name="Payment")
+    below = create_category(opera.brand, actor=SYSTEM, name="Card", parent=lower)
+    other = create_category(opera.brand, actor=SYSTEM, name="Other")
+    kb_payment = kb_actions.create_category(
+        opera.brand, actor=SYSTEM, slug="payment", names={"en": "Card payments", "ru": "  ОПЛАТА "}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, category in enumerate((lower, billing, nested, by_slug, below, other)):
+            time_machine.move_to(utc(11, 1, 9, n), tick=False)
+            ticket_actions.create_ticket(
+                opera.brand,
+                actor=SYSTEM,
+                customer=opera.customer,
+                subject=f"About {category.path}",
+                body=make_body(text="Payment."),
+                channel=Channel.WEB,
+                category=category,
+            )
+        time_machine.move_to(utc(11, 10), tick=False)
+        kb_actions.create_article(
+            opera.brand,
+            actor=SYSTEM,
+            language="en",
+            title="Paying by card",
+            body="How.",
+            category=kb_payment,
+            publish=True,
+        )
+    (row,) = measures.requests_around_articles(november(opera.brand), now=NOW)
+    assert row.topic == ("Billing / Оплата", "Payment", "оплата")
+    # оплата, оплата / Card, Billing / Оплата and Payment; not Billing itself, not Other.
+    assert (row.before, row.after) == (4, 0)
