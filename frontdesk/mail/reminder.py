@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import ngettext
 
 from frontdesk.mail.choices import OutboundKind
+from frontdesk.mail.customer_mail import plan_automatic_mail
 from frontdesk.mail.models import OutboundMessage
 from frontdesk.tickets.models import Ticket, TicketEvent
 
@@ -43,45 +44,18 @@ def days_text(days: int, language: str) -> str:
 def plan_reminder(event: TicketEvent, ticket: Ticket, facts: _Facts) -> OutboundMessage | None:
     """The reminder for customers answered by mail or on the portal, with an address; kept as skipped for a
     suppressed address or over the automatic-mail cap."""
-    from frontdesk.mail.outbound import (
-        _NOT_BY_MAIL,
-        _language,
-        _new_outbound,
-        portal_url,
-        render,
-        signature_for,
-        ticket_url,
-    )
-
-    recipient = (ticket.customer.email or "").lower()
-    if not recipient or ticket.channel in _NOT_BY_MAIL:
-        return None
-    language = _language(ticket)
     data = event.data or {}
     last_answer = str(data["last_answer"]) if "last_answer" in data else facts.last_answers.get(ticket.pk, "")
     days = close_days(event, ticket)
-    context = {
-        "ticket": ticket,
-        "brand": ticket.brand,
-        "number": ticket.number,
-        "subject": ticket.subject,
-        "customer_name": ticket.customer.name,
-        "days": days,
-        "days_text": days_text(days, language),
-        "last_answer": last_answer,
-        "ticket_url": ticket_url(ticket),
-        "portal_url": portal_url(ticket.brand),
-        "signature": signature_for(ticket.brand, language),
-    }
-    rendered = render("reminder", brand=ticket.brand, language=language, context=context, facts=facts)
-    return _new_outbound(
+    return plan_automatic_mail(
         event,
         ticket,
         facts,
         kind=OutboundKind.REMINDER,
-        recipient=recipient,
-        rendered=rendered,
-        is_automatic=True,
-        skip=facts.skip_reason(ticket.brand_id, recipient, OutboundKind.REMINDER),
-        source_message=None,
+        template="reminder",
+        context=lambda language: {
+            "days": days,
+            "days_text": days_text(days, language),
+            "last_answer": last_answer,
+        },
     )

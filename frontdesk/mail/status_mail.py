@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils import translation
 
 from frontdesk.mail.choices import OutboundKind
+from frontdesk.mail.customer_mail import plan_automatic_mail
 from frontdesk.mail.models import OutboundMessage
 from frontdesk.tickets.choices import AuthorKind, EventKind, MessageKind, Status
 from frontdesk.tickets.models import Message, Ticket, TicketEvent, TicketRating
@@ -96,15 +97,6 @@ def mailed_statuses(brand_value: object) -> set[str]:
 
 def plan_status_changed(event: TicketEvent, ticket: Ticket, facts: _Facts) -> OutboundMessage | None:
     """The status mail for one status event, if the brand mails that status (see the module's rules)."""
-    from frontdesk.mail.outbound import (
-        _NOT_BY_MAIL,
-        _language,
-        _new_outbound,
-        render,
-        signature_for,
-        ticket_url,
-    )
-
     after = status_after(event)
     if not after or after not in mailed_statuses(ticket.brand.customer_status_mail):
         return None
@@ -112,35 +104,16 @@ def plan_status_changed(event: TicketEvent, ticket: Ticket, facts: _Facts) -> Ou
         return None
     if ticket.status != after:
         return None
-    recipient = (ticket.customer.email or "").lower()
-    if not recipient or ticket.channel in _NOT_BY_MAIL:
-        return None
-    language = _language(ticket)
     before = str((event.data or {}).get("before") or "")
-    with translation.override(language):
-        status = str(Status(after).label)
-        previous = str(Status(before).label) if before in Status.values else ""
-    context = {
-        "ticket": ticket,
-        "brand": ticket.brand,
-        "number": ticket.number,
-        "subject": ticket.subject,
-        "customer_name": ticket.customer.name,
-        "status": status,
-        "status_code": after,
-        "previous_status": previous,
-        "ticket_url": ticket_url(ticket),
-        "signature": signature_for(ticket.brand, language),
-    }
-    rendered = render("status_changed", brand=ticket.brand, language=language, context=context, facts=facts)
-    return _new_outbound(
-        event,
-        ticket,
-        facts,
-        kind=OutboundKind.STATUS_CHANGED,
-        recipient=recipient,
-        rendered=rendered,
-        is_automatic=True,
-        skip=facts.skip_reason(ticket.brand_id, recipient, OutboundKind.STATUS_CHANGED),
-        source_message=None,
+
+    def labels(language: str) -> dict[str, str]:
+        with translation.override(language):
+            return {
+                "status": str(Status(after).label),
+                "status_code": after,
+                "previous_status": str(Status(before).label) if before in Status.values else "",
+            }
+
+    return plan_automatic_mail(
+        event, ticket, facts, kind=OutboundKind.STATUS_CHANGED, template="status_changed", context=labels
     )
