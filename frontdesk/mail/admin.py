@@ -259,6 +259,10 @@ class OutboundMessageAdmin(BrandScopedAdmin):
     actions = ("retry",)
     show_full_result_count = False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # The list never shows a report's stored spreadsheet: it is read only when one mail is opened.
+        return super().get_queryset(request).defer("attachment")
+
     @admin.action(description=_("Send again"))
     def retry(self, request: HttpRequest, queryset: QuerySet[OutboundMessage]) -> None:
         count = sum(retry_outbound_message(outbound) for outbound in queryset)
