@@ -79,9 +79,19 @@ class CannedAnswerAdmin(_BrandOrSharedAdmin):
     ) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
         form.base_fields["language"].widget = forms.Select(choices=CANNED_LANGUAGES)
-        form.base_fields["body"].help_text = _("Placeholders: %(names)s. Others are left as written.") % {
-            "names": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
-        }
+        form.base_fields["body"].help_text = " ".join(
+            (
+                str(_("Placeholders: %(names)s. Others are left as written."))
+                % {"names": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)},
+                str(
+                    _(
+                        "Write no signature: the reply mail signs every answer with the brand's signature (or the "
+                        "agent's name and the brand's). A last line repeating that signature is left out when the "
+                        "answer is inserted."
+                    )
+                ),
+            )
+        )
         return form
 
 

@@ -25,6 +25,8 @@ MAX_QUERY = 100
 # The most answers one search reads.
 MAX_SCANNED = 1000
 LANGUAGES = ("", "ru", "en", "pl")
+# The languages of mail to customers (the mail app's); a sign-off is looked for in the first one a ticket has.
+SIGN_OFF_LANGUAGES = ("en", "ru", "pl")
 PLACEHOLDER = re.compile(r"\{([a-z_]{1,40})\}")
 # Shown in the admin next to the text.
 PLACEHOLDERS = (
@@ -101,9 +103,37 @@ def render_text(text: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
 
 
+def mail_sign_off(ticket: Ticket, author: str) -> str:
+    """What the reply mail signs with under the text: the brand's signature in the customer's language
+    (``{agent}`` being the author), else the author's name and the brand's (the mail templates' own)."""
+    brand = ticket.brand
+    signatures = brand.mail_signatures if isinstance(brand.mail_signatures, dict) else {}
+    languages = (ticket.customer.language, ticket.language, brand.default_language)
+    language = next((code for code in languages if code in SIGN_OFF_LANGUAGES), "en")
+    for candidate in (language, brand.default_language):
+        text = signatures.get(candidate)
+        if isinstance(text, str) and text.strip():
+            return text.replace("{agent}", author).strip()
+    return f"{author}, {brand.name}"
+
+
+def without_sign_off(text: str, sign_off: str) -> str:
+    """``text`` without a last paragraph that ends with the mail's own sign-off (lines compared without outer
+    spaces); a closing line above it such as "Kind regards," stays."""
+    wanted = [line.strip() for line in sign_off.strip().splitlines() if line.strip()]
+    lines = text.rstrip().splitlines()
+    if not wanted or [line.strip() for line in lines[-len(wanted) :]] != wanted:
+        return text
+    return "\n".join(lines[: -len(wanted)]).rstrip()
+
+
 def render_canned(answer: CannedAnswer, *, ticket: Ticket, actor: Actor) -> str:
-    """The answer's text for this ticket, written by ``actor``."""
-    return render_text(answer.body, placeholder_values(ticket, actor))
+    """The answer's text for this ticket, written by ``actor``.
+
+    The reply mail signs every answer, so a sign-off the answer ends with that repeats the mail's (say
+    ``{agent_name}, {brand_name}`` or the brand's signature) is left out: the customer reads it once."""
+    text = render_text(answer.body, placeholder_values(ticket, actor))
+    return without_sign_off(text, mail_sign_off(ticket, actor.label))
 
 
 @transaction.atomic
