@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from frontdesk.core.errors import InvalidInput
 from frontdesk.tickets.actions import MAX_ATTACHMENTS, AttachmentIn, Body, make_body
@@ -25,7 +25,11 @@ class RequestFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[(STATUS_OPEN, _("Open")), (STATUS_SOLVED, _("Solved or closed")), (STATUS_ALL, _("All"))],
+        choices=[
+            (STATUS_OPEN, pgettext_lazy("request filter", "Open")),
+            (STATUS_SOLVED, _("Solved or closed")),
+            (STATUS_ALL, _("All")),
+        ],
     )
     q = forms.CharField(label=_("Number or subject"), required=False, max_length=MAX_QUERY, strip=True)
     scope = forms.ChoiceField(

@@ -28,6 +28,7 @@ from frontdesk.portal.forms import (
     RequestFilterForm,
 )
 from frontdesk.portal.site import Portal, customer_view, portal_view
+from frontdesk.portal.statuses import event_line, status_label
 from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.choices import OPEN_STATUSES, AuthorKind, Channel, EventKind, Status
 from frontdesk.tickets.queries import (
@@ -89,7 +90,7 @@ def requests_list(request: HttpRequest, portal: Portal) -> HttpResponse:
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     for row in rows:
-        row["status_label"] = Status(row["status"]).label
+        row["status_label"] = status_label(row["status"])
         row["is_open"] = row["status"] in OPEN_STATUSES
     next_query = ""
     if more:
@@ -163,8 +164,7 @@ def _timeline(actor: Actor, ticket: Ticket) -> list[dict[str, Any]]:
                 "kind": "event",
                 "at": event.at,
                 "id": event.pk,
-                "event_label": EventKind(event.kind).label,
-                "status_label": Status(after).label if after in Status.values else "",
+                "event_label": event_line(event.kind, after),
             }
         )
     items.sort(key=lambda item: (item["at"], item["kind"] == "event", item["id"]))
@@ -184,7 +184,7 @@ def _page(
     context = {
         "error": error,
         "ticket": ticket,
-        "status_label": Status(ticket.status).label,
+        "status_label": status_label(ticket.status),
         "timeline": _timeline(actor, ticket),
         "form": form or ReplyForm(),
         "can_reply": ticket.status != Status.CLOSED,
