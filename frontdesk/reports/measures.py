@@ -373,7 +373,9 @@ def _topics(articles: list[dict[str, Any]]) -> dict[int, tuple[tuple[str, ...], 
     if not brand_ids:
         return {}
     categories = list(
-        Category.objects.filter(brand_id__in=brand_ids).values("id", "brand_id", "name", "path")
+        Category.objects.filter(brand_id__in=brand_ids).values(
+            "id", "brand_id", "name", "path", "kb_category_id"
+        )
     )
     topics: dict[int, tuple[tuple[str, ...], frozenset[int]]] = {}
     for row in articles:
@@ -381,7 +383,12 @@ def _topics(articles: list[dict[str, Any]]) -> dict[int, tuple[tuple[str, ...], 
             continue
         names = row["category__names"] if isinstance(row["category__names"], dict) else {}
         wanted = {_same_name(row["category__slug"]), *(_same_name(name) for name in names.values() if name)}
-        roots = sorted(
+        linked = sorted(
+            category["path"]
+            for category in categories
+            if category["brand_id"] == row["brand_id"] and category["kb_category_id"] == row["category_id"]
+        )
+        roots = linked or sorted(
             category["path"]
             for category in categories
             if category["brand_id"] == row["brand_id"] and _same_name(category["name"]) in wanted
@@ -465,10 +472,11 @@ def requests_around_articles(
     whatever became of them since (archived ones too).
 
     The topic: requests carry a category of the brand's typology of requests and articles a knowledge-base
-    category; nothing links the two, so an article's topic is every request category whose name equals its
-    knowledge-base category's name in any language or its slug (ignoring case and spacing), with every
-    category below it ("Refunds" takes in "Refunds / Cancelled event"). An article without a category, or
-    whose category matches none, has no topic and no figures. "Topics arriving without a matching article"
+    category. An article's topic is every request category linked to its knowledge-base category (the request
+    category's "knowledge-base topic", set by the brand admin); where the brand linked none to it, every
+    request category whose name equals the knowledge-base category's name in any language or its slug
+    (ignoring case and spacing). Each with every category below it ("Refunds" takes in "Refunds / Cancelled
+    event"). An article without a category, or whose category has no topic, has no figures. "Topics arriving without a matching article"
     (``kb.queries.unanswered_requests``) are the customer's own words instead, with no category to compare.
 
     The counts: requests of the article's brand created in its topic (the scope's filters of channel,
@@ -505,9 +513,16 @@ def requests_around_articles(
         )
         .annotate(title=Subquery(title))
         .order_by("-published_at", "-id")
-        .values("id", "brand_id", "public_id", "title", "published_at", "category__slug", "category__names")[
-            :limit
-        ]
+        .values(
+            "id",
+            "brand_id",
+            "public_id",
+            "title",
+            "published_at",
+            "category_id",
+            "category__slug",
+            "category__names",
+        )[:limit]
     )
     if not articles:
         return []

@@ -19,9 +19,24 @@ from frontdesk.users.admin import BrandScopedAdmin, request_actor
 CANNED_LANGUAGES = [("", _("Any language")), ("ru", "Русский"), ("en", "English"), ("pl", "Polski")]
 
 
+class CategoryAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Category
+        fields = ["brand", "parent", "name", "is_active", "kb_category"]
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        topic = data.get("kb_category")
+        brand = data.get("brand") or (self.instance.brand if self.instance.brand_id else None)
+        if topic is not None and brand is not None and topic.brand_id != brand.pk:
+            self.add_error("kb_category", _("Choose a knowledge-base category of the same brand."))
+        return data
+
+
 @admin.register(Category)
 class CategoryAdmin(BrandScopedAdmin):
-    list_display = ("path", "brand", "is_active")
+    form = CategoryAdminForm
+    list_display = ("path", "brand", "kb_category", "is_active")
     list_filter = ("is_active",)
     list_select_related = ("brand",)
     search_fields = ("path",)
@@ -30,11 +45,22 @@ class CategoryAdmin(BrandScopedAdmin):
         # The path of every descendant hangs on names: renaming or moving is not done here.
         return ("brand", "parent", "name", "path") if obj else ("path",)
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "kb_category" and field is not None and field.queryset is not None:
+            # Only the knowledge-base categories of a brand the admin configures (the form checks the brand).
+            actor = request_actor(request)
+            if not actor.is_provider_admin:
+                field.queryset = field.queryset.filter(brand_id__in=sorted(actor.admin_brand_ids))
+        return field
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
-            obj.save(update_fields=["is_active", "updated_at"])
+            obj.save(update_fields=["is_active", "kb_category", "updated_at"])
             return
         created = create_category(obj.brand, actor=request_actor(request), name=obj.name, parent=obj.parent)
+        if obj.kb_category_id is not None:
+            Category.objects.filter(pk=created.pk).update(kb_category=obj.kb_category_id)
         obj.pk, obj.path = created.pk, created.path
 
 

@@ -42,6 +42,17 @@ class Category(TimestampedModel):
     # "Refunds / Cancelled event": the names from the root, kept by the actions.
     path = models.CharField(_("path"), max_length=500, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
+    # The knowledge-base category whose articles answer requests of this category (and of those below it):
+    # the reports count a topic's requests before and after an article of it was published.
+    kb_category = models.ForeignKey(
+        "kb.Category",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("knowledge-base topic"),
+        help_text=_("The help articles of this knowledge-base category answer requests of this category."),
+    )
 
     class Meta:
         ordering = ["brand_id", "path"]

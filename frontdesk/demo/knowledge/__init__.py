@@ -11,6 +11,7 @@ from frontdesk.demo.people import BrandWorld
 from frontdesk.kb import actions
 from frontdesk.kb.choices import Visibility
 from frontdesk.kb.models import Article
+from frontdesk.tickets.models import Category as RequestCategory
 from frontdesk.users.actors import SYSTEM, Actor, actor_for
 from frontdesk.users.models import User
 
@@ -18,6 +19,34 @@ KNOWLEDGE: dict[str, KnowledgeSpec] = {
     "parterre-tickets": PARTERRE,
     "kompas-travel": KOMPAS,
     "chmurka-hosting": CHMURKA,
+}
+
+# The knowledge-base topic of each top-level request category, as the brand admin links them: the reports
+# count a topic's requests before and after an article of it was published.
+TOPICS: dict[str, dict[str, str]] = {
+    "parterre-tickets": {
+        "Возвраты": "refunds",
+        "Электронные билеты": "orders",
+        "Оплата": "payment",
+        "Места": "visit",
+        "Музеи": "visit",
+        "Аккаунт": "account",
+    },
+    "kompas-travel": {
+        "Изменение бронирования": "booking",
+        "Возвраты": "payment",
+        "Визы и документы": "documents",
+        "Перелёт": "trip",
+        "На отдыхе": "trip",
+    },
+    "chmurka-hosting": {
+        "Domeny": "domains",
+        "DNS": "domains",
+        "Poczta": "email",
+        "Płatności": "billing",
+        "Awarie": "hosting",
+        "SSL": "hosting",
+    },
 }
 
 
@@ -46,6 +75,9 @@ def create_knowledge_base(world: BrandWorld) -> list[Article]:
         )
         for i, (slug, names) in enumerate(spec.categories)
     }
+    for root, slug in TOPICS.get(brand.slug, {}).items():
+        if root in world.categories and slug in categories:
+            RequestCategory.objects.filter(pk=world.categories[root].pk).update(kb_category=categories[slug])
     articles: dict[str, Article] = {}
     for n, item in enumerate(spec.articles):
         actor = writers[n % len(writers)]

@@ -49,3 +49,18 @@ def test_each_demo_brand_has_a_knowledge_base_in_its_languages(db, spec):
         assert found, (language, question)
         top = public[[a.public_id for a in public].index(found[0].public_id)]
         assert translation_for(top, language).title == answer.texts[language].title, (language, question)
+
+
+@pytest.mark.parametrize("spec", BRANDS, ids=lambda spec: spec.slug)
+def test_each_demo_brand_links_its_request_categories_to_knowledge_base_topics(db, spec):
+    from frontdesk.demo.knowledge import TOPICS
+    from frontdesk.tickets.models import Category
+
+    world = create_brand_world(spec, ensure_staff())
+    create_knowledge_base(world)
+    linked = dict(
+        Category.objects.filter(brand=world.brand, kb_category__isnull=False).values_list(
+            "path", "kb_category__slug"
+        )
+    )
+    assert linked == TOPICS[spec.slug]

@@ -352,3 +352,69 @@ def test_a_topic_is_every_request_category_named_like_the_article_category_in_an
     assert row.topic == ("Billing / Оплата", "Payment", "оплата")
     # оплата, оплата / Card, Billing / Оплата and Payment; not Billing itself, not Other.
     assert (row.before, row.after) == (4, 0)
+
+
+def test_request_categories_linked_to_the_articles_category_are_its_topic_instead_of_names(
+    cast, time_machine, django_capture_on_commit_callbacks
+):
+    from frontdesk.tickets.models import Category
+
+    opera = cast.opera
+    time_machine.move_to(utc(9, 1), tick=False)
+    named_alike = create_category(opera.brand, actor=SYSTEM, name="Payment")
+    linked = create_category(opera.brand, actor=SYSTEM, name="Money back")
+    below = create_category(opera.brand, actor=SYSTEM, name="Card", parent=linked)
+    kb_payment = kb_actions.create_category(
+        opera.brand, actor=SYSTEM, slug="payment", names={"en": "Payment"}
+    )
+    Category.objects.filter(pk=linked.pk).update(kb_category=kb_payment)
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, category in enumerate((named_alike, linked, below)):
+            time_machine.move_to(utc(11, 1, 9, n), tick=False)
+            ticket_actions.create_ticket(
+                opera.brand,
+                actor=SYSTEM,
+                customer=opera.customer,
+                subject=f"About {category.path}",
+                body=make_body(text="Payment."),
+                channel=Channel.WEB,
+                category=category,
+            )
+        time_machine.move_to(utc(11, 10), tick=False)
+        kb_actions.create_article(
+            opera.brand,
+            actor=SYSTEM,
+            language="en",
+            title="Refunds",
+            body="How.",
+            category=kb_payment,
+            publish=True,
+        )
+    (row,) = measures.requests_around_articles(november(opera.brand), now=NOW)
+    # The brand's link wins over the name: "Money back" and the category below it, not "Payment".
+    assert row.topic == ("Money back",)
+    assert (row.before, row.after) == (2, 0)
+
+
+def test_a_brand_admin_links_a_request_category_only_to_their_brands_knowledge_base(cast, client):
+    from frontdesk.tickets.models import Category
+
+    refunds = create_category(cast.opera.brand, actor=SYSTEM, name="Refunds")
+    ours = kb_actions.create_category(cast.opera.brand, actor=SYSTEM, slug="refunds", names={"en": "Refunds"})
+    theirs = kb_actions.create_category(
+        cast.tours.brand, actor=SYSTEM, slug="refunds", names={"en": "Refunds"}
+    )
+    cast.opera.admin.is_staff = True
+    cast.opera.admin.save(update_fields=["is_staff"])
+    client.force_login(cast.opera.admin)
+    url = f"/admin/tickets/category/{refunds.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert f'value="{ours.pk}"' in page.content.decode()
+    assert f'value="{theirs.pk}"' not in page.content.decode()
+    refused = client.post(url, {"is_active": "on", "kb_category": theirs.pk})
+    assert refused.status_code == 200  # the form again, with an error
+    assert Category.objects.get(pk=refunds.pk).kb_category_id is None
+    saved = client.post(url, {"is_active": "on", "kb_category": ours.pk})
+    assert saved.status_code == 302
+    assert Category.objects.get(pk=refunds.pk).kb_category_id == ours.pk
