@@ -3,6 +3,10 @@ also" links and one internal article for agents, written through ``kb.actions`` 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from frontdesk.demo.knowledge.chmurka import CHMURKA
 from frontdesk.demo.knowledge.kompas import KOMPAS
 from frontdesk.demo.knowledge.parterre import PARTERRE
@@ -10,7 +14,7 @@ from frontdesk.demo.knowledge.spec import KnowledgeSpec
 from frontdesk.demo.people import BrandWorld
 from frontdesk.kb import actions
 from frontdesk.kb.choices import Visibility
-from frontdesk.kb.models import Article
+from frontdesk.kb.models import Article, ArticleEvent, ArticleTranslation, ArticleVersion
 from frontdesk.tickets.models import Category as RequestCategory
 from frontdesk.users.actors import SYSTEM, Actor, actor_for
 from frontdesk.users.models import User
@@ -111,4 +115,21 @@ def create_knowledge_base(world: BrandWorld) -> list[Article]:
             actions.set_related_articles(
                 articles[item.key], actor=writers[0], related=[articles[key] for key in item.related]
             )
+    _backdate(list(articles.values()))
     return list(articles.values())
+
+
+def _backdate(articles: list[Article]) -> None:
+    """The articles were written over the last two months, one every few days (the newest a week ago), so that
+    the reports have requests before and after each publication in the demo's ninety days of history."""
+    now = timezone.now()
+    newest_first = list(reversed(articles))
+    for n, article in enumerate(newest_first):
+        moment = now - timedelta(days=7 + 6 * n, hours=3 * n)
+        stamps = {"created_at": moment, "updated_at": moment}
+        if article.published_at is not None:
+            stamps["published_at"] = moment
+        Article.objects.filter(pk=article.pk).update(**stamps)
+        ArticleTranslation.objects.filter(article=article).update(updated_at=moment)
+        ArticleVersion.objects.filter(translation__article=article).update(created_at=moment)
+        ArticleEvent.objects.filter(article=article, at__gt=moment).update(at=moment)

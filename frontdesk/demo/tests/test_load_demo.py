@@ -345,3 +345,14 @@ def test_demo_brands_automate_vip_requests_breaches_status_mail_and_assignment(
     assert ticket.first_response_at is None
     assert ticket.assignee is not None
     assert ticket.assignee.is_on_shift
+
+
+def test_the_demo_reports_requests_before_and_after_its_articles(demo):
+    from frontdesk.reports.measures import Scope, requests_around_articles
+
+    hosting = Brand.objects.get(slug__endswith="hosting")
+    now = timezone.now()
+    scope = Scope(brand_ids=frozenset({hosting.pk}), start=now - timedelta(days=90), end=now)
+    rows = requests_around_articles(scope, now=now)
+    assert rows
+    assert any(row.topic and row.before for row in rows)
