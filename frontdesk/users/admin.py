@@ -3,12 +3,16 @@ their own brands' settings; agents and customers do not get in."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.contrib.admin.utils import display_for_field
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import BooleanField, Model, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.brands.models import Brand
@@ -19,7 +23,40 @@ from frontdesk.users.models import AgentMembership, ApiToken, Customer, Organiza
 __all__ = ["BrandScopedAdmin", "ProviderAdminOnly", "request_actor"]
 
 
-class ProviderAdminOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+def translated_column(model: type[Model], name: str, empty: str) -> str | Callable[[Model], Any]:
+    """``name`` itself, or for a field whose verbose name Django made up from the field's name (plain text,
+    so an English column header in every language) a column with the same values under that name through
+    the catalogues ("brand" reads "бренд")."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    label = getattr(field, "verbose_name", None)
+    if not getattr(field, "concrete", False) or not isinstance(label, str) or isinstance(label, Promise):
+        return name
+    boolean = isinstance(field, BooleanField)
+
+    @admin.display(description=_(label), ordering=name, boolean=boolean)
+    def column(obj: Model) -> Any:
+        value = getattr(obj, name)
+        return value if boolean else display_for_field(value, field, empty)  # type: ignore[arg-type]
+
+    column.__name__ = name
+    return column
+
+
+class TranslatedColumns(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Column headers in the admin's language, also for fields without a translated verbose name."""
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        empty = self.get_empty_value_display()
+        return [
+            translated_column(self.model, item, empty) if isinstance(item, str) else item
+            for item in super().get_list_display(request)
+        ]
+
+
+class ProviderAdminOnly(TranslatedColumns):
     """Objects only provider admins may touch."""
 
     def _allowed(self, request: HttpRequest) -> bool:
@@ -41,7 +78,7 @@ class ProviderAdminOnly(admin.ModelAdmin):  # type: ignore[type-arg]
         return self._allowed(request)
 
 
-class BrandScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class BrandScopedAdmin(TranslatedColumns):
     """Objects with a ``brand``: brand admins see and edit their brands' rows only; others are invisible."""
 
     brand_field = "brand_id"
