@@ -145,6 +145,13 @@ def parse_ical_closures(data: bytes | str) -> frozenset[dt.date]:
         if start is None:
             continue
         end = event.decoded("DTEND", None)
+        # A value the library could not read as a date comes back as text.
+        if not isinstance(start, dt.date) or (end is not None and not isinstance(end, dt.date)):
+            raise CalendarInvalid(
+                _("An event of the iCal data has a start or end that is not a date: %(summary)s")
+                % {"summary": str(event.get("SUMMARY", ""))[:100]},
+                field="ical_text",
+            )
         first = start.date() if isinstance(start, dt.datetime) else start
         if end is None:
             last = first

@@ -79,6 +79,10 @@ class SlaPolicyForm(forms.ModelForm):  # type: ignore[type-arg]
         if self.instance.pk:
             self.initial["categories"] = list(self.instance.category_ids)
             self.initial["organizations"] = list(self.instance.organization_ids)
+        else:
+            # A new policy starts with the model's pausing statuses (waiting for the customer or a third party).
+            default = SlaPolicy._meta.get_field("pause_statuses").get_default()
+            self.initial["pause_statuses"] = list(default)
 
     def _brand_ids(self) -> list[int]:
         field = self.fields.get("brand")

@@ -93,6 +93,13 @@ def test_an_ical_feed_closes_the_dates_its_events_cover():
         ({"holiday_country": "XX"}, "holiday_country"),
         ({"holiday_country": "RU", "holiday_subdivision": "ZZZ"}, "holiday_subdivision"),
         ({"ical_text": "BEGIN:VCALENDAR\nthis is not ical"}, "ical_text"),
+        (
+            {
+                "ical_text": "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:Broken\r\n"
+                "DTSTART:garbage\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+            },
+            "ical_text",
+        ),
     ],
 )
 def test_nonsense_is_refused_with_the_field_that_holds_it(overrides, field):

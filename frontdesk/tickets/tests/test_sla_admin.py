@@ -110,3 +110,10 @@ def test_another_brands_policies_are_invisible(cast, admin_client):
     response = admin_client.post(f"{URL}add/", form(cast, brand=cast.tours.brand.pk))
     assert response.status_code == 200
     assert SlaPolicy.objects.count() == 1
+
+
+def test_a_new_policy_offers_the_waiting_statuses_as_pausing_the_clock(cast, admin_client):
+    page = admin_client.get(f"{URL}add/").content.decode()
+    for status in ("pending_customer", "pending_third_party"):
+        box = page.split(f'value="{status}"', 1)[1].split(">", 1)[0]
+        assert "checked" in box, status
