@@ -136,6 +136,18 @@ def render_canned(answer: CannedAnswer, *, ticket: Ticket, actor: Actor) -> str:
     return without_sign_off(text, mail_sign_off(ticket, actor.label))
 
 
+def add_to_reply(written: str, text: str) -> str:
+    """The reply box with ``text`` put below what the agent has ``written``; the answer's first line is left
+    out when the reply already opens with the same line (a greeting), so the customer is greeted once."""
+    written = written.rstrip()
+    if not written:
+        return text
+    first, _newline, rest = text.partition("\n")
+    if first.strip() and written.lstrip().splitlines()[0].strip() == first.strip():
+        text = rest.lstrip("\n")
+    return f"{written}\n\n{text}" if text.strip() else written
+
+
 @transaction.atomic
 def create_canned_answer(
     brand: Brand | None, *, actor: Actor, title: str, body: str, language: str = ""

@@ -77,3 +77,18 @@ def test_the_canned_answer_form_says_to_write_no_signature(cast, client):
     assert client.login(email=cast.provider_admin.email, password=PASSWORD)
     page = client.get("/admin/tickets/cannedanswer/add/").content.decode()
     assert "Write no signature: the reply mail signs every answer" in html_lib.unescape(page)
+
+
+def test_an_answer_inserted_below_the_same_greeting_does_not_greet_again(cast, client):
+    ticket = cast.opera.ticket()
+    answer = CannedAnswer.objects.create(
+        brand=cast.opera.brand,
+        title="Resent",
+        body="Hello {customer_first_name},\n\nWe have sent them again.",
+    )
+    assert client.login(email=cast.opera.line1.email, password=PASSWORD)
+    written = "Hello Customer,\n\nI looked at your order."
+    inserted = client.post(f"/desk/tickets/{ticket.number}/canned/{answer.pk}/", {"body": written}, **HTMX)
+    assert _reply_box(inserted.content.decode()) == (
+        "Hello Customer,\n\nI looked at your order.\n\nWe have sent them again."
+    )

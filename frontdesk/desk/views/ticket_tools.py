@@ -19,7 +19,7 @@ from frontdesk.core.errors import DomainError, NotFound, PermissionDenied, Ticke
 from frontdesk.desk.forms import ComposerForm, IdOrNoneField
 from frontdesk.desk.views.access import agent_view
 from frontdesk.desk.views.ticket import _page
-from frontdesk.tickets.canned import access_canned_answer, canned_answers_for, render_canned
+from frontdesk.tickets.canned import access_canned_answer, add_to_reply, canned_answers_for, render_canned
 from frontdesk.tickets.escalation import (
     MAX_MINUTES,
     MAX_TEXT,
@@ -290,8 +290,7 @@ def canned_insert(request: HttpRequest, actor: Actor, number: str, answer_id: in
     ticket = access_ticket(actor, number)
     answer = access_canned_answer(actor, ticket, answer_id)
     text = render_canned(answer, ticket=ticket, actor=actor)
-    written = request.POST.get("body", "").rstrip()
-    body = f"{written}\n\n{text}" if written else text
+    body = add_to_reply(request.POST.get("body", ""), text)
     form = ComposerForm(initial={"body": body, "version": ticket.version})
     return TemplateResponse(request, "desk/partials/canned_body.html", {"form": form})
 
