@@ -305,3 +305,7 @@ def request(
 
 def post(url: str, *, body: bytes, headers: Mapping[str, str] | None = None, **options: Any) -> Response:
     return request("POST", url, body=body, headers=headers, **options)
+
+
+def get(url: str, *, headers: Mapping[str, str] | None = None, **options: Any) -> Response:
+    return request("GET", url, headers=headers, **options)
