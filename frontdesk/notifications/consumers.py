@@ -235,11 +235,25 @@ def notify_agents_for_events(events: Sequence[TicketEvent]) -> list[Notification
             "event_id", "user_id", "kind"
         )
     )
+    # A ticket is announced to a team member once: a team set by a trigger right after the ticket was opened
+    # (its own event, dispatched later) does not announce it again.
+    announced: set[tuple[int, int]] = set()
+    if any(kind == NotificationKind.NEW_IN_TEAM for *_rest, kind in named):
+        announced = set(
+            Notification.objects.filter(
+                ticket_id__in=sorted({ticket.pk for _event, ticket, _user, _kind in named}),
+                kind=NotificationKind.NEW_IN_TEAM,
+            )
+            .exclude(event_id__in=[e.pk for e in events])
+            .values_list("ticket_id", "user_id")
+        )
     now = timezone.now()
     planned: list[Notification] = []
     for event, ticket, user_id, kind in named:
         user = users.get(user_id)
         if user is None or not _can_see(user, ticket, roles) or (event.pk, user_id, str(kind)) in done:
+            continue
+        if kind == NotificationKind.NEW_IN_TEAM and (ticket.pk, user_id) in announced:
             continue
         choice = choice_for(stored.get(user_id), kind)
         if not choice.wanted:

@@ -52,6 +52,20 @@ def test_a_ticket_moved_to_a_team_is_told_to_its_members(cast, team, notify):
     assert told(ticket, "new_in_team") == {cast.opera.line1.email, cast.opera.admin.email}
 
 
+def test_a_team_set_right_after_opening_announces_the_ticket_once(cast, team):
+    # A trigger sets the team while the opening event is dispatched: the opening event already finds the team,
+    # and the team change, dispatched after, must not announce the ticket again.
+    ticket = cast.opera.ticket()
+    created = TicketEvent.objects.get(ticket=ticket, kind=EventKind.CREATED)
+    ticket_actions.update_ticket(ticket, actor=SYSTEM, team=team)
+    notify_agents(created)
+    notify_agents(TicketEvent.objects.get(ticket=ticket, kind=EventKind.TEAM_CHANGED))
+    assert (
+        Notification.objects.filter(ticket=ticket, kind="new_in_team").count() == 2
+    )  # two members, once each
+    assert told(ticket, "new_in_team") == {cast.opera.line1.email, cast.opera.admin.email}
+
+
 def test_the_agent_who_acted_is_never_told(cast, team, notify):
     ticket = ticket_actions.create_ticket(
         cast.opera.brand,
