@@ -38,7 +38,7 @@ def create_automation(world: BrandWorld) -> None:
     SlaPolicy.objects.create(
         brand=brand,
         name="VIP",
-        position=0,
+        position=10,
         customer_tiers=[CustomerTier.VIP],
         first_response_minutes=3,
         next_response_minutes=15,
@@ -48,7 +48,7 @@ def create_automation(world: BrandWorld) -> None:
     SlaPolicy.objects.create(
         brand=brand,
         name="Premium",
-        position=0,
+        position=20,
         customer_tiers=[CustomerTier.PREMIUM],
         first_response_minutes=5,
         next_response_minutes=30,
@@ -80,6 +80,11 @@ def create_automation(world: BrandWorld) -> None:
     )
     # Customers hear when their request waits for a third party (a supplier, the theatre, the registrar).
     type(brand).objects.filter(pk=brand.pk).update(customer_status_mail=[Status.PENDING_THIRD_PARTY])
+    # Each line's team has a lead (who hears of breaches): the first agent of the next line up, else of its own.
+    for line, team in world.teams.items():
+        lead = (world.agents.get(line + 1) or world.agents.get(line) or [None])[0]
+        if lead is not None:
+            Team.objects.filter(pk=team.pk).update(lead=lead)
     if world.spec.slug.endswith("hosting"):
         first_line = world.teams[1]
         Team.objects.filter(pk=first_line.pk).update(
@@ -87,3 +92,14 @@ def create_automation(world: BrandWorld) -> None:
         )
         for agent in world.agents[1]:
             set_on_shift(agent, on=True)
+        # New requests go to the first line, whose agents on shift take them in turn.
+        create_trigger(
+            brand.pk,
+            actor=SYSTEM,
+            name="New requests to the first line",
+            position=0,
+            event_kinds=[EventKind.CREATED],
+            conditions=[("team", "is", "none")],
+            actions=[ActionSpec("set_team", str(first_line.pk))],
+            description="Every new request without a team goes to the first line.",
+        )

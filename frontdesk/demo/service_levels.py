@@ -34,7 +34,7 @@ def create_service_levels(world: BrandWorld) -> None:
     SlaPolicy.objects.create(
         brand=brand,
         name="Urgent",
-        position=1,
+        position=30,
         priorities=["urgent"],
         first_response_minutes=5,
         next_response_minutes=30,
@@ -44,7 +44,7 @@ def create_service_levels(world: BrandWorld) -> None:
     SlaPolicy.objects.create(
         brand=brand,
         name="Standard",
-        position=2,
+        position=40,
         first_response_minutes=9 if not around_the_clock else 15,
         next_response_minutes=60,
         resolution_minutes=16 * 60,
