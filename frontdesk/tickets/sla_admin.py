@@ -16,7 +16,7 @@ from frontdesk.tickets.models import Category, Ticket
 from frontdesk.tickets.sla import apply_service_levels
 from frontdesk.users.admin import BrandScopedAdmin
 from frontdesk.users.choices import CustomerTier
-from frontdesk.users.models import Organization
+from frontdesk.users.models import Customer, Organization
 
 # A policy change re-works at most this many open tickets at once; the rest follow their next change.
 RECOMPUTE_LIMIT = 5000
@@ -145,3 +145,32 @@ class SlaPolicyAdmin(BrandScopedAdmin):
         super().save_model(request, obj, form, change)
         open_tickets = Ticket.objects.filter(brand_id=obj.brand_id, status__in=sorted(OPEN_STATUSES))
         apply_service_levels(open_tickets.order_by("-id").values_list("pk", flat=True)[:RECOMPUTE_LIMIT])
+
+
+def _reapply_after_tier_change(model: type[Any], open_tickets: Any) -> None:
+    """The registered admin of ``model`` (customers, organizations) works out the service levels of the open
+    tickets concerned again when a tier changes, as saving a policy does: the tier chooses the policy."""
+    registered = admin.site._registry.get(model)
+    if registered is None or getattr(registered, "reapplies_tiers", False):
+        return
+    base = type(registered)
+
+    def save_model(self: Any, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        base.save_model(self, request, obj, form, change)
+        if change and "tier" in form.changed_data:
+            tickets = open_tickets(obj).filter(status__in=sorted(OPEN_STATUSES))
+            apply_service_levels(tickets.order_by("-id").values_list("pk", flat=True)[:RECOMPUTE_LIMIT])
+
+    admin.site.unregister(model)
+    admin.site.register(
+        model,
+        type(
+            base.__name__,
+            (base,),
+            {"save_model": save_model, "reapplies_tiers": True, "__module__": base.__module__},
+        ),
+    )
+
+
+_reapply_after_tier_change(Customer, lambda customer: Ticket.objects.filter(customer_id=customer.pk))
+_reapply_after_tier_change(Organization, lambda company: Ticket.objects.filter(organization_id=company.pk))

@@ -117,3 +117,31 @@ def test_a_new_policy_offers_the_waiting_statuses_as_pausing_the_clock(cast, adm
     for status in ("pending_customer", "pending_third_party"):
         box = page.split(f'value="{status}"', 1)[1].split(">", 1)[0]
         assert "checked" in box, status
+
+
+def test_changing_a_customers_tier_in_the_admin_moves_their_open_tickets_to_its_policy(cast, admin_client):
+    SlaPolicy.objects.create(
+        brand=cast.opera.brand, name="VIP", position=0, customer_tiers=["vip"], first_response_minutes=3
+    )
+    SlaPolicy.objects.create(brand=cast.opera.brand, name="Everyone", position=1, first_response_minutes=60)
+    ticket = cast.opera.ticket("Before the tier")
+    from frontdesk.tickets.sla import apply_service_levels
+
+    apply_service_levels([ticket.pk])
+    assert Ticket.objects.get(pk=ticket.pk).sla_policy.name == "Everyone"
+    customer = cast.opera.customer
+    page = admin_client.get(f"/admin/users/customer/{customer.pk}/change/")
+    assert page.status_code == 200
+    data = {
+        "brand": customer.brand_id,
+        "name": customer.name,
+        "language": customer.language,
+        "organization": customer.organization_id or "",
+        "notes": "",
+        "tier": "vip",
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(f"/admin/users/customer/{customer.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Ticket.objects.get(pk=ticket.pk).sla_policy.name == "VIP"
