@@ -216,6 +216,8 @@ CUSTOMER_AUTOMATIC_KINDS = (
 )
 # Kinds a stranger's mail or a visitor's form can start: each also capped on its own by
 # ``FRONTDESK_MAIL_ACKS_PER_HOUR`` (a loop with an autoresponder, a look-up form used to flood an address).
+# Automatic mail that answers a message that came in (RFC 3834 "auto-replied"); other automatic mail is generated.
+_REPLIES_TO_MAIL = (OutboundKind.ACKNOWLEDGEMENT, OutboundKind.AUTOMATION)
 # A trigger's reply to incoming mail is one too.
 _TRIGGERED_FROM_OUTSIDE = (OutboundKind.ACKNOWLEDGEMENT, OutboundKind.ACCESS_LINK, OutboundKind.AUTOMATION)
 # Events whose mail goes to the ticket's customer automatically (the acknowledgement has rules of its own).
@@ -568,10 +570,9 @@ def build_email(
     if outbound.references:
         headers["References"] = outbound.references
     if outbound.is_automatic:
-        # A report nobody asked for by mail is generated, not a reply (RFC 3834).
-        headers["Auto-Submitted"] = (
-            "auto-generated" if outbound.kind == OutboundKind.REPORT else "auto-replied"
-        )
+        # An answer to a message that came in (an acknowledgement, a trigger's reply to it) is auto-replied;
+        # news, reminders, reports and notices the system sends by itself are auto-generated (RFC 3834).
+        headers["Auto-Submitted"] = "auto-replied" if outbound.kind in _REPLIES_TO_MAIL else "auto-generated"
         headers["X-Auto-Response-Suppress"] = "All"
     # Where the brand's mailbox takes plus addresses, answers go to the ticket's own address.
     reply_to = (

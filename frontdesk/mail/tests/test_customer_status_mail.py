@@ -78,7 +78,7 @@ def test_a_change_into_a_chosen_status_mails_the_customer_once_and_other_changes
     )
     assert "We are waiting for an answer from a third party" in sent.body
     assert "a third party" in sent.alternatives[0].content
-    assert sent.extra_headers["Auto-Submitted"] == "auto-replied"
+    assert sent.extra_headers["Auto-Submitted"] == "auto-generated"
     [outbound] = _status_mails(ticket)
     assert outbound.event.kind == EventKind.STATUS_CHANGED
     assert outbound.status == OutboundStatus.SENT

@@ -72,7 +72,7 @@ def test_the_reminder_asks_for_an_answer_and_names_the_days_left(cast, run, wait
     assert "close it in 4 days." in sent.alternatives[0].content
     outbound = OutboundMessage.objects.get(kind=OutboundKind.REMINDER)
     assert outbound.is_automatic
-    assert sent.extra_headers["Auto-Submitted"] == "auto-replied"
+    assert sent.extra_headers["Auto-Submitted"] == "auto-generated"
 
 
 def test_the_reminder_threads_after_the_mail_the_customer_got_on_the_request(cast, run, waiting):

@@ -46,7 +46,7 @@ def test_solving_sends_the_customer_two_signed_rating_links(cast, ticket, django
     assert "/portal/opera/rate/" in good
     assert good.endswith("?rating=good")
     assert bad.endswith("?rating=bad")
-    assert sent.extra_headers["Auto-Submitted"] == "auto-replied"
+    assert sent.extra_headers["Auto-Submitted"] == "auto-generated"
     outbound = OutboundMessage.objects.get(event__kind=EventKind.SOLVED)
     assert outbound.ticket_id == ticket.pk
 
