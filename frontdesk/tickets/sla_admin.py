@@ -18,6 +18,14 @@ from frontdesk.users.admin import BrandScopedAdmin
 from frontdesk.users.choices import CustomerTier
 from frontdesk.users.models import Customer, Organization
 
+# A target longer than a year is a typo, not a promise (and would put deadlines centuries ahead).
+MAX_TARGET_MINUTES = 365 * 24 * 60
+TARGET_FIELDS = (
+    "first_response_minutes",
+    "next_response_minutes",
+    "resolution_minutes",
+    "update_interval_minutes",
+)
 # A policy change re-works at most this many open tickets at once; the rest follow their next change.
 RECOMPUTE_LIMIT = 5000
 
@@ -91,6 +99,10 @@ class SlaPolicyForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
+        for name in TARGET_FIELDS:
+            value = data.get(name)
+            if value is not None and value > MAX_TARGET_MINUTES:
+                self.add_error(name, _("At most a year of business minutes (525,600)."))
         brand = data.get("brand")
         if brand is None:
             return data

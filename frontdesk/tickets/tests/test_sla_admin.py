@@ -86,6 +86,7 @@ def test_a_brand_admin_adds_a_policy_and_open_tickets_take_it(cast, admin_client
         ),
         ("warn_at_percent", lambda cast: 150, "Between 1 and 100"),
         ("priorities", lambda cast: ["whenever"], "valid choice"),
+        ("resolution_minutes", lambda cast: 99_999_999, "At most a year of business minutes"),
     ],
 )
 def test_another_brands_objects_and_nonsense_are_form_errors(cast, admin_client, field, value_of, message):
