@@ -56,7 +56,7 @@ def test_two_agents_on_one_ticket_see_each_other_and_the_reply_arrives_live(
             sergey.goto(ticket_url)
             # The names the agents go by, as the top bar shows them.
             anna_name, sergey_name = (
-                p.locator("header.topbar nav span").first.inner_text() for p in (anna, sergey)
+                p.locator("header.topbar nav .user-name").inner_text() for p in (anna, sergey)
             )
 
             # Each sees the other on the ticket.
