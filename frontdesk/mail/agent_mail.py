@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from frontdesk.brands.models import Brand
 from frontdesk.mail.choices import OutboundKind, OutboundStatus
 from frontdesk.mail.models import OutboundMessage
+from frontdesk.mail.outbound import insert_planned
 from frontdesk.tickets.models import Ticket, TicketEvent
 from frontdesk.users.models import User
 
@@ -112,7 +111,7 @@ def plan_agent_notices(notices: Sequence[AgentNotice]) -> list[OutboundMessage]:
                 is_automatic=True,
             )
         )
-    return _insert(rows)
+    return insert_planned(rows)
 
 
 def plan_digest(*, user: User, brand_id: int, language: str, lines: Sequence[DigestLine]) -> OutboundMessage:
@@ -158,26 +157,3 @@ def queue_agent_mail(outbounds: Sequence[OutboundMessage]) -> None:
     from frontdesk.mail.tasks import queue_sending
 
     queue_sending([o.pk for o in outbounds if o.status == OutboundStatus.PENDING])
-
-
-def _insert(planned: list[OutboundMessage]) -> list[OutboundMessage]:
-    """All at once; should another worker have planned some of them, one by one, keeping theirs."""
-    if not planned:
-        return []
-    if len(planned) > 1:
-        try:
-            with transaction.atomic():
-                return OutboundMessage.objects.bulk_create(planned)
-        except IntegrityError:
-            pass
-    kept: list[OutboundMessage] = []
-    for outbound in planned:
-        try:
-            with transaction.atomic() if connection.in_atomic_block else nullcontext():
-                outbound.pk = None
-                outbound._state.adding = True
-                outbound.save(force_insert=True)
-            kept.append(outbound)
-        except IntegrityError:
-            kept.append(OutboundMessage.objects.get(event_id=outbound.event_id, recipient=outbound.recipient))
-    return kept

@@ -362,7 +362,7 @@ def plan_mail_for_events(events: Sequence[TicketEvent]) -> list[OutboundMessage]
             outbound = plan_reminder(event, ticket, facts)
         if outbound is not None:
             planned.append(outbound)
-    return _insert(planned)
+    return insert_planned(planned)
 
 
 def _language(ticket: Ticket) -> str:
@@ -530,7 +530,7 @@ def _new_outbound(
     return outbound
 
 
-def _insert(planned: list[OutboundMessage]) -> list[OutboundMessage]:
+def insert_planned(planned: list[OutboundMessage]) -> list[OutboundMessage]:
     """Insert the planned rows optimistically: the unique (event, recipient) turns a second planning into an
     IntegrityError, and only then are the rows taken one by one, reading what another worker planned first.
     Outside a transaction the INSERT is the only statement."""

@@ -15,10 +15,9 @@ from frontdesk.reports.models import TicketFact
 from frontdesk.sla.clock import CalendarSpec, business_time_between
 from frontdesk.sla.policies import DEFAULT_PAUSE_STATUSES, paused_time
 from frontdesk.sla.queries import spec_for
-from frontdesk.tickets.choices import AuthorKind, EventKind, MessageKind
+from frontdesk.tickets.choices import STATUS_KINDS, AuthorKind, EventKind, MessageKind
 from frontdesk.tickets.models import Message, Ticket, TicketEvent
 
-STATUS_KINDS = (EventKind.STATUS_CHANGED, EventKind.SOLVED, EventKind.CLOSED, EventKind.REOPENED)
 PAUSE_STATUSES = frozenset(DEFAULT_PAUSE_STATUSES)
 _FIELDS = [
     "brand",

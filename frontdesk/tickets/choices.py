@@ -136,6 +136,10 @@ class EventKind(models.TextChoices):
     MAIL_BOUNCED = "mail_bounced", _("Mail bounced")
 
 
+# The events that move a ticket from one status to another (their data says "before" and "after").
+STATUS_KINDS = (EventKind.STATUS_CHANGED, EventKind.SOLVED, EventKind.CLOSED, EventKind.REOPENED)
+
+
 class FieldKind(models.TextChoices):
     """The kinds of a request type's custom field."""
 

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from frontdesk.brands.models import Brand
 from frontdesk.core.schedules import scheduled
-from frontdesk.tickets.choices import TRANSITIONS, EventKind, Status
+from frontdesk.tickets.choices import STATUS_KINDS, TRANSITIONS, EventKind, Status
 from frontdesk.tickets.events import announce_event, new_event
 from frontdesk.tickets.models import Ticket, TicketEvent
 from frontdesk.users.actors import SYSTEM
@@ -51,7 +51,6 @@ AUTO_CLOSE = "auto_close_solved"
 NO_ANSWER = "no_customer_answer"
 # What a reminder needs of a ticket (the last an annotation of ``_waiting``).
 REMINDER_COLUMNS = ("pk", "updated_at", "waiting_since")
-STATUS_KINDS = (EventKind.STATUS_CHANGED, EventKind.SOLVED, EventKind.CLOSED, EventKind.REOPENED)
 
 
 def _brands(*fields: str) -> list[tuple[int, ...]]:

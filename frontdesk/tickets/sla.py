@@ -31,7 +31,14 @@ from frontdesk.sla.clock import CalendarSpec
 from frontdesk.sla.models import Calendar
 from frontdesk.sla.policies import Deadlines, PolicyTerms, TicketFacts, choose_policy, deadlines, paused_time
 from frontdesk.sla.queries import policies_of, spec_for, spec_of
-from frontdesk.tickets.choices import OPEN_STATUSES, AuthorKind, EventKind, MessageKind, Priority
+from frontdesk.tickets.choices import (
+    OPEN_STATUSES,
+    STATUS_KINDS,
+    AuthorKind,
+    EventKind,
+    MessageKind,
+    Priority,
+)
 from frontdesk.tickets.events import announce_event, new_event
 from frontdesk.tickets.locks import lock_ticket
 from frontdesk.tickets.models import Message, Ticket, TicketEvent
@@ -41,20 +48,6 @@ from frontdesk.users.models import Customer
 
 logger = logging.getLogger(__name__)
 
-STATUS_KINDS = (EventKind.STATUS_CHANGED, EventKind.SOLVED, EventKind.CLOSED, EventKind.REOPENED)
-DEADLINE_FIELDS = [
-    "sla_policy",
-    "sla_due_at",
-    "sla_warn_at",
-    "first_response_due_at",
-    "next_response_due_at",
-    "resolution_due_at",
-    "next_update_due_at",
-    "sla_due_at",
-    "sla_warn_at",
-    "sla_warned_at",
-    "sla_breached_at",
-]
 SCAN_BATCH = 500
 # How much of the latest public answer a status update quotes.
 UPDATE_EXCERPT = 1000
