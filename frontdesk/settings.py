@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "frontdesk.mail",
     "frontdesk.reports",
     "frontdesk.webhooks",
+    "frontdesk.chat",
+    "frontdesk.connectors",
     "frontdesk.automation",
     "frontdesk.notifications",
     "frontdesk.api",

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("desk/", include("frontdesk.desk.urls")),
     path("portal/", include("frontdesk.portal.urls")),
+    path("chat/", include("frontdesk.chat.urls")),
+    path("connectors/", include("frontdesk.connectors.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

@@ -1,0 +1,1 @@
+"""Connected social networks and messengers, their raw payloads and the social inbox."""
