@@ -223,6 +223,8 @@ FRONTDESK_HTTP_ALLOW_PRIVATE: bool | list[str] = (
 )
 # Webhook endpoints may use plain http:// (for a receiver on the same machine or network; never over the Internet).
 FRONTDESK_WEBHOOKS_ALLOW_HTTP = env.bool("FRONTDESK_WEBHOOKS_ALLOW_HTTP", False)
+# Days a finished webhook delivery (delivered or given up) stays in the delivery log (0: kept for ever).
+FRONTDESK_WEBHOOK_LOG_DAYS = env.int("FRONTDESK_WEBHOOK_LOG_DAYS", 30)
 
 # --- Files ------------------------------------------------------------------------------------------------
 MEDIA_ROOT = env.path("MEDIA_ROOT", DATA_DIR / "files")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
@@ -15,6 +16,8 @@ from frontdesk.webhooks.sending import send_delivery
 
 # Deliveries rung per sweep; the rest on the next minute's.
 SWEEP_BATCH = 500
+# Finished deliveries deleted per statement when the log is pruned.
+PRUNE_BATCH = 5000
 
 
 @db_task()  # type: ignore[untyped-decorator]  # huey ships no type hints
@@ -39,3 +42,22 @@ def sweep_deliveries() -> list[int]:
     for pk in ids:
         deliver_webhook(pk)
     return ids
+
+
+@scheduled("webhooks.prune", every=timedelta(hours=6))
+def prune_delivery_log() -> int:
+    """Delete finished deliveries (delivered or given up) older than ``FRONTDESK_WEBHOOK_LOG_DAYS``, in batches;
+    pending ones and the retries in flight stay whatever their age. Returns how many were deleted."""
+    days = settings.FRONTDESK_WEBHOOK_LOG_DAYS
+    if days <= 0:
+        return 0
+    cutoff = timezone.now() - timedelta(days=days)
+    finished = WebhookDelivery.objects.filter(
+        status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.FAILED], created_at__lt=cutoff
+    )
+    deleted = 0
+    while True:
+        batch = list(finished.order_by("pk").values_list("pk", flat=True)[:PRUNE_BATCH])
+        if not batch:
+            return deleted
+        deleted += WebhookDelivery.objects.filter(pk__in=batch).delete()[0]
