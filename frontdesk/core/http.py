@@ -113,10 +113,34 @@ def is_blocked_address(address: IPAddress) -> bool:
     )
 
 
-def resolve(host: str, port: int) -> list[IPAddress]:
-    """The addresses of ``host`` that may be reached; ``BlockedAddress`` if any of them may not."""
+def _lookup(host: str, port: int, timeout: float | None) -> list[Any]:
+    """``getaddrinfo`` within ``timeout`` seconds (None: as long as the resolver takes). The system resolver
+    cannot be interrupted, so a look-up that overruns is left to finish in its own daemon thread."""
+    if timeout is None:
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    answer: list[Any] = []
+
+    def look_up() -> None:
+        try:
+            answer.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except (OSError, UnicodeError) as error:
+            answer.append(error)
+
+    thread = threading.Thread(target=look_up, name="frontdesk-dns", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if not answer:
+        raise HttpTimeout(f"looking up {host} timed out")
+    if isinstance(answer[0], BaseException):
+        raise answer[0]
+    return list(answer[0])
+
+
+def resolve(host: str, port: int, *, timeout: float | None = None) -> list[IPAddress]:
+    """The addresses of ``host`` that may be reached; ``BlockedAddress`` if any of them may not. The look-up
+    gives up after ``timeout`` seconds (``HttpTimeout``)."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = _lookup(host, port, timeout)
     except (socket.gaierror, UnicodeError) as error:
         raise HttpConnectionError(f"cannot resolve {host}: {error}") from None
     addresses: list[IPAddress] = []
@@ -242,7 +266,7 @@ def request(
     if parts.scheme not in ("http", "https") or not host:
         raise InvalidUrl("only absolute http and https URLs")
     port = port or (443 if parts.scheme == "https" else 80)
-    addresses = resolve(host, port)
+    addresses = resolve(host, port, timeout=min(connect_timeout, deadline.left()))
     connect = min(connect_timeout, deadline.left())
     connection: _PinnedConnection
     if parts.scheme == "https":

@@ -283,3 +283,30 @@ def test_a_refused_connection_is_a_connection_error(settings):
 def test_bad_urls_are_refused(url):
     with pytest.raises(http.InvalidUrl):
         http.post(url, body=b"x")
+
+
+def test_a_name_look_up_that_hangs_times_out_within_the_connect_time(settings, monkeypatch):
+    settings.FRONTDESK_HTTP_ALLOW_PRIVATE = True
+    release = threading.Event()
+
+    def hanging_lookup(*args, **kwargs):
+        release.wait(5)
+        raise socket.gaierror("too late")
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging_lookup)
+    started = time.monotonic()
+    try:
+        with pytest.raises(http.HttpTimeout):
+            http.post("https://slow-dns.example/hook", body=b"{}", connect_timeout=0.3, total_timeout=2)
+    finally:
+        release.set()
+    assert time.monotonic() - started < 1.5
+
+
+def test_a_name_that_does_not_resolve_is_a_connection_error(settings, monkeypatch):
+    def no_such_name(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_name)
+    with pytest.raises(http.HttpConnectionError, match="cannot resolve"):
+        http.post("https://nowhere.example/hook", body=b"{}")
