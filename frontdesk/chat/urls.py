@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+"""The chat's HTTP side: the widget script, the try-it page and chat files (the sockets are in asgi.py)."""
+
+from django.urls import URLPattern
 
 app_name = "chat"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,42 @@
+"""What the chat refuses, each with the ``code`` its ``error`` frame carries (docs/chat.md)."""
+
+from __future__ import annotations
+
+from frontdesk.core.errors import Conflict, DomainError
+
+
+class ChatEnded(Conflict):
+    """The chat has ended: nothing more can be said in it."""
+
+    code = "ended"
+    title = "The chat has ended"
+
+
+class ChatTaken(Conflict):
+    """Another agent accepted the chat first (or it is no longer waiting)."""
+
+    code = "taken"
+    title = "Another agent has this chat"
+
+
+class LimitReached(Conflict):
+    """The agent already has as many chats as the brand allows at once."""
+
+    code = "limit_reached"
+    title = "Too many chats at once"
+
+
+class TooLarge(DomainError):
+    """A text or attachment over its size limit."""
+
+    code = "too_large"
+    status = 413
+    title = "Too large"
+
+
+class RateLimited(DomainError):
+    """Too many messages too fast."""
+
+    code = "rate_limited"
+    status = 429
+    title = "Too many messages"

@@ -1,0 +1,115 @@
+"""Scoped reads of the live chat: agents see the sessions of the brands they serve, nothing else."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from frontdesk.brands.models import Brand
+from frontdesk.chat.choices import SessionState
+from frontdesk.chat.models import AgentPresence, ChatMessage, ChatSession, ChatSettings
+from frontdesk.core.errors import NotFound
+from frontdesk.users.actors import Actor
+from frontdesk.users.models import AgentMembership
+
+# An agent counts as online this long after their chat panel's socket last touched their presence row (the
+# socket touches it every ``PRESENCE_EVERY`` seconds while it is open).
+ONLINE_SECONDS = 60
+PRESENCE_EVERY = 20
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _with_parts(qs: QuerySet[ChatSession]) -> QuerySet[ChatSession]:
+    return qs.select_related("brand", "customer", "ticket", "agent")
+
+
+def sessions_visible_to(actor: Actor) -> QuerySet[ChatSession]:
+    """Every session of the brands the agent serves (all brands for provider admins); none for others."""
+    if not actor.is_agent and not actor.is_system:
+        return ChatSession.objects.none()
+    return _with_parts(ChatSession.objects.filter(actor.brand_scope()))
+
+
+def access_session(actor: Actor, session_id: int | str) -> ChatSession:
+    """A session the agent may see; ``NotFound`` for missing, malformed and other brands' sessions alike."""
+    try:
+        return sessions_visible_to(actor).get(pk=int(session_id))
+    except (ChatSession.DoesNotExist, TypeError, ValueError):
+        raise NotFound("chat") from None
+
+
+def _line_scope(actor: Actor) -> Q:
+    """Waiting sessions an agent may take: those of their brands for their support line or a lower one."""
+    if actor.sees_all_brands:
+        return Q()
+    scope = Q(pk__in=[])
+    for brand_id, line in sorted(actor.agent_lines.items()):
+        scope |= Q(brand_id=brand_id, line__lte=line)
+    return scope
+
+
+def waiting_sessions_for(actor: Actor) -> QuerySet[ChatSession]:
+    """The chats waiting in the queues of the agent's brands and lines, longest waiting first."""
+    return (
+        sessions_visible_to(actor)
+        .filter(_line_scope(actor), state=SessionState.WAITING)
+        .order_by("waiting_since", "id")
+    )
+
+
+def active_sessions_for(actor: Actor) -> QuerySet[ChatSession]:
+    """The agent's own active chats, oldest first."""
+    if actor.user_id is None:
+        return ChatSession.objects.none()
+    return (
+        sessions_visible_to(actor)
+        .filter(state=SessionState.ACTIVE, agent_id=actor.user_id)
+        .order_by("accepted_at", "id")
+    )
+
+
+def transcript(session: ChatSession, after_seq: int = 0) -> QuerySet[ChatMessage]:
+    """The session's messages after ``after_seq``, in order (the caller has access to the session)."""
+    return ChatMessage.objects.filter(session_id=session.pk, seq__gt=max(0, int(after_seq))).order_by("seq")
+
+
+def online_for_brand(brand: Brand | int) -> bool:
+    """Whether an agent of the brand has the chat panel open (in any process) within ``ONLINE_SECONDS``."""
+    brand_id = brand if isinstance(brand, int) else brand.pk
+    cutoff = timezone.now() - timedelta(seconds=ONLINE_SECONDS)
+    agents = AgentMembership.objects.filter(brand_id=brand_id).values("user_id")
+    return AgentPresence.objects.filter(last_seen_at__gte=cutoff, user_id__in=agents).exists()
+
+
+def chat_settings_for(brand: Brand | int) -> ChatSettings | None:
+    """The brand's chat settings, None when it has none."""
+    brand_id = brand if isinstance(brand, int) else brand.pk
+    return ChatSettings.objects.filter(brand_id=brand_id).select_related("brand").first()
+
+
+def enabled_chat_for_slug(slug: str) -> ChatSettings | None:
+    """The chat settings of an active brand with the chat turned on, by the brand's slug."""
+    return (
+        ChatSettings.objects.filter(brand__slug=slug, brand__is_active=True, is_enabled=True)
+        .select_related("brand")
+        .first()
+    )
+
+
+def session_for_token(brand: Brand | int, token: str) -> ChatSession | None:
+    """The brand's session of this visitor token, if any."""
+    if not token or len(token) > 200:
+        return None
+    brand_id = brand if isinstance(brand, int) else brand.pk
+    return _with_parts(ChatSession.objects.filter(brand_id=brand_id, token_hash=hash_token(token))).first()
+
+
+def message_by_id(message_id: int) -> ChatMessage | None:
+    """A message by id, for a signed attachment link (the signature is the access check)."""
+    return ChatMessage.objects.filter(pk=message_id).select_related("session").first()
