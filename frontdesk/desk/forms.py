@@ -7,17 +7,15 @@ from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.http import QueryDict
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from frontdesk.core.errors import InvalidInput
-from frontdesk.tickets.actions import MAX_ATTACHMENTS, AttachmentIn, Body, make_body
+from frontdesk.tickets.actions import Body, make_body
 from frontdesk.tickets.bulk import MAX_BULK, BulkKind
 from frontdesk.tickets.choices import CallDirection, Channel, MessageKind, Priority, Status
+from frontdesk.tickets.message_forms import MessageFormMixin, MultipleFileField
 from frontdesk.tickets.queues import MAX_TAG, SORT_LABELS, QueueFilters, QueueKind, Sort
 from frontdesk.users.contacts import normalize_email, normalize_phone
 
@@ -25,22 +23,7 @@ REPLY = MessageKind.REPLY.value
 NOTE = MessageKind.NOTE.value
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Any number of files under one name; each is checked like a single file field's."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        single = super().clean
-        return [single(item, initial) for item in files]
-
-
-class ComposerForm(forms.Form):
+class ComposerForm(MessageFormMixin):
     """A reply to the customer or an internal note, with attachments, and a status set with a reply.
 
     ``version`` is the ticket version the agent's page showed: the actions refuse the post if the ticket
@@ -68,50 +51,6 @@ class ComposerForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.uploads: list[AttachmentIn] = []
-        self.message_body: Body | None = None
-
-    @property
-    def max_attachment_bytes(self) -> int:
-        return int(settings.FRONTDESK_MAX_ATTACHMENT_BYTES)
-
-    @property
-    def max_attachments(self) -> int:
-        return MAX_ATTACHMENTS
-
-    def clean_body(self) -> str:
-        text: str = self.cleaned_data["body"]
-        try:
-            self.message_body = make_body(text=text)
-        except InvalidInput as error:
-            raise forms.ValidationError(error.detail) from None
-        return text
-
-    def clean_attachments(self) -> list[UploadedFile]:
-        files: list[UploadedFile] = self.cleaned_data["attachments"]
-        if len(files) > MAX_ATTACHMENTS:
-            raise forms.ValidationError(
-                ngettext(
-                    "Attach at most %(limit)d file to one message.",
-                    "Attach at most %(limit)d files to one message.",
-                    MAX_ATTACHMENTS,
-                )
-                % {"limit": MAX_ATTACHMENTS}
-            )
-        limit = self.max_attachment_bytes
-        too_large = [f.name or "" for f in files if (f.size or 0) > limit]
-        if too_large:
-            raise forms.ValidationError(
-                _("%(names)s: larger than %(limit)s, the most one file may be.")
-                % {"names": ", ".join(too_large), "limit": filesizeformat(limit)}
-            )
-        self.uploads = [
-            AttachmentIn(f.name or "attachment", f.content_type or "", f.read(limit + 1)) for f in files
-        ]
-        return files
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or self.cleaned_data
         if cleaned.get("kind") == NOTE and cleaned.get("status"):
@@ -119,12 +58,6 @@ class ComposerForm(forms.Form):
                 "status", _("A status is set with a reply only: keep the status for an internal note.")
             )
         return cleaned
-
-    def valid_body(self) -> Body:
-        """The sanitized body of a valid form."""
-        if self.message_body is None:
-            raise ValueError("the form has not been validated")
-        return self.message_body
 
     @property
     def had_files(self) -> bool:
