@@ -210,6 +210,7 @@ FRONTDESK_EVENT_CONSUMERS: list[str] = env.list(
         "frontdesk.mail.consumers.send_ticket_mail",
         "frontdesk.notifications.consumers.notify_agents",
         "frontdesk.webhooks.consumers.queue_webhooks",
+        "frontdesk.connectors.consumers.send_social_replies",
         "frontdesk.desk.live.push_ticket_event",
         "frontdesk.reports.consumers.update_ticket_facts",
     ],
@@ -344,3 +345,9 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_MAX_LIMIT = 100
+
+# --- Connectors (social networks and messengers; docs/connectors.md) -------------------------------------------
+FRONTDESK_TELEGRAM_API_URL = env.str("FRONTDESK_TELEGRAM_API_URL", "https://api.telegram.org")
+FRONTDESK_VK_API_URL = env.str("FRONTDESK_VK_API_URL", "https://api.vk.com")
+# Days processed raw payloads of the connectors are kept (0: for ever).
+FRONTDESK_CONNECTOR_LOG_DAYS = env.int("FRONTDESK_CONNECTOR_LOG_DAYS", 30)

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from frontdesk.connectors import views
 
 app_name = "connectors"
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:kind>/<str:key>/", views.inbound, name="inbound"),
+]

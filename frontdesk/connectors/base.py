@@ -1,0 +1,187 @@
+"""The one interface every network's adapter implements, and the normalized items adapters produce.
+
+An adapter is stateless: it reads a connector's settings and talks to its network through ``core.http``.
+
+- ``receive(connector, request)`` checks an inbound webhook request (secret, signature, JSON) and splits it
+  into raw updates ``(external id, payload)``; an answer the network expects at once (VK's confirmation code)
+  comes back as ``Received.answer``. Bad input raises ``Refused`` (a 4xx with a JSON error).
+- ``parse(connector, payload)`` turns one stored raw payload into normalized entries: ``PrivateMessage`` (a
+  conversation that becomes a ticket) or ``PublicItem`` (a mention or comment for the social inbox).
+- ``fetch(connector)`` polls the network for new updates after the connector's cursor (``Fetched``).
+- ``send_message(connector, thread_id, text, key=...)`` answers in a private conversation,
+  ``reply_public(connector, target, text, key=...)`` under a public post; both return the network's id of what
+  was posted and raise ``SendError`` (``retryable`` or not). ``key`` is our reply's id, for networks that drop
+  a repeated send by a key of the caller's (VK's random_id).
+
+External ids make every step idempotent: raw payloads are unique per (connector, update id), inbox items per
+(connector, post id), conversations per (connector, chat id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.utils import timezone
+
+from frontdesk.connectors.choices import ItemKind
+from frontdesk.core import http
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from frontdesk.connectors.models import Connector
+
+
+class Refused(Exception):
+    """An inbound request we do not take: answered with ``status`` and a JSON error ``code``."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+class SendError(Exception):
+    """A call to a network's API that failed; ``retryable`` says whether trying later may help."""
+
+    def __init__(self, message: str, *, retryable: bool) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class NotSupported(SendError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retryable=False)
+
+
+@dataclass(frozen=True)
+class Author:
+    external_id: str
+    name: str = ""
+    username: str = ""
+
+
+@dataclass(frozen=True)
+class PrivateMessage:
+    """A message in a private conversation with the brand: it goes to the conversation's ticket."""
+
+    thread_id: str
+    message_id: str
+    author: Author
+    text: str
+    sent_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PublicItem:
+    """A public mention or comment for the brand's social inbox."""
+
+    external_id: str
+    kind: ItemKind
+    author: Author
+    text: str
+    posted_at: dt.datetime
+    url: str = ""
+    # Where an answer goes (chat and message ids, or VK owner, post and comment ids).
+    reply_target: Mapping[str, Any] = field(default_factory=dict)
+
+
+Entry = PrivateMessage | PublicItem
+
+
+@dataclass(frozen=True)
+class Received:
+    """An inbound request taken: its raw updates to store, and the body to answer with."""
+
+    updates: Sequence[tuple[str, dict[str, Any]]] = ()
+    answer: str | dict[str, Any] = field(default_factory=lambda: {"ok": True})
+
+
+@dataclass(frozen=True)
+class Fetched:
+    updates: Sequence[tuple[str, dict[str, Any]]]
+    cursor: str
+
+
+class Adapter(Protocol):
+    kind: str
+
+    def receive(self, connector: Connector, request: HttpRequest) -> Received: ...
+
+    def parse(self, connector: Connector, payload: Mapping[str, Any]) -> list[Entry]: ...
+
+    def fetch(self, connector: Connector) -> Fetched: ...
+
+    def send_message(self, connector: Connector, thread_id: str, text: str, *, key: str = "") -> str: ...
+
+    def reply_public(
+        self, connector: Connector, target: Mapping[str, Any], text: str, *, key: str = ""
+    ) -> str: ...
+
+
+# API calls wait at most this long (core.http's connect and total timeouts).
+CONNECT_TIMEOUT = 5.0
+TOTAL_TIMEOUT = 15.0
+RETRY_STATUSES = frozenset({408, 429})
+
+
+def call_json(url: str, *, body: bytes | None = None, headers: Mapping[str, str] | None = None) -> Any:
+    """GET (or POST ``body``) through ``core.http`` and decode the JSON answer; ``SendError`` on failure.
+
+    Secrets in the URL (Telegram's bot token) never reach the message: errors name only the answer.
+    """
+    try:
+        if body is None:
+            response = http.get(
+                url, headers=headers, connect_timeout=CONNECT_TIMEOUT, total_timeout=TOTAL_TIMEOUT
+            )
+        else:
+            response = http.post(
+                url, body=body, headers=headers, connect_timeout=CONNECT_TIMEOUT, total_timeout=TOTAL_TIMEOUT
+            )
+    except http.HttpError as failure:
+        raise SendError(type(failure).__name__, retryable=failure.retryable) from None
+    try:
+        data = json.loads(response.body.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    if response.status >= 500 or response.status in RETRY_STATUSES:
+        raise SendError(f"HTTP {response.status}", retryable=True)
+    if data is None:
+        raise SendError(f"HTTP {response.status}: the answer is not JSON", retryable=response.status >= 300)
+    return data
+
+
+def text_of(value: Any, limit: int = 20000) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def moment(unix: Any) -> dt.datetime:
+    """A network's Unix time as an aware datetime (now when missing or nonsense)."""
+    if isinstance(unix, int | float) and not isinstance(unix, bool) and 0 < unix < 2**33:
+        return dt.datetime.fromtimestamp(unix, tz=dt.UTC)
+    return timezone.now()
+
+
+# The largest inbound body taken, in bytes.
+MAX_BODY_BYTES = 256 * 1024
+
+
+def json_object(body: bytes) -> dict[str, Any]:
+    """The request body as a JSON object; ``Refused`` (400) for anything else."""
+    from django.utils.translation import gettext as _
+
+    if len(body) > MAX_BODY_BYTES:
+        raise Refused(413, "too_large", _("The request body is too large."))
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise Refused(400, "bad_json", _("The request body is not valid JSON.")) from None
+    if not isinstance(data, dict):
+        raise Refused(400, "bad_json", _("The request body must be a JSON object."))
+    return data

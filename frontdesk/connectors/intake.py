@@ -1,0 +1,279 @@
+"""Inbound updates: stored raw first, then processed into tickets and social inbox items.
+
+``store_updates`` inserts each raw update once (unique per connector and external id) and rings the worker for
+the new ones; ``process_payload`` claims one unprocessed payload, turns its entries into ticket messages or
+inbox items in one transaction with its ``processed_at`` mark, and records an error on the row when that
+fails (the sweep tries it again a few times). A redelivered update finds its row and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from frontdesk.brands.models import Brand
+from frontdesk.connectors.base import Author, PrivateMessage, PublicItem
+from frontdesk.connectors.choices import NEGATIVE_MENTION_TAG, ItemStatus, Sentiment
+from frontdesk.connectors.models import Connector, RawPayload, SocialIdentity, SocialItem, SocialThread
+from frontdesk.connectors.registry import adapter_for
+from frontdesk.connectors.service_level import ensure_social_service_level, negative_mention_category
+from frontdesk.core.work import enqueue_on_commit
+from frontdesk.tickets import actions as ticket_actions
+from frontdesk.tickets.choices import Channel, Priority, Status
+from frontdesk.tickets.content import make_body
+from frontdesk.tickets.models import Ticket
+from frontdesk.users.actions import create_customer
+from frontdesk.users.actors import SYSTEM, Actor, actor_for_customer
+from frontdesk.users.models import Customer
+
+logger = logging.getLogger(__name__)
+
+# How often a payload whose processing failed is tried again by the sweep.
+MAX_ATTEMPTS = 5
+SUBJECT_CHARS = 80
+
+
+def store_updates(connector: Connector, updates: Sequence[tuple[str, dict[str, Any]]]) -> list[int]:
+    """Store each update not seen before and queue its processing; returns the new rows' ids."""
+    from frontdesk.connectors.tasks import process_raw_payload
+
+    new: list[int] = []
+    for external_id, payload in updates:
+        try:
+            with transaction.atomic():
+                row = RawPayload.objects.create(
+                    brand_id=connector.brand_id, connector=connector, external_id=external_id, payload=payload
+                )
+        except IntegrityError:
+            continue  # delivered before: stored and processed once
+        new.append(row.pk)
+        enqueue_on_commit(process_raw_payload, row.pk)
+    return new
+
+
+def process_payload(payload_id: int) -> bool:
+    """Process one stored payload if nobody has; True when it was processed now."""
+    try:
+        with transaction.atomic():
+            row = (
+                RawPayload.objects.select_for_update()
+                .select_related("connector", "connector__brand")
+                .filter(pk=payload_id, processed_at__isnull=True)
+                .first()
+            )
+            if row is None:
+                return False
+            connector = row.connector
+            for entry in adapter_for(connector).parse(connector, row.payload):
+                if isinstance(entry, PrivateMessage):
+                    take_private_message(connector, entry, language=_language_hint(row.payload))
+                else:
+                    take_public_item(connector, entry)
+            RawPayload.objects.filter(pk=row.pk).update(
+                processed_at=timezone.now(), attempts=F("attempts") + 1, error=""
+            )
+            return True
+    except Exception as failure:  # noqa: BLE001 - recorded on the row, the next payload goes on
+        logger.warning("Raw payload %s failed: %s", payload_id, failure)
+        RawPayload.objects.filter(pk=payload_id, processed_at__isnull=True).update(
+            attempts=F("attempts") + 1, error=f"{type(failure).__name__}: {failure}"[:2000]
+        )
+        return False
+
+
+def _language_codes() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}
+
+
+def _language_hint(payload: dict[str, Any]) -> str:
+    message = payload.get("message")
+    person = message.get("from") if isinstance(message, dict) else None
+    code = person.get("language_code") if isinstance(person, dict) else None
+    return code[:2].lower() if isinstance(code, str) and code[:2].lower() in _language_codes() else ""
+
+
+def _customer_for(connector: Connector, author: Author, language: str = "") -> Customer:
+    """The brand's customer behind a network account, created with a ``SocialIdentity`` the first time."""
+    brand: Brand = connector.brand
+    if not author.external_id:
+        return create_customer(
+            brand, actor=SYSTEM, name=author.name or _("Unknown author"), language=language
+        )
+    identity = (
+        SocialIdentity.objects.select_related("customer")
+        .filter(connector=connector, external_id=author.external_id)
+        .first()
+    )
+    if identity is not None:
+        return identity.customer
+    customer = create_customer(brand, actor=SYSTEM, name=author.name or author.username, language=language)
+    try:
+        with transaction.atomic():
+            SocialIdentity.objects.create(
+                brand_id=connector.brand_id,
+                connector=connector,
+                external_id=author.external_id,
+                customer=customer,
+                display_name=author.name,
+                username=author.username,
+            )
+    except IntegrityError:
+        # Another worker took the same person a moment ago.
+        return (
+            SocialIdentity.objects.select_related("customer")
+            .get(connector=connector, external_id=author.external_id)
+            .customer
+        )
+    return customer
+
+
+def _subject(text: str) -> str:
+    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
+    return line[:SUBJECT_CHARS] if line else _("Social network message")
+
+
+def _body_text(text: str) -> str:
+    return text.strip() or _("(a message without text: a photo, a sticker or a file)")
+
+
+def _current_ticket(ticket_id: int) -> Ticket:
+    """The ticket itself, or the one it was merged into (followed to the end)."""
+    ticket = Ticket.objects.get(pk=ticket_id)
+    seen = {ticket.pk}
+    while ticket.merged_into_id is not None and ticket.merged_into_id not in seen:
+        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
+        seen.add(ticket.pk)
+    return ticket
+
+
+def take_private_message(connector: Connector, entry: PrivateMessage, *, language: str = "") -> Ticket:
+    """A private message into its conversation's ticket: the open one, a solved one reopened, or a new one
+    (a follow-up after a closed ticket)."""
+    customer = _customer_for(connector, entry.author, language)
+    actor: Actor = actor_for_customer(customer)
+    body = make_body(text=_body_text(entry.text))
+    thread = (
+        SocialThread.objects.select_for_update()
+        .filter(connector=connector, external_id=entry.thread_id)
+        .first()
+    )
+    if thread is not None:
+        ticket = _current_ticket(thread.ticket_id)
+        if ticket.status != Status.CLOSED and ticket.customer_id == customer.pk:
+            ticket_actions.reply_to_ticket(ticket, actor=actor, body=body, channel=Channel.SOCIAL)
+            SocialThread.objects.filter(pk=thread.pk).update(ticket=ticket, updated_at=timezone.now())
+            return ticket
+        follow_up_of: Ticket | None = ticket if ticket.customer_id == customer.pk else None
+    else:
+        follow_up_of = None
+    ticket = ticket_actions.create_ticket(
+        connector.brand,
+        actor=actor,
+        customer=customer,
+        subject=_subject(entry.text),
+        body=body,
+        channel=Channel.SOCIAL,
+        follow_up_of=follow_up_of,
+    )
+    if thread is None:
+        identity = SocialIdentity.objects.filter(
+            connector=connector, external_id=entry.author.external_id
+        ).first()
+        SocialThread.objects.create(
+            brand_id=connector.brand_id,
+            connector=connector,
+            external_id=entry.thread_id,
+            identity=identity,
+            ticket=ticket,
+        )
+    else:
+        SocialThread.objects.filter(pk=thread.pk).update(ticket=ticket, updated_at=timezone.now())
+    return ticket
+
+
+def classify_text(text: str) -> tuple[str, float]:
+    """The sentiment label and score of ``text`` by the classifier of ``connectors.sentiment``."""
+    from frontdesk.connectors.sentiment import classify
+
+    result = classify(text)
+    label = str(result.label)
+    return (label if label in Sentiment.values else Sentiment.NEUTRAL), float(result.score)
+
+
+def thank_you_text(brand: Brand, author: str) -> str:
+    """A thank-you answer in the brand's language, for the agent to send or edit."""
+    with translation.override(brand.default_language):
+        if author:
+            return _("Thank you for your kind words, %(name)s! We are glad you are with us.") % {
+                "name": author
+            }
+        return _("Thank you for your kind words! We are glad you are with us.")
+
+
+def take_public_item(connector: Connector, entry: PublicItem) -> SocialItem | None:
+    """A mention or comment into the brand's inbox, classified; a negative one becomes a ticket at once.
+    None when the item was taken before."""
+    label, score = classify_text(entry.text)
+    item = SocialItem(
+        brand_id=connector.brand_id,
+        connector=connector,
+        kind=entry.kind,
+        external_id=entry.external_id,
+        author_name=entry.author.name or entry.author.username,
+        author_external_id=entry.author.external_id,
+        text=entry.text,
+        url=entry.url,
+        posted_at=entry.posted_at,
+        sentiment=label,
+        sentiment_score=score,
+        reply_target=dict(entry.reply_target),
+    )
+    if label == Sentiment.POSITIVE:
+        item.suggested_reply = thank_you_text(connector.brand, item.author_name)
+    try:
+        with transaction.atomic():
+            item.save(force_insert=True)
+    except IntegrityError:
+        return None
+    if label == Sentiment.NEGATIVE:
+        open_ticket_for_item(item, actor=SYSTEM)
+    return item
+
+
+def open_ticket_for_item(item: SocialItem, *, actor: Actor) -> Ticket:
+    """A ticket about an inbox item: high priority, category and tag "negative mention" for negative ones,
+    which the brand's one-business-day policy then serves (``service_level``)."""
+    connector = item.connector
+    brand = connector.brand
+    customer = _customer_for(connector, Author(item.author_external_id, item.author_name))
+    negative = item.sentiment == Sentiment.NEGATIVE
+    category = None
+    if negative:
+        ensure_social_service_level(brand)
+        category = negative_mention_category(brand)
+    lines = [item.text]
+    if item.url:
+        lines.append(item.url)
+    ticket = ticket_actions.create_ticket(
+        brand,
+        actor=actor,
+        customer=customer,
+        subject=_subject(item.text),
+        body=make_body(text="\n\n".join(lines)),
+        channel=Channel.SOCIAL,
+        priority=Priority.HIGH if negative else Priority.NORMAL,
+        category=category,
+        tags=[NEGATIVE_MENTION_TAG] if negative else [],
+    )
+    SocialItem.objects.filter(pk=item.pk).update(
+        ticket=ticket, status=ItemStatus.TICKETED, updated_at=timezone.now()
+    )
+    item.ticket, item.status = ticket, ItemStatus.TICKETED
+    return ticket

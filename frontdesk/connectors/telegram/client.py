@@ -1,0 +1,69 @@
+"""Calls to the Telegram Bot API (``FRONTDESK_TELEGRAM_API_URL``) through ``core.http``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+
+from frontdesk.connectors.base import SendError, call_json
+from frontdesk.connectors.models import Connector
+
+# Updates asked for per getUpdates call, and the kinds of update the bot takes.
+POLL_LIMIT = 100
+ALLOWED_UPDATES = ["message", "channel_post"]
+
+
+def _url(connector: Connector, method: str) -> str:
+    base = str(getattr(settings, "FRONTDESK_TELEGRAM_API_URL", "https://api.telegram.org")).rstrip("/")
+    return f"{base}/bot{quote(connector.bot_token, safe=':')}/{method}"
+
+
+def call(connector: Connector, method: str, params: Mapping[str, Any] | None = None) -> Any:
+    """Call ``method`` with JSON ``params``; the ``result`` of an ``ok`` answer, else ``SendError``."""
+    if not connector.bot_token:
+        raise SendError("The connector has no bot token.", retryable=False)
+    body = json.dumps(dict(params or {}), ensure_ascii=False).encode("utf-8")
+    data = call_json(
+        _url(connector, method), body=body, headers={"Content-Type": "application/json; charset=utf-8"}
+    )
+    if not isinstance(data, dict) or not data.get("ok"):
+        description = str(data.get("description", "")) if isinstance(data, dict) else ""
+        code = data.get("error_code") if isinstance(data, dict) else None
+        retryable = code == 429 or (isinstance(code, int) and code >= 500)
+        raise SendError(f"Telegram {method}: {code} {description}".strip()[:500], retryable=retryable)
+    return data.get("result")
+
+
+def get_updates(connector: Connector, offset: str) -> list[dict[str, Any]]:
+    params: dict[str, Any] = {"timeout": 0, "limit": POLL_LIMIT, "allowed_updates": ALLOWED_UPDATES}
+    if offset.isdigit():
+        params["offset"] = int(offset)
+    result = call(connector, "getUpdates", params)
+    return [update for update in result if isinstance(update, dict)] if isinstance(result, list) else []
+
+
+def send_message(connector: Connector, chat_id: str, text: str, *, reply_to: str = "") -> str:
+    params: dict[str, Any] = {
+        "chat_id": int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id,
+        "text": text,
+    }
+    if reply_to.isdigit():
+        params["reply_parameters"] = {"message_id": int(reply_to), "allow_sending_without_reply": True}
+    result = call(connector, "sendMessage", params)
+    return str(result.get("message_id", "")) if isinstance(result, dict) else ""
+
+
+def set_webhook(connector: Connector, url: str) -> None:
+    call(
+        connector,
+        "setWebhook",
+        {"url": url, "secret_token": connector.secret, "allowed_updates": ALLOWED_UPDATES},
+    )
+
+
+def delete_webhook(connector: Connector) -> None:
+    call(connector, "deleteWebhook", {"drop_pending_updates": False})

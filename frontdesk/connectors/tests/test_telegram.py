@@ -1,0 +1,276 @@
+"""Telegram: the webhook's secret token, private chats as tickets, answers sent back once, mentions in the
+social inbox, polling with the offset as the cursor."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from frontdesk.connectors.actions import set_receive_mode, webhook_url
+from frontdesk.connectors.choices import ItemKind, ItemStatus, ReceiveMode, ReplyStatus
+from frontdesk.connectors.consumers import send_social_replies
+from frontdesk.connectors.models import (
+    Connector,
+    RawPayload,
+    SocialIdentity,
+    SocialItem,
+    SocialReply,
+    SocialThread,
+)
+from frontdesk.connectors.polling import poll_connector
+from frontdesk.connectors.tests.conftest import inbound_url, make_connector, payload
+from frontdesk.tickets import actions as ticket_actions
+from frontdesk.tickets.choices import Channel, EventKind, MessageKind, Status
+from frontdesk.tickets.content import make_body
+from frontdesk.tickets.models import Message, Ticket, TicketEvent
+from frontdesk.users.actors import SYSTEM
+
+SECRET = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def _post(client, connector, body, *, secret=None, capture):
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    headers = {} if secret is False else {SECRET: secret or connector.secret}
+    with capture(execute=True):
+        return client.post(inbound_url(connector), raw, content_type="application/json", headers=headers)
+
+
+@pytest.fixture
+def bot(cast):
+    return make_connector(cast.opera.brand)
+
+
+def test_an_update_without_the_secret_token_is_refused_with_a_json_error(
+    client, bot, django_capture_on_commit_callbacks
+):
+    missing = _post(
+        client,
+        bot,
+        payload("telegram_private.json"),
+        secret=False,
+        capture=django_capture_on_commit_callbacks,
+    )
+    wrong = _post(
+        client,
+        bot,
+        payload("telegram_private.json"),
+        secret="guess",
+        capture=django_capture_on_commit_callbacks,
+    )
+
+    assert missing.status_code == wrong.status_code == 403
+    assert missing.json()["error"] == "bad_secret"
+    assert not RawPayload.objects.exists()
+    assert not Ticket.objects.filter(channel=Channel.SOCIAL).exists()
+
+
+def test_bad_json_answers_400_with_a_json_error(client, bot, django_capture_on_commit_callbacks):
+    response = _post(client, bot, b"{not json", capture=django_capture_on_commit_callbacks)
+    no_id = _post(client, bot, {"message": {}}, capture=django_capture_on_commit_callbacks)
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "bad_json"
+    assert no_id.status_code == 400
+    assert no_id.json()["error"] == "bad_update"
+
+
+def test_an_unknown_key_or_a_get_is_a_json_error(client, bot):
+    assert (
+        client.post("/connectors/telegram/nope/", b"{}", content_type="application/json").status_code == 404
+    )
+    wrong_kind = client.post(f"/connectors/vk/{bot.key}/", b"{}", content_type="application/json")
+    assert wrong_kind.status_code == 404
+    assert client.get(inbound_url(bot)).status_code == 405
+
+
+def test_a_private_message_opens_a_social_ticket_and_a_redelivery_changes_nothing(
+    client, cast, bot, django_capture_on_commit_callbacks
+):
+    first = _post(client, bot, payload("telegram_private.json"), capture=django_capture_on_commit_callbacks)
+    again = _post(client, bot, payload("telegram_private.json"), capture=django_capture_on_commit_callbacks)
+
+    assert first.status_code == again.status_code == 200
+    ticket = Ticket.objects.get(channel=Channel.SOCIAL)
+    assert ticket.brand_id == cast.opera.brand.pk
+    assert ticket.subject.startswith("Здравствуйте! Не пришли билеты")
+    assert Message.objects.filter(ticket=ticket).count() == 1
+    identity = SocialIdentity.objects.get(connector=bot)
+    assert (identity.external_id, identity.display_name, identity.username) == (
+        "482913377",
+        "Ivan Petrov",
+        "ivan_petrov",
+    )
+    assert ticket.customer_id == identity.customer_id
+    assert identity.customer.language == "ru"
+    assert SocialThread.objects.get(connector=bot).ticket_id == ticket.pk
+    row = RawPayload.objects.get()
+    assert (row.external_id, row.brand_id, row.error) == ("734120001", cast.opera.brand.pk, "")
+    assert row.processed_at is not None
+
+
+def test_next_messages_go_to_the_open_ticket_reopen_a_solved_one_and_follow_up_a_closed_one(
+    client, cast, bot, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    _post(client, bot, payload("telegram_private.json"), capture=capture)
+    ticket = Ticket.objects.get(channel=Channel.SOCIAL)
+    _post(client, bot, payload("telegram_private_second.json"), capture=capture)
+    assert Message.objects.filter(ticket=ticket).count() == 2
+
+    agent = cast.actor(cast.opera.line1)
+    with capture(execute=True):
+        ticket_actions.change_status(ticket, actor=agent, status=Status.SOLVED)
+    _post(client, bot, payload("telegram_sticker.json"), capture=capture)
+    ticket.refresh_from_db()
+    assert ticket.status == Status.OPEN
+    assert Message.objects.filter(ticket=ticket).order_by("-id").first().body_text.startswith("(")
+
+    with capture(execute=True):
+        ticket_actions.change_status(ticket, actor=agent, status=Status.CLOSED)
+    _post(client, bot, payload("telegram_private.json", update_id=734120009), capture=capture)
+    follow_up = Ticket.objects.exclude(pk=ticket.pk).get(channel=Channel.SOCIAL)
+    assert follow_up.follow_up_of_id == ticket.pk
+    assert SocialThread.objects.get(connector=bot).ticket_id == follow_up.pk
+
+
+def test_an_agents_reply_is_sent_to_the_chat_once_and_a_note_is_not(
+    client, cast, bot, api, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    _post(client, bot, payload("telegram_private.json"), capture=capture)
+    ticket = Ticket.objects.get(channel=Channel.SOCIAL)
+    agent = cast.actor(cast.opera.line1)
+
+    with capture(execute=True):
+        ticket_actions.add_note(
+            ticket, actor=agent, body=make_body(text="Checking the order in the box office.")
+        )
+        ticket_actions.reply_to_ticket(
+            ticket, actor=agent, body=make_body(text="Билеты отправлены повторно.")
+        )
+    event = TicketEvent.objects.get(ticket=ticket, kind=EventKind.REPLIED)
+    with capture(execute=True):
+        send_social_replies(event)  # the consumer runs again: nothing more is sent
+
+    calls = api.of("sendMessage")
+    assert len(calls) == 1
+    assert calls[0].json() == {"chat_id": 482913377, "text": "Билеты отправлены повторно."}
+    assert calls[0].path == "/bot123456:ABC-test-token/sendMessage"
+    reply = SocialReply.objects.get()
+    assert (reply.status, reply.external_id, reply.event_id, reply.brand_id) == (
+        ReplyStatus.SENT,
+        "777",
+        event.pk,
+        cast.opera.brand.pk,
+    )
+    assert Message.objects.filter(ticket=ticket, kind=MessageKind.NOTE).exists()
+
+
+def test_a_refused_reply_is_recorded_on_the_reply_and_the_connector(
+    client, cast, bot, api, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    _post(client, bot, payload("telegram_private.json"), capture=capture)
+    ticket = Ticket.objects.get(channel=Channel.SOCIAL)
+    api.queue(
+        "sendMessage",
+        {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"},
+        403,
+    )
+
+    with capture(execute=True):
+        ticket_actions.reply_to_ticket(
+            ticket, actor=cast.actor(cast.opera.line1), body=make_body(text="Hello")
+        )
+
+    reply = SocialReply.objects.get()
+    assert reply.status == ReplyStatus.FAILED
+    assert "bot was blocked" in reply.error
+    bot.refresh_from_db()
+    assert "bot was blocked" in bot.last_error
+
+
+def test_a_server_error_is_tried_again_later(client, cast, bot, api, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    _post(client, bot, payload("telegram_private.json"), capture=capture)
+    ticket = Ticket.objects.get(channel=Channel.SOCIAL)
+    api.queue("sendMessage", {"ok": False, "error_code": 502, "description": "Bad Gateway"}, 502)
+
+    with capture(execute=True):
+        ticket_actions.reply_to_ticket(
+            ticket, actor=cast.actor(cast.opera.line1), body=make_body(text="Hello")
+        )
+
+    reply = SocialReply.objects.get()
+    assert (reply.status, reply.attempts) == (ReplyStatus.PENDING, 1)
+    assert reply.next_attempt_at > reply.created_at
+
+
+def test_a_mention_in_a_group_lands_in_the_inbox_with_a_thank_you_suggestion(
+    client, cast, bot, django_capture_on_commit_callbacks
+):
+    _post(client, bot, payload("telegram_group_mention.json"), capture=django_capture_on_commit_callbacks)
+
+    item = SocialItem.objects.get()
+    assert (item.kind, item.sentiment, item.status, item.brand_id) == (
+        ItemKind.MENTION,
+        "positive",
+        ItemStatus.NEW,
+        cast.opera.brand.pk,
+    )
+    assert item.external_id == "-1001877345120:9051"
+    assert item.url == "https://t.me/operalovers/9051"
+    assert item.author_name == "Marta"
+    assert item.suggested_reply.startswith("Спасибо")  # the brand's first language is Russian
+    assert item.ticket_id is None
+    assert not Ticket.objects.filter(channel=Channel.SOCIAL).exists()
+
+
+def test_polling_takes_updates_after_the_offset_and_moves_the_cursor(
+    cast, api, django_capture_on_commit_callbacks
+):
+    bot = make_connector(cast.opera.brand, mode=ReceiveMode.POLLING)
+    api.queue(
+        "getUpdates",
+        {"ok": True, "result": [payload("telegram_private.json"), payload("telegram_private_second.json")]},
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert poll_connector(bot.pk) == 2
+    bot.refresh_from_db()
+    assert bot.cursor == "734120003"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert poll_connector(bot.pk) == 0
+
+    first, second = api.of("getUpdates")
+    assert "offset" not in first.json()
+    assert second.json()["offset"] == 734120003
+    ticket = Ticket.objects.get(channel=Channel.SOCIAL)
+    assert Message.objects.filter(ticket=ticket).count() == 2
+
+
+def test_a_failed_poll_keeps_the_cursor_and_records_the_error(cast, api):
+    bot = make_connector(cast.opera.brand, mode=ReceiveMode.POLLING, cursor="100")
+    api.queue("getUpdates", {"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
+
+    assert poll_connector(bot.pk) == 0
+
+    bot.refresh_from_db()
+    assert bot.cursor == "100"
+    assert "Unauthorized" in bot.last_error
+
+
+def test_setting_the_webhook_gives_telegram_our_url_and_secret(cast, bot, api):
+    bot.mode = ReceiveMode.POLLING
+    bot.save(update_fields=["mode"])
+
+    set_receive_mode(bot, actor=cast.actor(cast.opera.admin), mode=ReceiveMode.WEBHOOK)
+
+    (call,) = api.of("setWebhook")
+    assert call.json()["url"] == webhook_url(bot)
+    assert call.json()["url"].endswith(f"/connectors/telegram/{bot.key}/")
+    assert call.json()["secret_token"] == bot.secret
+    assert Connector.objects.get(pk=bot.pk).mode == ReceiveMode.WEBHOOK
+    set_receive_mode(bot, actor=SYSTEM, mode=ReceiveMode.POLLING)
+    assert len(api.of("deleteWebhook")) == 1

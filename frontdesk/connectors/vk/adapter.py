@@ -1,0 +1,36 @@
+"""The VK adapter: Callback API in, messages.send and wall.createComment out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from frontdesk.connectors.base import Entry, Fetched, NotSupported, Received
+from frontdesk.connectors.choices import ConnectorKind
+from frontdesk.connectors.vk import client, mapping, webhooks
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from frontdesk.connectors.models import Connector
+
+
+class VkAdapter:
+    kind = ConnectorKind.VK.value
+
+    def receive(self, connector: Connector, request: HttpRequest) -> Received:
+        return webhooks.receive(connector, request)
+
+    def parse(self, connector: Connector, payload: Mapping[str, Any]) -> list[Entry]:
+        return mapping.parse_event(payload)
+
+    def fetch(self, connector: Connector) -> Fetched:
+        raise NotSupported("VK communities deliver events by the Callback API only.")
+
+    def send_message(self, connector: Connector, thread_id: str, text: str, *, key: str = "") -> str:
+        return client.send_message(connector, thread_id, text, key=key)
+
+    def reply_public(
+        self, connector: Connector, target: Mapping[str, Any], text: str, *, key: str = ""
+    ) -> str:
+        return client.create_comment(connector, target, text, key=key)

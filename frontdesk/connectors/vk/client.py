@@ -1,0 +1,63 @@
+"""Calls to the VK API (``FRONTDESK_VK_API_URL``) through ``core.http``: form-encoded POSTs, JSON answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+
+from frontdesk.connectors.base import SendError, call_json
+from frontdesk.connectors.models import Connector
+
+API_VERSION = "5.199"
+# VK error codes worth trying again: too many requests per second, flood control, internal server error.
+RETRY_CODES = frozenset({6, 9, 10})
+
+
+def call(connector: Connector, method: str, params: Mapping[str, Any]) -> Any:
+    """Call ``method``; the ``response`` of the answer, else ``SendError`` with VK's code and message."""
+    if not connector.access_token:
+        raise SendError("The connector has no access token.", retryable=False)
+    base = str(getattr(settings, "FRONTDESK_VK_API_URL", "https://api.vk.com")).rstrip("/")
+    form = {**{key: str(value) for key, value in params.items()}, "access_token": connector.access_token}
+    form["v"] = API_VERSION
+    data = call_json(
+        f"{base}/method/{method}",
+        body=urlencode(form).encode("utf-8"),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    if not isinstance(data, dict) or "response" not in data:
+        error = data.get("error") if isinstance(data, dict) else None
+        error = error if isinstance(error, dict) else {}
+        code = error.get("error_code")
+        message = f"VK {method}: {code} {error.get('error_msg', '')}".strip()[:500]
+        raise SendError(message, retryable=code in RETRY_CODES)
+    return data["response"]
+
+
+def _id_of(response: Any, key: str) -> str:
+    if isinstance(response, dict):
+        return str(response.get(key, ""))
+    return str(response) if isinstance(response, int) else ""
+
+
+def send_message(connector: Connector, peer_id: str, text: str, *, key: str = "") -> str:
+    """``messages.send``; ``key`` (a number) is VK's random_id, so a repeated call sends once."""
+    params: dict[str, Any] = {"peer_id": peer_id, "message": text, "random_id": key if key.isdigit() else 0}
+    return _id_of(call(connector, "messages.send", params), "message_id")
+
+
+def create_comment(connector: Connector, target: Mapping[str, Any], text: str, *, key: str = "") -> str:
+    params: dict[str, Any] = {
+        "owner_id": target.get("owner_id", ""),
+        "post_id": target.get("post_id", ""),
+        "message": text,
+        "from_group": connector.group_id,
+    }
+    if target.get("comment_id"):
+        params["reply_to_comment"] = target["comment_id"]
+    if key:
+        params["guid"] = key
+    return _id_of(call(connector, "wall.createComment", params), "comment_id")

@@ -1,0 +1,1 @@
+"""The generic inbound webhook: any service (monitoring, social listening) posts signed JSON items."""
