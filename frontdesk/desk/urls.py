@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from frontdesk.desk.views import (
     customer,
@@ -45,6 +45,8 @@ urlpatterns = [
     path("shift/", shift.shift_toggle, name="shift"),
     path("reports/", reports.reports_page, name="reports"),
     path("reports/export.<str:fmt>", reports.reports_export, name="reports_export"),
+    path("chat/", include("frontdesk.desk.views.chat")),
+    path("social/", include("frontdesk.desk.views.social")),
     path("phone/", phone.phone_page, name="phone"),
     path("phone/callers/", phone.callers, name="phone_callers"),
     path("phone/callers/new/", phone.pick_caller, name="phone_new_caller"),

@@ -1,0 +1,300 @@
+// The desk's chat panel: one socket (ws/desk/chat/, docs/chat.md) accepts, sends, transfers and ends chats and
+// keeps the page current. The queue and the conversation are rendered by the server and fetched again when the
+// socket says they changed; messages of the open conversation are added as they come, in order and once.
+// Visitor text is only ever set through textContent.
+(function () {
+  "use strict";
+  var panel = document.getElementById("chat-panel");
+  if (!panel || !window.WebSocket) return;
+  var socket = null;
+  var retry = 1000;
+  var lost = false;
+  var accepting = null;
+  var lastTyping = 0;
+  var typingClear = null;
+  var outbox = {}; // client_id → frame, until the server acknowledges it
+  var unread = {}; // session id → true
+  var waitingCount = null;
+  var baseTitle = document.title;
+
+  function text(name) {
+    var node = document.querySelector('#chat-texts [data-text="' + name + '"]');
+    return node ? node.textContent : name;
+  }
+
+  function conversation() { return document.getElementById("chat-conversation"); }
+  function current() { var c = conversation(); return c ? Number(c.dataset.session) : null; }
+  function log() { var c = conversation(); return c && c.querySelector(".chat-log"); }
+  function sessionUrl(id) { return panel.dataset.sessionUrl.replace(/\/0\/$/, "/" + id + "/"); }
+
+  function lastSeq() {
+    var seq = 0;
+    var list = log();
+    if (list) list.querySelectorAll("[data-seq]").forEach(function (n) { seq = Math.max(seq, Number(n.dataset.seq)); });
+    return seq;
+  }
+
+  function send(frame) {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  function newId() { return Date.now().toString(36) + Math.random().toString(36).slice(2, 10); }
+
+  // Socket ---------------------------------------------------------------------------------------------------
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + panel.dataset.socket);
+    socket.onopen = function () {
+      retry = 1000;
+      var sessions = {};
+      if (current()) sessions[current()] = lastSeq();
+      send({ type: "hello", sessions: sessions });
+      Object.keys(outbox).forEach(function (id) { send(outbox[id]); }); // stored once however often sent
+      if (lost) {
+        lost = false;
+        showError("");
+        refreshQueue();
+      }
+    };
+    socket.onmessage = function (event) {
+      var message;
+      try { message = JSON.parse(event.data); } catch (error) { return; }
+      handle(message);
+    };
+    socket.onclose = function (event) {
+      if (event.code === 4403) return; // refused: signed out or not an agent
+      lost = true;
+      showError(text("offline"));
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 30000);
+    };
+  }
+
+  function handle(m) {
+    var mine = m.session !== undefined && Number(m.session) === current();
+    if (m.type === "queue") {
+      noticeWaiting((m.waiting || []).length);
+      refreshQueue();
+    } else if (m.type === "message") {
+      if (mine) add(m);
+      else if (m.from === "visitor") { unread[m.session] = true; markUnread(); blink(); }
+    } else if (m.type === "ack") {
+      delete outbox[m.client_id];
+    } else if (m.type === "typing" && mine) {
+      var line = conversation().querySelector(".chat-typing");
+      line.textContent = text("typing");
+      line.hidden = false;
+      clearTimeout(typingClear);
+      typingClear = setTimeout(function () { line.hidden = true; }, 6000);
+    } else if (m.type === "status") {
+      if (accepting === Number(m.session) && m.session_state === "active" && !mine) {
+        location.href = sessionUrl(m.session);
+        return;
+      }
+      accepting = null;
+      if (mine) refreshConversation();
+      refreshQueue();
+    } else if (m.type === "error") {
+      if (Number(m.session) === accepting) accepting = null;
+      if (m.client_id && outbox[m.client_id]) {
+        delete outbox[m.client_id];
+        var pending = pendingItem(m.client_id);
+        if (pending) pending.remove();
+      }
+      showError(m.detail || m.code);
+    }
+  }
+
+  function showError(message) {
+    var box = document.querySelector("#chat-conversation .chat-error");
+    if (!box) {
+      if (message) window.alert(message);
+      return;
+    }
+    box.textContent = message;
+    box.hidden = !message;
+  }
+
+  // Messages ---------------------------------------------------------------------------------------------------
+
+  function pendingItem(clientId) {
+    var list = log();
+    return list && list.querySelector('[data-client="' + CSS.escape(clientId) + '"]');
+  }
+
+  function item(m) {
+    var node = document.getElementById("chat-message-template").content.firstElementChild.cloneNode(true);
+    node.classList.add("chat-from-" + (m.from || "system"));
+    node.querySelector(".chat-author").textContent = m.author || "";
+    var time = node.querySelector("time");
+    if (m.at) {
+      time.dateTime = m.at;
+      time.textContent = new Date(m.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    }
+    node.querySelector(".chat-text").textContent = m.text || "";
+    if (m.attachment) {
+      var file = document.createElement("p");
+      file.className = "chat-file";
+      var url = String(m.attachment.url || "");
+      var link = document.createElement(/^(https?:\/\/|\/)/.test(url) ? "a" : "span");
+      if (link.tagName === "A") { link.href = url; link.target = "_blank"; link.rel = "noopener noreferrer"; }
+      link.textContent = m.attachment.name;
+      file.appendChild(link);
+      node.appendChild(file);
+    }
+    return node;
+  }
+
+  function add(m) {
+    var list = log();
+    if (!list || list.querySelector('[data-seq="' + Number(m.seq) + '"]')) return;
+    var node = item(m);
+    node.dataset.seq = m.seq;
+    var pending = m.client_id && pendingItem(m.client_id);
+    if (pending) {
+      pending.replaceWith(node);
+    } else {
+      var before = null;
+      list.querySelectorAll("[data-seq], .chat-pending").forEach(function (n) {
+        if (!before && (n.classList.contains("chat-pending") || Number(n.dataset.seq) > Number(m.seq))) before = n;
+      });
+      list.insertBefore(node, before);
+    }
+    conversation().dataset.lastSeq = lastSeq();
+    if (m.from === "visitor") conversation().querySelector(".chat-typing").hidden = true;
+    list.scrollTop = list.scrollHeight;
+  }
+
+  function showPending(frame) {
+    var list = log();
+    if (!list) return;
+    var node = item({ from: "agent", text: frame.text, author: "" });
+    node.classList.add("chat-pending");
+    node.dataset.client = frame.client_id;
+    list.appendChild(node);
+    list.scrollTop = list.scrollHeight;
+  }
+
+  // Fetching the server's parts again ------------------------------------------------------------------------
+
+  function fetchHtml(url) {
+    return fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.text() : null;
+    });
+  }
+
+  function swap(id, html) {
+    var next = html && new DOMParser().parseFromString(html, "text/html").getElementById(id);
+    var old = document.getElementById(id);
+    if (!next || !old) return null;
+    old.replaceWith(next);
+    if (window.htmx) window.htmx.process(next);
+    return next;
+  }
+
+  function refreshQueue() {
+    var url = panel.dataset.queueUrl + (current() ? "?current=" + current() : "");
+    fetchHtml(url).then(function (html) {
+      if (swap("chat-queue", html)) markUnread();
+    });
+  }
+
+  function refreshConversation() {
+    var id = current();
+    var body = document.getElementById("id_body");
+    var draft = body ? body.value : "";
+    fetchHtml(sessionUrl(id)).then(function (html) {
+      if (!swap("chat-conversation", html)) return;
+      var fresh = document.getElementById("id_body");
+      if (fresh && draft) fresh.value = draft;
+      Object.keys(outbox).forEach(function (clientId) {
+        if (outbox[clientId].session === id) showPending(outbox[clientId]);
+      });
+      var list = log();
+      if (list) list.scrollTop = list.scrollHeight;
+    });
+  }
+
+  function markUnread() {
+    delete unread[current()];
+    document.querySelectorAll("#chat-queue .chat-mine li").forEach(function (li) {
+      var dot = li.querySelector(".chat-unread");
+      if (dot) {
+        dot.hidden = !unread[li.dataset.session];
+        dot.title = text("unread");
+      }
+    });
+  }
+
+  function noticeWaiting(count) {
+    if (waitingCount !== null && count > waitingCount) blink();
+    waitingCount = count;
+  }
+
+  function blink() {
+    if (!document.hidden) return;
+    document.title = "● " + text("new-chat") + " · " + baseTitle;
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) document.title = baseTitle;
+  });
+
+  // The agent's actions ---------------------------------------------------------------------------------------
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest && event.target.closest("button");
+    if (!target) return;
+    var session = Number(target.dataset.session);
+    if (target.classList.contains("chat-accept")) {
+      accepting = session;
+      send({ type: "accept", session: session });
+    } else if (target.classList.contains("chat-end")) {
+      send({ type: "end", session: session });
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.id === "chat-composer") {
+      event.preventDefault();
+      var body = form.querySelector("[name=body]");
+      var value = body.value.trim();
+      if (!value) return;
+      var frame = { type: "message", session: current(), client_id: newId(), text: value };
+      outbox[frame.client_id] = frame;
+      showPending(frame);
+      send(frame);
+      body.value = "";
+      lastTyping = 0;
+    } else if (form.classList.contains("chat-transfer")) {
+      event.preventDefault();
+      var choice = form.querySelector("select").value.split(":");
+      if (choice.length !== 2) return;
+      var transfer = { type: "transfer", session: Number(form.dataset.session) };
+      transfer[choice[0] === "agent" ? "to_agent" : "to_line"] = Number(choice[1]);
+      send(transfer);
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.target.id !== "id_body" || event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    event.target.form.requestSubmit();
+  });
+
+  document.addEventListener("input", function (event) {
+    if (event.target.id !== "id_body" || !current()) return;
+    var now = Date.now();
+    if (now - lastTyping < 2000) return;
+    lastTyping = now;
+    send({ type: "typing", session: current() });
+  });
+
+  var list = log();
+  if (list) list.scrollTop = list.scrollHeight;
+  connect();
+})();
