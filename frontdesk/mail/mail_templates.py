@@ -27,6 +27,7 @@ from frontdesk.brands.models import Brand
 from frontdesk.core.html import safe_html, text_to_html
 from frontdesk.mail.choices import MailTemplateName
 from frontdesk.tickets.choices import Channel, Status
+from frontdesk.tickets.customer_words import customer_status_label
 from frontdesk.tickets.models import Ticket
 
 if TYPE_CHECKING:
@@ -296,9 +297,9 @@ def sample_context(name: str, brand: Brand, language: str) -> dict[str, Any]:
         context.update(last_answer=answer)
     elif name == MailTemplateName.STATUS_CHANGED:
         context.update(
-            status=str(Status.PENDING_THIRD_PARTY.label),
+            status=customer_status_label(Status.PENDING_THIRD_PARTY),
             status_code=str(Status.PENDING_THIRD_PARTY),
-            previous_status=str(Status.OPEN.label),
+            previous_status=customer_status_label(Status.OPEN),
         )
     elif name == MailTemplateName.REMINDER:
         from frontdesk.mail.reminder import days_text

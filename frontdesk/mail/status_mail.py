@@ -24,6 +24,7 @@ from frontdesk.mail.choices import OutboundKind
 from frontdesk.mail.customer_mail import plan_automatic_mail
 from frontdesk.mail.models import OutboundMessage
 from frontdesk.tickets.choices import AuthorKind, EventKind, MessageKind, Status
+from frontdesk.tickets.customer_words import customer_status_label
 from frontdesk.tickets.models import Message, Ticket, TicketEvent, TicketRating
 from frontdesk.users.choices import ActorKind
 
@@ -109,9 +110,9 @@ def plan_status_changed(event: TicketEvent, ticket: Ticket, facts: _Facts) -> Ou
     def labels(language: str) -> dict[str, str]:
         with translation.override(language):
             return {
-                "status": str(Status(after).label),
+                "status": customer_status_label(after),
                 "status_code": after,
-                "previous_status": str(Status(before).label) if before in Status.values else "",
+                "previous_status": customer_status_label(before),
             }
 
     return plan_automatic_mail(

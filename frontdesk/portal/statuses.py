@@ -1,8 +1,7 @@
 """The portal's words for a request's status and history lines.
 
-The portal calls a ticket a "request" (Russian "обращение", neuter; Polish "zgłoszenie", neuter) where the
-desk says "ticket" ("заявка", feminine), so its status labels have their own translations under the
-"request status" context. A history line names what happened once: "Solved", never "Solved: Solved"."""
+The status labels are the customer's words of ``tickets.customer_words`` (shared with the mail). A history line
+names what happened once: "Solved", never "Solved: Solved"."""
 
 from __future__ import annotations
 
@@ -10,17 +9,8 @@ from typing import Any
 
 from django.utils.translation import pgettext_lazy
 
-from frontdesk.tickets.choices import EventKind, Status
-
-STATUS_LABELS: dict[str, Any] = {
-    Status.NEW: pgettext_lazy("request status", "New"),
-    Status.OPEN: pgettext_lazy("request status", "Open"),
-    Status.PENDING_CUSTOMER: pgettext_lazy("request status", "Waiting for your answer"),
-    Status.PENDING_THIRD_PARTY: pgettext_lazy("request status", "Waiting for a third party"),
-    Status.ON_HOLD: pgettext_lazy("request status", "On hold"),
-    Status.SOLVED: pgettext_lazy("request status", "Solved"),
-    Status.CLOSED: pgettext_lazy("request status", "Closed"),
-}
+from frontdesk.tickets.choices import EventKind
+from frontdesk.tickets.customer_words import customer_status_label
 
 # History lines that say what happened by themselves.
 _EVENT_LABELS: dict[str, Any] = {
@@ -33,8 +23,7 @@ _EVENT_LABELS: dict[str, Any] = {
 
 def status_label(value: object) -> str:
     """The portal's label of a status value; "" for an unknown one."""
-    label = STATUS_LABELS.get(value) if isinstance(value, str) else None
-    return str(label) if label is not None else ""
+    return customer_status_label(value)
 
 
 def event_line(kind: str, after: object) -> str:

@@ -27,7 +27,7 @@ SUBJECTS = {
     },
     OutboundKind.STATUS_CHANGED: {
         "en": "Status of your request: On hold",
-        "ru": "Статус вашего обращения: Отложена",
+        "ru": "Статус вашего обращения: Отложено",
         "pl": "Status Twojego zgłoszenia: Wstrzymane",
     },
     OutboundKind.REMINDER: {

@@ -110,7 +110,7 @@ def test_the_real_mails_get_every_variable_the_admin_lists(cast, run, monkeypatc
     ("name", "language", "shown"),
     [
         (MailTemplateName.STATUS_UPDATE, "en", "[last_answer=Your tickets are on their way.]"),
-        (MailTemplateName.STATUS_CHANGED, "ru", "[status=Ждёт третьей стороны]"),
+        (MailTemplateName.STATUS_CHANGED, "ru", "[status=Ждёт ответа третьей стороны]"),
         (MailTemplateName.STATUS_CHANGED, "pl", "[status_code=pending_third_party]"),
         (MailTemplateName.REMINDER, "ru", "[days_text=4 дня]"),
         (MailTemplateName.REMINDER, "pl", "[days_text=4 dni]"),

@@ -74,7 +74,7 @@ def test_a_change_into_a_chosen_status_mails_the_customer_once_and_other_changes
     assert sent.to == [cast.opera.customer.email]
     assert (
         sent.subject
-        == f"Status of your request: Pending third party — Where are my tickets? [{ticket.number}]"
+        == f"Status of your request: Waiting for a third party — Where are my tickets? [{ticket.number}]"
     )
     assert "We are waiting for an answer from a third party" in sent.body
     assert "a third party" in sent.alternatives[0].content
@@ -106,7 +106,7 @@ def test_running_the_consumer_again_plans_no_second_status_mail(cast, run, ticke
     ("language", "subject", "explanation"),
     [
         ("en", "Status of your request: On hold", "It is on hold for now"),
-        ("ru", "Статус вашего обращения: Отложена", "Работа над ним пока приостановлена"),
+        ("ru", "Статус вашего обращения: Отложено", "Работа над ним пока приостановлена"),
         ("pl", "Status Twojego zgłoszenia: Wstrzymane", "Na razie jest wstrzymane"),
     ],
 )
