@@ -76,6 +76,17 @@
   function handle(m) {
     var mine = m.session !== undefined && Number(m.session) === current();
     if (m.type === "queue") {
+      // An accepted chat joins the agent's own (the accepting socket hears no status of a chat it did not
+      // follow yet): open it.
+      if (accepting !== null && (m.mine || []).some(function (s) { return Number(s.session) === accepting; })) {
+        var accepted = accepting;
+        accepting = null;
+        if (accepted !== current()) {
+          location.href = sessionUrl(accepted);
+          return;
+        }
+        refreshConversation();
+      }
       noticeWaiting((m.waiting || []).length);
       refreshQueue();
     } else if (m.type === "message") {
@@ -94,8 +105,10 @@
         location.href = sessionUrl(m.session);
         return;
       }
-      accepting = null;
-      if (mine) refreshConversation();
+      if (mine) {
+        if (accepting === Number(m.session)) accepting = null;
+        refreshConversation();
+      }
       refreshQueue();
     } else if (m.type === "error") {
       if (Number(m.session) === accepting) accepting = null;
