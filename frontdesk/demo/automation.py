@@ -24,11 +24,59 @@ VIP_REPLY = {
     "pl": "Dzień dobry, {{ customer_name }},\n\ndziękujemy za wiadomość. Jako klient VIP otrzymasz odpowiedź "
     "starszego specjalisty na zgłoszenie {{ number }} w ciągu kilku minut.",
 }
-BREACH_NOTE = "Service level breached on {{ number }} ({{ ticket.priority }}). Team lead: please take it or reassign it."
+BREACH_NOTE = {
+    "en": "Service level breached on {{ number }} ({{ ticket.priority }}). Team lead: please take it or reassign it.",
+    "ru": "Нарушен срок обслуживания по заявке {{ number }} ({{ ticket.priority }}). Руководитель группы: "
+    "возьмите её или передайте другому.",
+    "pl": "Przekroczony czas obsługi zgłoszenia {{ number }} ({{ ticket.priority }}). Lider zespołu: "
+    "przejmij je lub przekaż innej osobie.",
+}
+# What a brand admin named the policies and triggers, in the brand's working language.
+NAMES = {
+    "vip_policy": {"en": "VIP", "ru": "VIP", "pl": "VIP"},
+    "premium_policy": {"en": "Premium", "ru": "Премиум", "pl": "Premium"},
+    "vip_trigger": {
+        "en": "VIP requests go up front",
+        "ru": "Заявки VIP-клиентов — в первую очередь",
+        "pl": "Zgłoszenia klientów VIP na początek kolejki",
+    },
+    "vip_description": {
+        "en": "A VIP's new request is raised to high priority, tagged and answered at once.",
+        "ru": "Новой заявке VIP-клиента повышается приоритет, ставится метка, клиент сразу получает ответ.",
+        "pl": "Nowe zgłoszenie klienta VIP dostaje wysoki priorytet, etykietę i natychmiastową odpowiedź.",
+    },
+    "breach_trigger": {
+        "en": "Breached requests are flagged for the team lead",
+        "ru": "Просроченные заявки отмечаются для руководителя группы",
+        "pl": "Przekroczone zgłoszenia są oznaczane dla lidera zespołu",
+    },
+    "breach_description": {
+        "en": "A breach adds a tag and a note; the assignee and the team lead are notified as well.",
+        "ru": "При нарушении срока добавляются метка и заметка; исполнитель и руководитель группы получают "
+        "уведомление.",
+        "pl": "Przekroczenie dodaje etykietę i notatkę; osoba przypisana i lider zespołu dostają powiadomienie.",
+    },
+    "routing_trigger": {
+        "en": "New requests to the first line",
+        "ru": "Новые заявки — на первую линию",
+        "pl": "Nowe zgłoszenia do pierwszej linii",
+    },
+    "routing_description": {
+        "en": "Every new request without a team goes to the first line.",
+        "ru": "Каждая новая заявка без группы уходит на первую линию.",
+        "pl": "Każde nowe zgłoszenie bez zespołu trafia do pierwszej linii.",
+    },
+}
+
+
+def _name(key: str, language: str) -> str:
+    texts = NAMES[key]
+    return texts.get(language) or texts["en"]
 
 
 def create_automation(world: BrandWorld) -> None:
     brand = world.brand
+    language = world.spec.working_language
     # Tiers: the first customers are VIPs, the first client company is on a premium plan.
     vip = [customer.pk for customer in world.customers[:VIP_CUSTOMERS]]
     Customer.objects.filter(pk__in=vip).update(tier=CustomerTier.VIP)
@@ -37,7 +85,7 @@ def create_automation(world: BrandWorld) -> None:
         Organization.objects.filter(pk=company.pk).update(tier=CustomerTier.PREMIUM)
     SlaPolicy.objects.create(
         brand=brand,
-        name="VIP",
+        name=_name("vip_policy", language),
         position=10,
         customer_tiers=[CustomerTier.VIP],
         first_response_minutes=3,
@@ -47,7 +95,7 @@ def create_automation(world: BrandWorld) -> None:
     )
     SlaPolicy.objects.create(
         brand=brand,
-        name="Premium",
+        name=_name("premium_policy", language),
         position=20,
         customer_tiers=[CustomerTier.PREMIUM],
         first_response_minutes=5,
@@ -58,7 +106,7 @@ def create_automation(world: BrandWorld) -> None:
     create_trigger(
         brand.pk,
         actor=SYSTEM,
-        name="VIP requests go up front",
+        name=_name("vip_trigger", language),
         position=1,
         event_kinds=[EventKind.CREATED],
         conditions=[("customer_tier", "is", CustomerTier.VIP)],
@@ -67,16 +115,19 @@ def create_automation(world: BrandWorld) -> None:
             ActionSpec("add_tags", "vip"),
             ActionSpec("send_reply", text=VIP_REPLY["en"], texts=VIP_REPLY),
         ],
-        description="A VIP's new request is raised to high priority, tagged and answered at once.",
+        description=_name("vip_description", language),
     )
     create_trigger(
         brand.pk,
         actor=SYSTEM,
-        name="Breached requests are flagged for the team lead",
+        name=_name("breach_trigger", language),
         position=2,
         event_kinds=[EventKind.SLA_BREACHED],
-        actions=[ActionSpec("add_tags", "sla-breached"), ActionSpec("add_note", text=BREACH_NOTE)],
-        description="A breach adds a tag and a note; the assignee and the team lead are notified as well.",
+        actions=[
+            ActionSpec("add_tags", "sla-breached"),
+            ActionSpec("add_note", text=BREACH_NOTE.get(language) or BREACH_NOTE["en"]),
+        ],
+        description=_name("breach_description", language),
     )
     # Customers hear when their request waits for a third party (a supplier, the theatre, the registrar).
     type(brand).objects.filter(pk=brand.pk).update(customer_status_mail=[Status.PENDING_THIRD_PARTY])
@@ -96,10 +147,10 @@ def create_automation(world: BrandWorld) -> None:
         create_trigger(
             brand.pk,
             actor=SYSTEM,
-            name="New requests to the first line",
+            name=_name("routing_trigger", language),
             position=0,
             event_kinds=[EventKind.CREATED],
             conditions=[("team", "is", "none")],
             actions=[ActionSpec("set_team", str(first_line.pk))],
-            description="Every new request without a team goes to the first line.",
+            description=_name("routing_description", language),
         )

@@ -17,6 +17,9 @@ from frontdesk.users.actors import SYSTEM
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 HOLIDAYS = {"Europe/Moscow": "RU", "Europe/Warsaw": "PL"}
+# Policy names in the brand's working language.
+URGENT = {"en": "Urgent", "ru": "Срочные", "pl": "Pilne"}
+STANDARD = {"en": "Standard", "ru": "Стандарт", "pl": "Standard"}
 
 
 def create_service_levels(world: BrandWorld) -> None:
@@ -33,7 +36,7 @@ def create_service_levels(world: BrandWorld) -> None:
     )
     SlaPolicy.objects.create(
         brand=brand,
-        name="Urgent",
+        name=URGENT.get(spec.working_language, URGENT["en"]),
         position=30,
         priorities=["urgent"],
         first_response_minutes=5,
@@ -43,7 +46,7 @@ def create_service_levels(world: BrandWorld) -> None:
     )
     SlaPolicy.objects.create(
         brand=brand,
-        name="Standard",
+        name=STANDARD.get(spec.working_language, STANDARD["en"]),
         position=40,
         first_response_minutes=9 if not around_the_clock else 15,
         next_response_minutes=60,

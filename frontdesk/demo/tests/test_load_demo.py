@@ -358,3 +358,19 @@ def test_the_demo_reports_requests_before_and_after_its_articles(demo):
     rows = requests_around_articles(scope, now=now)
     assert rows
     assert any(row.topic and row.before for row in rows)
+
+
+def test_demo_policies_and_triggers_are_named_in_each_brands_working_language(demo):
+    from frontdesk.automation.models import Trigger
+    from frontdesk.sla.models import SlaPolicy
+
+    for spec in BRANDS:
+        brand = Brand.objects.get(slug=spec.slug)
+        policies = set(SlaPolicy.objects.filter(brand=brand).values_list("name", flat=True))
+        triggers = set(Trigger.objects.filter(brand=brand).values_list("name", flat=True))
+        if spec.working_language == "ru":
+            assert {"Срочные", "Стандарт"} <= policies
+            assert "Заявки VIP-клиентов — в первую очередь" in triggers
+        elif spec.working_language == "pl":
+            assert {"Pilne", "Standard"} <= policies
+            assert "Nowe zgłoszenia do pierwszej linii" in triggers
