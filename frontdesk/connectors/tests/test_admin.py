@@ -1,0 +1,105 @@
+"""Connectors in the admin: brand admins add and see their brands' connectors, the address for the network,
+Telegram's webhook or polling, and the payload log read only; other brands' rows are invisible."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from frontdesk.connectors.choices import ConnectorKind, ReceiveMode
+from frontdesk.connectors.models import Connector, RawPayload
+from frontdesk.connectors.tests.conftest import make_connector
+from frontdesk.sla.models import SlaPolicy
+from frontdesk.testing.cast import PASSWORD
+
+CONNECTORS = "admin:connectors_connector_changelist"
+PAYLOADS = "admin:connectors_rawpayload_changelist"
+
+
+def _login(client, user):
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    assert client.login(email=user.email, password=PASSWORD)
+
+
+def test_a_brand_admin_connects_a_telegram_bot_and_sees_the_address(client, cast, api):
+    _login(client, cast.opera.admin)
+
+    response = client.post(
+        reverse("admin:connectors_connector_add"),
+        {
+            "brand": cast.opera.brand.pk,
+            "kind": ConnectorKind.TELEGRAM,
+            "name": "Box office bot",
+            "is_enabled": "on",
+            "mode": ReceiveMode.WEBHOOK,
+            "bot_token": "123456:ABC-test-token",
+        },
+    )
+
+    assert response.status_code == 302
+    bot = Connector.objects.get()
+    assert bot.brand_id == cast.opera.brand.pk
+    assert SlaPolicy.objects.filter(brand=cast.opera.brand, channels=["social"]).count() == 1
+    listing = client.get(reverse(CONNECTORS))
+    assert f"/connectors/telegram/{bot.key}/" in listing.content.decode()
+
+    client.post(reverse(CONNECTORS), {"action": "use_webhook", "_selected_action": [bot.pk]})
+    (call,) = api.of("setWebhook")
+    assert call.json()["secret_token"] == bot.secret
+
+
+def test_a_brand_admin_cannot_add_a_connector_for_another_brand(client, cast):
+    _login(client, cast.opera.admin)
+
+    response = client.post(
+        reverse("admin:connectors_connector_add"),
+        {"brand": cast.tours.brand.pk, "kind": ConnectorKind.WEBHOOK, "name": "Monitor", "mode": "webhook"},
+    )
+
+    assert response.status_code == 200
+    assert not Connector.objects.exists()
+
+
+def test_a_vk_community_needs_its_token_and_number(client, cast):
+    _login(client, cast.opera.admin)
+
+    response = client.post(
+        reverse("admin:connectors_connector_add"),
+        {"brand": cast.opera.brand.pk, "kind": ConnectorKind.VK, "name": "VK", "mode": "polling"},
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {"access_token", "group_id", "mode"}
+
+
+@pytest.mark.parametrize("who", ["tours_admin", "line1", "outsider"])
+def test_others_see_neither_the_connector_nor_its_payloads(client, cast, who):
+    bot = make_connector(cast.opera.brand)
+    row = RawPayload.objects.create(brand=cast.opera.brand, connector=bot, external_id="1", payload={"a": 1})
+    user = {"tours_admin": cast.tours.admin, "line1": cast.opera.line1, "outsider": cast.outsider}[who]
+    _login(client, user)
+
+    listing = client.get(reverse(CONNECTORS))
+    page = client.get(reverse("admin:connectors_connector_change", args=[bot.pk]))
+    payload = client.get(reverse("admin:connectors_rawpayload_change", args=[row.pk]))
+
+    assert bot.key not in (listing.content.decode() if listing.status_code == 200 else "")
+    assert page.status_code in (302, 403, 404)
+    assert payload.status_code in (302, 403, 404)
+
+
+def test_the_payload_log_is_read_only_for_the_brand_admin(client, cast):
+    bot = make_connector(cast.opera.brand)
+    row = RawPayload.objects.create(
+        brand=cast.opera.brand, connector=bot, external_id="77", payload={"update_id": 77}
+    )
+    _login(client, cast.opera.admin)
+
+    listing = client.get(reverse(PAYLOADS))
+    page = client.get(reverse("admin:connectors_rawpayload_change", args=[row.pk]))
+
+    assert listing.status_code == page.status_code == 200
+    assert "update_id" in page.content.decode()
+    assert client.get(reverse("admin:connectors_rawpayload_add")).status_code == 403

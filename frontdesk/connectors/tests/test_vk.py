@@ -1,0 +1,145 @@
+"""VK Callback API: the confirmation handshake, the secret, community messages as tickets answered with
+messages.send, wall comments in the inbox answered with wall.createComment."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from frontdesk.connectors.actions import reply_to_social_item
+from frontdesk.connectors.choices import ConnectorKind, ItemKind, ItemStatus, ReplyStatus
+from frontdesk.connectors.models import RawPayload, SocialItem, SocialReply
+from frontdesk.connectors.tests.conftest import inbound_url, make_connector, payload
+from frontdesk.tickets import actions as ticket_actions
+from frontdesk.tickets.choices import Channel
+from frontdesk.tickets.content import make_body
+from frontdesk.tickets.models import Message, Ticket
+
+
+@pytest.fixture
+def community(cast):
+    return make_connector(cast.opera.brand, ConnectorKind.VK)
+
+
+def _event(name, community, **replace):
+    data = payload(name, **replace)
+    if "secret" in data:
+        data["secret"] = community.secret
+    return data
+
+
+def _post(client, community, body, capture):
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    with capture(execute=True):
+        return client.post(inbound_url(community), raw, content_type="application/json")
+
+
+def test_the_confirmation_request_is_answered_with_the_code_as_plain_text(
+    client, community, django_capture_on_commit_callbacks
+):
+    response = _post(client, community, payload("vk_confirmation.json"), django_capture_on_commit_callbacks)
+
+    assert response.status_code == 200
+    assert response.content == b"a1b2c3d4"
+    assert response["Content-Type"].startswith("text/plain")
+    assert not RawPayload.objects.exists()
+
+
+def test_another_communitys_confirmation_or_a_wrong_secret_is_refused(
+    client, community, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    other_group = _post(client, community, payload("vk_confirmation.json", group_id=1), capture)
+    wrong = _post(client, community, payload("vk_message_new.json", secret="guess"), capture)
+    missing = payload("vk_message_new.json")
+    del missing["secret"]
+    no_secret = _post(client, community, missing, capture)
+
+    assert other_group.status_code == 403
+    assert other_group.json()["error"] == "wrong_group"
+    assert wrong.status_code == no_secret.status_code == 403
+    assert wrong.json()["error"] == "bad_secret"
+    assert not RawPayload.objects.exists()
+
+
+def test_bad_json_or_an_event_without_a_type_is_a_400(client, community, django_capture_on_commit_callbacks):
+    broken = _post(client, community, b"[1, 2", django_capture_on_commit_callbacks)
+    typeless = _post(client, community, {"group_id": 218394011}, django_capture_on_commit_callbacks)
+
+    assert broken.status_code == typeless.status_code == 400
+    assert broken.json()["error"] == "bad_json"
+    assert typeless.json()["error"] == "bad_event"
+
+
+def test_a_community_message_becomes_a_ticket_and_the_agents_reply_goes_by_messages_send(
+    client, cast, community, api, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    answer = _post(client, community, _event("vk_message_new.json", community), capture)
+    again = _post(client, community, _event("vk_message_new.json", community), capture)
+
+    assert answer.content == again.content == b"ok"
+    ticket = Ticket.objects.get(channel=Channel.SOCIAL)
+    assert Message.objects.filter(ticket=ticket).count() == 1
+    assert "secret" not in RawPayload.objects.get().payload
+
+    with capture(execute=True):
+        ticket_actions.reply_to_ticket(
+            ticket,
+            actor=cast.actor(cast.opera.line1),
+            body=make_body(text="Вернуть билет можно в личном кабинете."),
+        )
+
+    (call,) = api.of("messages.send")
+    form = call.form()
+    reply = SocialReply.objects.get()
+    assert form["peer_id"] == "301772455"
+    assert form["message"] == "Вернуть билет можно в личном кабинете."
+    assert form["random_id"] == str(reply.pk)
+    assert form["access_token"] == "vk1.a.test-token"
+    assert (reply.status, reply.external_id) == (ReplyStatus.SENT, "4242")
+
+
+def test_a_negative_wall_comment_lands_in_the_inbox_with_a_ticket_and_is_answered_by_a_comment(
+    client, cast, community, api, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    _post(client, community, _event("vk_wall_reply_new.json", community), capture)
+
+    item = SocialItem.objects.get()
+    assert (item.kind, item.sentiment, item.status) == (ItemKind.COMMENT, "negative", ItemStatus.TICKETED)
+    assert item.url == "https://vk.com/wall-218394011_402?reply=7731"
+    assert item.ticket is not None
+    assert item.ticket.channel == Channel.SOCIAL
+
+    agent = cast.actor(cast.opera.line1)
+    with capture(execute=True):
+        reply_to_social_item(item, actor=agent, text="Приносим извинения, разбираемся.")
+        reply_to_social_item(item, actor=agent, text="Second click")
+
+    (call,) = api.of("wall.createComment")
+    form = call.form()
+    assert (form["owner_id"], form["post_id"], form["reply_to_comment"], form["from_group"]) == (
+        "-218394011",
+        "402",
+        "7731",
+        "218394011",
+    )
+    assert form["message"] == "Приносим извинения, разбираемся."
+    item.refresh_from_db()
+    assert item.reply_text == "Приносим извинения, разбираемся."
+    assert item.status == ItemStatus.TICKETED
+    assert SocialReply.objects.get().status == ReplyStatus.SENT
+
+
+def test_the_communitys_own_comment_is_not_an_inbox_item(
+    client, community, django_capture_on_commit_callbacks
+):
+    own = _event("vk_wall_reply_new.json", community)
+    own["object"] = {**own["object"], "from_id": -218394011}
+
+    _post(client, community, own, django_capture_on_commit_callbacks)
+
+    assert RawPayload.objects.get().processed_at is not None
+    assert not SocialItem.objects.exists()
