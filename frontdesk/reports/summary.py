@@ -15,6 +15,7 @@ from frontdesk.core.errors import DomainError, NotFound
 from frontdesk.kb import queries as kb_queries
 from frontdesk.reports import measures
 from frontdesk.reports.measures import Scope, Share, Stats
+from frontdesk.reports.social import social_summary
 from frontdesk.tickets.choices import Channel, Priority, Status
 from frontdesk.tickets.models import Category
 from frontdesk.users.actors import Actor
@@ -276,6 +277,7 @@ def build_report(scope: Scope, *, zone: ZoneInfo, brands: list[Brand]) -> Report
             [[d.isoformat(), c, s] for d, c, s in report.trend],
         )
     )
+    _add_social(report)
     report.tables.insert(
         0,
         Table(
@@ -378,4 +380,41 @@ def _articles_before_after_table(scope: Scope, zone: ZoneInfo, brands: list[Bran
             "passed, and the change also when there were no requests before."
         )
         % {"days": measures.ARTICLE_WINDOW_DAYS, "min": measures.ARTICLE_MIN_DAYS_AFTER},
+    )
+
+
+def _add_social(report: Report) -> None:
+    """Positive, neutral and negative social mentions: totals against the period before, and per brand and day
+    (``reports.social``)."""
+    social = social_summary(report.scope, zone=report.zone, brand_order=[brand.pk for brand in report.brands])
+    for key, label in (
+        ("positive", _("Social mentions, positive")),
+        ("neutral", _("Social mentions, neutral")),
+        ("negative", _("Social mentions, negative")),
+    ):
+        report.figures.append(
+            Figure(f"social_{key}", label, getattr(social.total, key), getattr(social.previous, key))
+        )
+    names = {brand.pk: brand.name for brand in report.brands}
+    report.tables.append(
+        Table(
+            "social",
+            _("Social mentions per day"),
+            [_("Day"), _("Brand"), _("Positive"), _("Neutral"), _("Negative")],
+            [
+                [
+                    row.day.isoformat(),
+                    names.get(row.brand_id, str(row.brand_id)),
+                    row.counts.positive,
+                    row.counts.neutral,
+                    row.counts.negative,
+                ]
+                for row in social.days
+            ],
+            note=_(
+                "Public mentions and comments in the social inbox, by the day they were posted and the sentiment "
+                "they were classified with on arrival; every day of the period for each brand that had any. The "
+                "channel, priority and line filters do not apply to them."
+            ),
+        )
     )
