@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from frontdesk.brands.texts import signature_for
 from frontdesk.mail.choices import OutboundKind
 from frontdesk.mail.models import OutboundMessage
 from frontdesk.tickets.models import Ticket, TicketEvent
@@ -42,7 +43,6 @@ def plan_automatic_mail(
         _new_outbound,
         portal_url,
         render,
-        signature_for,
         ticket_url,
     )
 

@@ -24,6 +24,7 @@ from django.utils.html import urlize
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.brands.models import Brand
+from frontdesk.brands.texts import signature_for
 from frontdesk.core.html import safe_html, text_to_html
 from frontdesk.mail.choices import MailTemplateName
 from frontdesk.tickets.choices import Channel, Status
@@ -268,7 +269,7 @@ def built_in_sources(name: str, language: str) -> tuple[str, str, str]:
 
 def sample_context(name: str, brand: Brand, language: str) -> dict[str, Any]:
     """What a template gets for an example request of ``brand``, for the preview and for checking an edit."""
-    from frontdesk.mail.outbound import portal_url, signature_for  # outbound renders through this module
+    from frontdesk.mail.outbound import portal_url  # outbound renders through this module
 
     number = f"{brand.ticket_prefix or 'REQ'}-{timezone.now():%y}-000123"
     ticket = Ticket(

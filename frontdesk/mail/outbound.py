@@ -24,6 +24,7 @@ from django.template.loader import select_template
 from django.utils import timezone, translation
 
 from frontdesk.brands.models import Brand
+from frontdesk.brands.texts import signature_for, text_for_language
 from frontdesk.core.errors import PermanentError, TransientError
 from frontdesk.core.html import safe_html
 from frontdesk.core.work import claim_batch
@@ -53,36 +54,13 @@ def brand_address(brand: Brand) -> str:
     return str((brand.sender_addresses or [settings.DEFAULT_FROM_EMAIL])[0])
 
 
-def _for_language(values: object, brand: Brand, language: str) -> str:
-    """The brand's text for ``language``, else for its default language, else ""."""
-    if not isinstance(values, dict):
-        return ""
-    for candidate in (language, brand.default_language):
-        text = values.get(candidate)
-        if isinstance(text, str) and text.strip():
-            return text.strip()
-    return ""
-
-
 def sender_for(brand: Brand, language: str) -> str:
     """The From header of mail in ``language``: the brand's sender for it (``Brand.mail_from``), else the brand
     name and its first sender address."""
-    name, address = parseaddr(_for_language(brand.mail_from, brand, language))
+    name, address = parseaddr(text_for_language(brand.mail_from, brand, language))
     if address:
         return formataddr((name or brand.name, address))
     return formataddr((brand.name, brand_address(brand)))
-
-
-def signature_for(brand: Brand, language: str, *, author: str = "") -> str:
-    """The brand's signature in ``language`` (``Brand.mail_signatures``); "" lets the template sign.
-
-    ``{agent}`` in a signature is the replying agent's name; a line with ``{agent}`` is left out of mail that
-    has no agent (acknowledgements).
-    """
-    signature = _for_language(brand.mail_signatures, brand, language)
-    if not author:
-        signature = "\n".join(line for line in signature.splitlines() if "{agent}" not in line)
-    return signature.replace("{agent}", author).strip()
 
 
 def brand_domain(brand: Brand) -> str:

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from frontdesk.brands.models import Brand
+from frontdesk.brands.texts import signature_for
 from frontdesk.mail.choices import OutboundKind, OutboundStatus
 from frontdesk.mail.models import OutboundMessage, Suppression
-from frontdesk.mail.outbound import LANGUAGES, brand_domain, render, sender_for, signature_for
+from frontdesk.mail.outbound import LANGUAGES, brand_domain, render, sender_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

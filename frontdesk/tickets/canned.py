@@ -14,6 +14,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
 from frontdesk.brands.models import Brand
+from frontdesk.brands.texts import signature_for
 from frontdesk.core.errors import InvalidInput, NotFound, require
 from frontdesk.tickets.models import CannedAnswer, Ticket
 from frontdesk.tickets.permissions import can_work_on
@@ -107,14 +108,9 @@ def mail_sign_off(ticket: Ticket, author: str) -> str:
     """What the reply mail signs with under the text: the brand's signature in the customer's language
     (``{agent}`` being the author), else the author's name and the brand's (the mail templates' own)."""
     brand = ticket.brand
-    signatures = brand.mail_signatures if isinstance(brand.mail_signatures, dict) else {}
     languages = (ticket.customer.language, ticket.language, brand.default_language)
     language = next((code for code in languages if code in SIGN_OFF_LANGUAGES), "en")
-    for candidate in (language, brand.default_language):
-        text = signatures.get(candidate)
-        if isinstance(text, str) and text.strip():
-            return text.replace("{agent}", author).strip()
-    return f"{author}, {brand.name}"
+    return signature_for(brand, language, author=author) or f"{author}, {brand.name}"
 
 
 def without_sign_off(text: str, sign_off: str) -> str:

@@ -6,9 +6,10 @@ from email.header import decode_header, make_header
 
 from django.core import mail
 
+from frontdesk.brands.texts import signature_for
 from frontdesk.mail.choices import OutboundKind
 from frontdesk.mail.models import OutboundMessage
-from frontdesk.mail.outbound import sender_for, signature_for
+from frontdesk.mail.outbound import sender_for
 from frontdesk.mail.tests.conftest import OPERA, make_mail
 from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.models import Ticket
