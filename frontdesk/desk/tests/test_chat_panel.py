@@ -179,6 +179,7 @@ def test_a_conversation_shows_the_messages_in_order_with_the_visitors_page_and_c
     assert 'class="chat-accept"' in html  # waiting: anyone of the brand may accept it
     assert 'id="chat-composer"' not in html  # not theirs yet
     assert 'data-last-seq="2"' in html
+    assert 'class="messages"' not in html  # the layout's notices are not the chat's messages
 
 
 def test_the_customer_panel_lists_the_customers_earlier_tickets(cast, client):

@@ -58,7 +58,8 @@ def _conversation_context(actor: Actor, session: ChatSession) -> dict[str, Any]:
     messages = list(transcript(session))
     context: dict[str, Any] = {
         "session": session,
-        "messages": messages,
+        # Not ``messages``: the layout shows Django's messages under that name.
+        "chat_messages": messages,
         "last_seq": messages[-1].seq if messages else 0,
         # The visitor's page is a link only when it is a web address (it comes from their browser).
         "page_link": session.page_url if session.page_url.startswith(("https://", "http://")) else "",
@@ -121,7 +122,7 @@ def chat_ticket(request: HttpRequest, actor: Actor, number: str) -> HttpResponse
     chats = [
         {
             "session": session,
-            "messages": list(transcript(session)) if session.state != SessionState.ENDED else [],
+            "chat_messages": list(transcript(session)) if session.state != SessionState.ENDED else [],
         }
         for session in sessions
     ]

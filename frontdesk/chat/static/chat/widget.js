@@ -144,6 +144,7 @@
     };
   }
 
+  function over() { if (session !== "ended") note(t("ended")); session = "ended"; }
   function handle(m) {
     var k = m.type;
     if (k === "welcome") {
@@ -168,14 +169,14 @@
       typing.hidden = false;
       clearTimeout(typingTimer);
       typingTimer = setTimeout(function () { typing.hidden = true; }, 6000);
-    } else if (k === "status") { session = m.session; agent = m.agent; }
+    } else if (k === "status") { agent = m.agent; if (m.session === "ended") over(); else session = m.session; }
     else if (k === "suggestions") {
       tips.replaceChildren();
       var good = (m.articles || []).filter(function (a) { return safe(a.url); }).slice(0, 3);
       if (good.length) el("p", null, t("suggest"), tips);
       good.forEach(function (a) { el("a", { href: safe(a.url), target: "_blank", rel: "noopener" }, a.title, el("div", null, null, tips)); });
     } else if (k === "offline_received") { off.reset(); note(t("thanks") + m.number); session = "ended"; }
-    else if (k === "ended") { if (session !== "ended") note(t("ended")); session = "ended"; }
+    else if (k === "ended") over();
     else if (k === "error") {
       var p = m.client_id && mine(m.client_id);
       if (m.code === "rate_limited" && m.client_id) setTimeout(function () { st.outbox.forEach(out); }, 5000);
