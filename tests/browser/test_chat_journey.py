@@ -133,9 +133,9 @@ def test_a_visitor_chats_from_another_site_and_the_agent_answers_in_the_panel(
                 panel = visitor.locator(f"{WIDGET} section.p")
                 panel.locator("small").filter(has_text="We are online").wait_for()
                 panel.locator(".g").filter(has_text="Hello! Ask us anything.").wait_for()
-                panel.locator("input[name=name]").fill("Maria Callas")
-                panel.locator("textarea[name=text]").first.fill("Are there seats left for Tosca tonight?")
-                panel.locator("textarea[name=text]").first.press("Enter")
+                panel.locator("form.f input[name=name]").fill("Maria Callas")
+                panel.locator("form.f textarea").fill("Are there seats left for Tosca tonight?")
+                panel.locator("form.f textarea").press("Enter")
                 panel.locator(".b.visitor:not(.pending)").filter(has_text="seats left for Tosca").wait_for()
 
                 # The agent sees the chat waiting, accepts it and answers.
@@ -153,7 +153,7 @@ def test_a_visitor_chats_from_another_site_and_the_agent_answers_in_the_panel(
 
                 # The visitor reads the answer, types (the agent sees it) and the widget goes into the docs.
                 panel.locator(".b.agent").filter(has_text="Shall I hold two?").wait_for()
-                panel.locator("textarea[name=text]").first.press_sequentially("Yes", delay=50)
+                panel.locator("form.f textarea").press_sequentially("Yes", delay=50)
                 conversation.locator(".chat-typing").filter(has_text="typing").wait_for()
                 visitor.screenshot(path=str(shots / "chat-widget.png"))
 
@@ -162,8 +162,8 @@ def test_a_visitor_chats_from_another_site_and_the_agent_answers_in_the_panel(
                 panel = visitor.locator(f"{WIDGET} section.p")
                 panel.locator(".b.agent").filter(has_text="Shall I hold two?").wait_for()
                 assert panel.locator(".b").filter(has_text="seats left for Tosca").count() == 1
-                panel.locator("textarea[name=text]").first.fill("Yes please, two seats.")
-                panel.locator("textarea[name=text]").first.press("Enter")
+                panel.locator("form.f textarea").fill("Yes please, two seats.")
+                panel.locator("form.f textarea").press("Enter")
                 conversation.locator(".chat-from-visitor").filter(
                     has_text="Yes please, two seats."
                 ).wait_for()
