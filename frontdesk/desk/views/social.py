@@ -42,7 +42,9 @@ class InboxFilters(forms.Form):
     def __init__(self, *args: Any, brands: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.brand_ids = {brand.slug: brand.pk for brand in brands}
-        self.fields["brand"].choices = [("", _("All brands")), *((b.slug, b.name) for b in brands)]
+        brand = self.fields["brand"]
+        assert isinstance(brand, forms.ChoiceField)
+        brand.choices = [("", _("All brands")), *((b.slug, b.name) for b in brands)]
 
 
 class ReplyForm(forms.Form):
@@ -138,7 +140,9 @@ def reply(request: HttpRequest, actor: Actor, item_id: int) -> HttpResponseBase:
     item = access_social_item(actor, item_id)
     form = ReplyForm(request.POST, auto_id=f"reply-{item.pk}-%s")
     if not form.is_valid():
-        return _answer(request, item, status=422, form=form, error=" ".join(form.errors.get("text", [])))
+        return _answer(
+            request, item, status=422, form=form, error=" ".join(str(e) for e in form.errors.get("text", []))
+        )
     try:
         actions.reply_to_social_item(item, actor=actor, text=form.cleaned_data["text"])
     except InvalidInput as refused:
