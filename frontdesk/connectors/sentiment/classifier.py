@@ -105,7 +105,7 @@ def _valences(tokens: list[Token], lex: Lexicon, shouting: bool) -> list[float]:
                 continue
             if token.word in lex.negators:
                 continue
-            value = lex.valence(token.word)
+            value = lex.valence(token.word, token.stem)
             if not value:
                 continue
             value = _negated(tokens, i, lex, value)
@@ -118,7 +118,7 @@ def _valences(tokens: list[Token], lex: Lexicon, shouting: bool) -> list[float]:
 
 def _sentiment_follows(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     return any(
-        tokens[j].clause == tokens[i].clause and lex.valence(tokens[j].word)
+        tokens[j].clause == tokens[i].clause and lex.valence(tokens[j].word, tokens[j].stem)
         for j in range(i + 1, min(len(tokens), i + 1 + BOOSTER_WINDOW))
     )
 

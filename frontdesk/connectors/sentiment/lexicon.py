@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -39,10 +40,15 @@ class Stemmer:
 
     def __init__(self, language: str) -> None:
         name = _STEMMERS[language]
-        self._stemmer: Any = snowballstemmer.stemmer(name) if name in snowballstemmer.algorithms() else None
+        stemmer: Any = snowballstemmer.stemmer(name) if name in snowballstemmer.algorithms() else None
+        # Stemming is most of a call's time and the same words come again and again: remembered per process.
+        self._stem = lru_cache(maxsize=100_000)(lambda word: str(stemmer.stemWord(word)) if stemmer else word)
+        self._lock = threading.Lock()
 
     def __call__(self, word: str) -> str:
-        return str(self._stemmer.stemWord(word)) if self._stemmer else word
+        # Snowball stemmer objects keep state between calls: one word at a time per language.
+        with self._lock:
+            return str(self._stem(word))
 
 
 @dataclass(frozen=True)
@@ -57,11 +63,11 @@ class Lexicon:
     boosters: dict[str, float]
     contrast: frozenset[str]
 
-    def valence(self, word: str) -> float:
+    def valence(self, word: str, stem: str | None = None) -> float:
         """The valence of one normalized word: its own entry, else its stem's, else 0."""
         if word in self.words:
             return self.words[word]
-        stem = self.stem(word)
+        stem = self.stem(word) if stem is None else stem
         return self.stems.get(stem, 0.0) if len(stem) >= MIN_STEM else 0.0
 
 
