@@ -1,6 +1,7 @@
 """ASGI entry point: HTTP through Django, websockets through Channels (routes are added by the apps)."""
 
 import os
+from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdesk.settings")
 
@@ -12,17 +13,28 @@ from django.urls import path
 
 django_application = get_asgi_application()
 
+from frontdesk.chat.consumers import AgentConsumer, VisitorConsumer
 from frontdesk.desk.consumers import DeskConsumer
 
 websocket_urlpatterns = [
     path("ws/desk/", DeskConsumer.as_asgi()),
     path("ws/desk/tickets/<str:number>/", DeskConsumer.as_asgi()),
+    path("ws/desk/chat/", AgentConsumer.as_asgi()),
 ]
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_application,
-        # Sockets open only from our own pages (Origin in ALLOWED_HOSTS), as the signed-in session's user.
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-    }
-)
+# Sockets open only from our own pages (Origin in ALLOWED_HOSTS), as the signed-in session's user.
+desk_sockets = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+# The chat widget runs on the brands' own websites: its socket checks the Origin against the brand's allowed
+# websites (and our hosts) itself, and knows no signed-in user.
+visitor_sockets = URLRouter([path("ws/chat/<slug:brand>/", VisitorConsumer.as_asgi())])
+VISITOR_PREFIX = "/ws/chat/"
+
+
+async def websockets(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    if scope.get("path", "").startswith(VISITOR_PREFIX):
+        await visitor_sockets(scope, receive, send)
+    else:
+        await desk_sockets(scope, receive, send)
+
+
+application = ProtocolTypeRouter({"http": django_application, "websocket": websockets})

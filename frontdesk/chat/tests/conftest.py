@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from frontdesk.chat.models import ChatSettings
+from frontdesk.testing.plugin import clear_own_cache
 
 
 @pytest.fixture
@@ -22,3 +23,9 @@ def tours_chat(cast) -> ChatSettings:
     return ChatSettings.objects.create(
         brand=cast.tours.brand, is_enabled=True, allowed_origins=["https://tours.example"]
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_counters() -> None:
+    """Rate counters live in the cache for a minute or an hour; each test starts with none."""
+    clear_own_cache()
