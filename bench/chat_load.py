@@ -145,10 +145,15 @@ def enable_chat(brand: Any, *, per_agent: int) -> None:
 
 
 @contextmanager
-def bench_server(workers: int) -> Iterator[tuple[int, int]]:
-    """``frontdesk serve`` with the echo route (``bench/chat_echo.py``); yields the port and its process id."""
+def bench_server(workers: int, layer: str) -> Iterator[tuple[int, int]]:
+    """``frontdesk serve`` with the echo route (``bench/chat_echo.py``); yields the port and its process id.
+
+    ``layer``: ``product`` (the settings as they are) or ``tuned`` (``bench/chat_settings.py``).
+    """
     port = free_port()
     env = {**os.environ, **production_env(), "PYTHONPATH": str(REPO_ROOT)}
+    if layer == "tuned":
+        env["DJANGO_SETTINGS_MODULE"] = "bench.chat_settings"
     cmd = [
         sys.executable,
         "-m",
@@ -173,10 +178,10 @@ def bench_server(workers: int) -> Iterator[tuple[int, int]]:
             proc.wait(timeout=10)
 
 
-def group_cpu(pgid: int) -> float:
-    """CPU seconds (user + system) of the live processes of a process group."""
+def group_cpu(pgid: int) -> dict[int, float]:
+    """CPU seconds (user + system) of each live process of a process group."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0
+    cpu: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -185,8 +190,8 @@ def group_cpu(pgid: int) -> float:
         except OSError:
             continue
         if int(fields[2]) == pgid:  # the fields after the name: state, ppid, pgrp, ...
-            total += int(fields[11]) + int(fields[12])
-    return total / tick
+            cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return cpu
 
 
 @dataclass
@@ -198,14 +203,20 @@ class Meters:
     redis_cpu: float = 0.0
     redis_calls: int = 0
     pg: dict[str, int] = field(default_factory=dict)
+    # The server's processes: one that is gone was killed (uvicorn restarts a worker that misses its health
+    # check for 5 s) and took its sockets, and the CPU time it used since the last reading, with it.
+    pids: dict[int, float] = field(default_factory=dict)
+    restarted: int = 0
 
     def __sub__(self, other: Meters) -> Meters:
         return Meters(
-            self.server_cpu - other.server_cpu,
+            sum(cpu - other.pids.get(pid, 0.0) for pid, cpu in self.pids.items()),
             self.client_cpu - other.client_cpu,
             self.redis_cpu - other.redis_cpu,
             self.redis_calls - other.redis_calls,
             {k: v - other.pg.get(k, 0) for k, v in self.pg.items()},
+            self.pids,
+            len(other.pids.keys() - self.pids.keys()),
         )
 
 
@@ -224,12 +235,14 @@ def read_meters(server_pid: int, redis: Any) -> Meters:
         row = conn.execute(
             f"SELECT {', '.join(PG_COUNTERS)} FROM pg_stat_database WHERE datname = current_database()"
         ).fetchone()
+    pids = group_cpu(server_pid)
     return Meters(
-        group_cpu(server_pid),
+        sum(pids.values()),
         usage.ru_utime + usage.ru_stime,
         float(info["used_cpu_user"]) + float(info["used_cpu_sys"]),
         calls,
         dict(zip(PG_COUNTERS, row, strict=True)),
+        pids,
     )
 
 
@@ -242,13 +255,14 @@ class Phase:
     load: Any
     wall: float
     cost: Meters
+    layer: str = "product"
 
     @property
     def messages(self) -> int:
         return len(self.load.rec.sent)
 
 
-def run_phase(name: str, load: Any, time_limit: float, server_pid: int, redis: Any) -> Phase:
+def run_phase(name: str, load: Any, time_limit: float, server_pid: int, redis: Any, layer: str) -> Phase:
     import uvloop
 
     before = read_meters(server_pid, redis)
@@ -261,7 +275,7 @@ def run_phase(name: str, load: Any, time_limit: float, server_pid: int, redis: A
         f"{sum(rec.errors.values())} errors",
         flush=True,
     )
-    return Phase(name, load, wall, cost)
+    return Phase(name, load, wall, cost, layer)
 
 
 # --- Output -----------------------------------------------------------------------------------------------------
@@ -271,11 +285,11 @@ def delivery_rows(phases: list[Phase]) -> tuple[list[list[object]], list[str]]:
     """The delivery table's rows and what missed the target."""
     rows: list[list[object]] = []
     missed: list[str] = []
-    echo_p99: dict[str, float] = {}
+    echo_p99: dict[tuple[str, str], float] = {}  # (layer, direction): the first echo phase's
     for phase in phases:
         if phase.name.startswith("echo"):
             for key in DIRECTIONS:
-                echo_p99.setdefault(key, percentile(phase.load.rec.latency[key], 99))
+                echo_p99.setdefault((phase.layer, key), percentile(phase.load.rec.latency[key], 99))
     for phase in phases:
         rec = phase.load.rec
         lost = rec.lost()
@@ -295,8 +309,9 @@ def delivery_rows(phases: list[Phase]) -> tuple[list[list[object]], list[str]]:
                 n_sent = sum(1 for s in rec.sent.values() if s.first)
             p99 = percentile(values, 99)
             ratio = ""
-            if phase.name.startswith("chat") and key in DIRECTIONS and echo_p99.get(key):
-                ratio = f"{p99 / echo_p99[key]:.1f}×"
+            echo = echo_p99.get((phase.layer, key))
+            if phase.name.startswith("chat") and echo:
+                ratio = f"{p99 / echo:.1f}×"
             main = key in DIRECTIONS
             rows.append(
                 [
@@ -386,6 +401,7 @@ def print_report(phases: list[Phase], args: argparse.Namespace) -> list[str]:
                 (c.pg.get("tup_inserted", 0) + c.pg.get("tup_updated", 0) + c.pg.get("tup_deleted", 0)) / n,
                 c.pg.get("sessions", 0) / n,
                 ms(percentile(phase.load.lag, 99)),
+                c.restarted,
             ]
         )
     print("\nCost per message sent (both sides; CPU in ms; Redis: the whole server):\n")
@@ -403,6 +419,7 @@ def print_report(phases: list[Phase], args: argparse.Namespace) -> list[str]:
             "rows written",
             "new PG connections",
             "client loop lag p99 ms",
+            "server processes killed",
         ],
         cost_rows,
     )
@@ -455,17 +472,30 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=1, help="echo and chat phases, alternating")
     parser.add_argument("--workers", type=int, default=2, help="server processes (default 2, one per core)")
     parser.add_argument("--time-limit", type=float, default=150.0, help="seconds per phase at most")
+    parser.add_argument(
+        "--cost-runs", type=int, default=10, help="sessions for the in-process cost per frame (0: none)"
+    )
+    parser.add_argument(
+        "--layer",
+        default="product",
+        help="channel layer settings: product (as in frontdesk/settings.py), tuned (bench/chat_settings.py), "
+        "or both, one after the other",
+    )
     parser.add_argument("--phases", default="echo,chat", help="which phases a round has (echo,chat)")
     parser.add_argument("--keep-database", action="store_true", help="do not drop the database")
     args = parser.parse_args(argv)
     if args.smoke:
         args.sessions, args.agents, args.messages, args.gap, args.ramp = 20, 4, 3, "0.5,1", 2.0
         args.reconnect_every, args.agent_reconnects, args.grace, args.time_limit = 5, 1, 5.0, 40.0
+        args.cost_runs = 1
     try:
         low, high = (float(x) for x in args.gap.split(","))
     except ValueError:
         parser.error("--gap: two numbers, min,max")
     args.gap_range = (low, high)
+    args.layers = ["product", "tuned"] if args.layer == "both" else [args.layer]
+    if set(args.layers) - {"product", "tuned"}:
+        parser.error("--layer: product, tuned or both")
     args.phase_names = [p.strip() for p in args.phases.split(",") if p.strip()]
     if not args.phase_names or set(args.phase_names) - {"echo", "chat"}:
         parser.error("--phases: echo, chat or both")
@@ -528,28 +558,41 @@ def run(args: argparse.Namespace, db_url: str) -> int:
     )
     phases: list[Phase] = []
     try:
-        with bench_server(args.workers) as (port, pid):
-            base, desk = f"ws://{HOST}:{port}", f"http://{HOST}:{port}"
-            for r in range(args.rounds):
-                tag = f"r{r}p{os.getpid()}"
-                order = args.phase_names if r % 2 == 0 else args.phase_names[::-1]
-                for name in order:
-                    label = name if args.rounds == 1 else f"{name} {r + 1}"
-                    if name == "echo":
-                        load: Any = EchoLoad(plan, base, tag, SITE, cookies)
-                    else:
-                        load = ChatLoad(
-                            plan,
-                            base,
-                            tag,
-                            brand=BRAND,
-                            site=SITE,
-                            desk_origin=desk,
-                            cookies=cookies,
-                            agent_names=names,
-                        )
-                    phases.append(run_phase(label, load, args.time_limit, pid, redis))
+        for layer in args.layers:
+            with bench_server(args.workers, layer) as (port, pid):
+                base, desk = f"ws://{HOST}:{port}", f"http://{HOST}:{port}"
+                for r in range(args.rounds):
+                    tag = f"{layer[0]}{r}p{os.getpid()}"
+                    order = args.phase_names if r % 2 == 0 else args.phase_names[::-1]
+                    for name in order:
+                        label = name if args.rounds == 1 else f"{name} {r + 1}"
+                        if len(args.layers) > 1 or layer != "product":
+                            label += f" ({layer} layer)"
+                        if name == "echo":
+                            load: Any = EchoLoad(plan, base, tag, SITE, cookies)
+                        else:
+                            load = ChatLoad(
+                                plan,
+                                base,
+                                tag,
+                                brand=BRAND,
+                                site=SITE,
+                                desk_origin=desk,
+                                cookies=cookies,
+                                agent_names=names,
+                            )
+                        phases.append(run_phase(label, load, args.time_limit, pid, redis, layer))
         missed = print_report(phases, args)
+        if args.cost_runs and "chat" in args.phase_names:
+            from bench.chat_cost import frame_costs
+
+            frame_costs(
+                BRAND,
+                agents,
+                runs=args.cost_runs,
+                messages=args.messages,
+                waiting=5 if args.smoke else 100,
+            )
     finally:
         redis.flushdb()
     print(
@@ -558,7 +601,7 @@ def run(args: argparse.Namespace, db_url: str) -> int:
     )
     print(f"Load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     broken = [p for p in phases if p.load.rec.errors or p.load.rec.lost() or p.load.rec.misdelivered]
-    broken += [p for p in phases if p.load.rec.doubled() or p.load.rec.out_of_order]
+    broken += [p for p in phases if p.load.rec.doubled() or p.load.rec.out_of_order or p.cost.restarted]
     return 1 if broken else 0
 
 

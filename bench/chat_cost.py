@@ -1,0 +1,155 @@
+"""What each chat frame costs in the database, measured in this process (``bench.chat_load --cost-runs``).
+
+The sockets run every frame's database work through ``frontdesk.chat.handling`` in one worker thread per
+server process (Channels' ``database_sync_to_async``), so the sum of these times over a session, with the
+fan-out of the queue frame to every agent of the brand, is how many sessions a process can carry. Each function
+is called here as the socket calls it, on the bench database, ``runs`` times; printed are the SQL statements
+(Django's count: ``BEGIN``/``COMMIT`` included, savepoints too) and the median wall time.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench.common import print_table
+
+
+@dataclass
+class Cost:
+    queries: list[int] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+
+    def row(self, label: str, per_session: float | str) -> list[object]:
+        return [
+            label,
+            max(self.queries) if self.queries else 0,
+            statistics.median(self.seconds) * 1000 if self.seconds else float("nan"),
+            per_session,
+        ]
+
+
+def measured(costs: dict[str, Cost], label: str, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``work(*args, **kwargs)``, its statements and its time counted under ``label``."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        started = time.perf_counter()
+        result = work(*args, **kwargs)
+        elapsed = time.perf_counter() - started
+    cost = costs.setdefault(label, Cost())
+    cost.queries.append(len(ctx.captured_queries))
+    cost.seconds.append(elapsed)
+    return result
+
+
+def frame_costs(brand_slug: str, agents: list[Any], *, runs: int, messages: int, waiting: int) -> None:
+    """Each frame of a session ``runs`` times, and the queue frame with ``waiting`` chats in the queue."""
+    from frontdesk.chat import handling
+    from frontdesk.chat.actions import new_token
+    from frontdesk.users.actors import actor_for
+
+    chat = handling.chat_for_slug(brand_slug)
+    if chat is None:
+        raise SystemExit(f"No chat for {brand_slug}.")
+    costs: dict[str, Cost] = {}
+    actor = actor_for(agents[0])
+    site = "https://www.chatbench.example"
+
+    def visitor_frame(k: int) -> dict[str, Any]:
+        return {
+            "type": "message",
+            "client_id": f"cost-{time.monotonic_ns()}-{k}",
+            "text": "How do I change seats?",
+        }
+
+    for r in range(runs):
+        token = new_token()
+        first = visitor_frame(0) | {"name": f"Cost visitor {r}", "email": f"cost{r}@cost.example"}
+        opened = measured(
+            costs,
+            "visitor's first message (customer, ticket, session)",
+            handling.visitor_posts,
+            chat,
+            session_id=None,
+            token=token,
+            frame=first,
+            page=f"{site}/cost",
+            language="en",
+        )
+        sid = opened.session_id
+        measured(costs, "queue frame (one per agent of the brand)", handling.queue_frame, actor)
+        measured(costs, "agent accepts", handling.agent_accepts, actor, {"session": sid})
+        measured(costs, "agent joins: replay", handling.replay, actor, sid, 0)
+        for k in range(1, messages):
+            measured(
+                costs,
+                "visitor's message",
+                handling.visitor_posts,
+                chat,
+                session_id=sid,
+                token=token,
+                frame=visitor_frame(k),
+                page="",
+                language="en",
+            )
+            agent_frame = {"session": sid, "client_id": f"cost-a-{sid}-{k}", "text": "Let me check."}
+            measured(costs, "agent's message", handling.agent_posts, actor, agent_frame)
+        measured(
+            costs,
+            "visitor's hello with the token (resume)",
+            handling.welcome,
+            chat,
+            token=token,
+            last_seq=1,
+            language="en",
+        )
+        measured(costs, "visitor ends (transcript into the ticket)", handling.visitor_ends, sid)
+    # The queue with many chats waiting: what every agent's panel reads again on each change.
+    parked = [
+        handling.visitor_posts(
+            chat,
+            session_id=None,
+            token=new_token(),
+            frame=visitor_frame(0) | {"name": f"Waiting {w}"},
+            page=f"{site}/wait",
+            language="en",
+        ).session_id
+        for w in range(waiting)
+    ]
+    for _ in range(runs):
+        measured(costs, f"queue frame, {waiting} waiting", handling.queue_frame, actor)
+    for sid in parked:
+        handling.visitor_ends(sid)
+
+    per_session = {
+        "visitor's first message (customer, ticket, session)": 1,
+        "queue frame (one per agent of the brand)": f"3 × {len(agents)} agents",
+        "agent accepts": 1,
+        "agent joins: replay": 1,
+        "visitor's message": messages - 1,
+        "agent's message": messages - 1,
+        "visitor's hello with the token (resume)": "on reconnect",
+        "visitor ends (transcript into the ticket)": 1,
+        f"queue frame, {waiting} waiting": "",
+    }
+    print(f"\nDatabase work per frame, in this process ({runs} sessions; median wall time):\n")
+    print_table(
+        ["frame (chat.handling)", "SQL statements", "median ms", "per session"],
+        [cost.row(label, per_session.get(label, "")) for label, cost in costs.items()],
+    )
+    queue = statistics.median(costs["queue frame (one per agent of the brand)"].seconds)
+    own = sum(
+        statistics.median(costs[label].seconds) * n
+        for label, n in per_session.items()
+        if isinstance(n, int) and label in costs
+    )
+    fan = 3 * len(agents) * queue
+    print(
+        f"\nDatabase time per session: {own * 1000:.0f} ms for its own frames, {fan * 1000:.0f} ms for the "
+        f"queue frames it makes every agent read (start, accept, end × {len(agents)} agents)."
+    )
