@@ -145,7 +145,8 @@
     var time = node.querySelector("time");
     if (m.at) {
       time.dateTime = m.at;
-      time.textContent = new Date(m.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      var clock = { hour: "numeric", minute: "2-digit" };
+      time.textContent = new Date(m.at).toLocaleTimeString(document.documentElement.lang || [], clock);
     }
     node.querySelector(".chat-text").textContent = m.text || "";
     if (m.attachment) {
