@@ -200,8 +200,11 @@ def take_private_message(connector: Connector, entry: PrivateMessage, *, languag
 
 def classify_text(text: str) -> tuple[str, float]:
     """The sentiment label and score of ``text`` by the classifier of ``connectors.sentiment``."""
-    from frontdesk.connectors.sentiment import classify
-
+    try:
+        from frontdesk.connectors.sentiment import classify
+    except ImportError:  # the classifier is not installed: everything stays neutral
+        logger.warning("No sentiment classifier (frontdesk.connectors.sentiment): items are kept as neutral")
+        return Sentiment.NEUTRAL, 0.0
     result = classify(text)
     label = str(result.label)
     return (label if label in Sentiment.values else Sentiment.NEUTRAL), float(result.score)

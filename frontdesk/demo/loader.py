@@ -28,6 +28,7 @@ from frontdesk.core.errors import Conflict
 from frontdesk.demo.automation import create_automation
 from frontdesk.demo.canned import create_canned_content
 from frontdesk.demo.clock import SimulatedClock, simulated_time
+from frontdesk.demo.connectors import create_connectors
 from frontdesk.demo.content import BRANDS
 from frontdesk.demo.knowledge import create_knowledge_base
 from frontdesk.demo.people import (
@@ -138,6 +139,7 @@ def _load(specs: Sequence[BrandSpec], *, seed: int) -> None:
         create_knowledge_base(world)
         create_customers(world, random.Random(f"{seed}:{spec.slug}:people"))
         create_automation(world)
+        create_connectors(world)
         worlds.append(world)
     # Memberships changed the users' access versions; resolve their actors from fresh rows.
     for user in [*staff.values(), *(u for w in worlds for u in w.customer_users.values())]:

@@ -159,3 +159,28 @@ def make_connector(brand, kind: str = ConnectorKind.TELEGRAM, **fields: Any) -> 
 
 def inbound_url(connector: Connector) -> str:
     return f"/connectors/{connector.kind}/{connector.key}/"
+
+
+def answer_a_chat(client, cast, bot, api, capture, *, status: int, description: str):
+    """A private Telegram chat becomes a ticket, and line 1 answers it while the Bot API answers ``status``
+    (with ``description``) to the first sendMessage; returns the reply row."""
+    from frontdesk.connectors.models import SocialReply
+    from frontdesk.tickets import actions as ticket_actions
+    from frontdesk.tickets.choices import Channel
+    from frontdesk.tickets.content import make_body
+    from frontdesk.tickets.models import Ticket
+
+    with capture(execute=True):
+        client.post(
+            inbound_url(bot),
+            json.dumps(payload("telegram_private.json")).encode(),
+            content_type="application/json",
+            headers={"X-Telegram-Bot-Api-Secret-Token": bot.secret},
+        )
+    ticket = Ticket.objects.get(channel=Channel.SOCIAL)
+    api.queue("sendMessage", {"ok": False, "error_code": status, "description": description}, status)
+    with capture(execute=True):
+        ticket_actions.reply_to_ticket(
+            ticket, actor=cast.actor(cast.opera.line1), body=make_body(text="Hello")
+        )
+    return SocialReply.objects.get()

@@ -19,7 +19,7 @@ from frontdesk.connectors.models import (
     SocialThread,
 )
 from frontdesk.connectors.polling import poll_connector
-from frontdesk.connectors.tests.conftest import inbound_url, make_connector, payload
+from frontdesk.connectors.tests.conftest import answer_a_chat, inbound_url, make_connector, payload
 from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.choices import Channel, EventKind, MessageKind, Status
 from frontdesk.tickets.content import make_body
@@ -170,21 +170,16 @@ def test_an_agents_reply_is_sent_to_the_chat_once_and_a_note_is_not(
 def test_a_refused_reply_is_recorded_on_the_reply_and_the_connector(
     client, cast, bot, api, django_capture_on_commit_callbacks
 ):
-    capture = django_capture_on_commit_callbacks
-    _post(client, bot, payload("telegram_private.json"), capture=capture)
-    ticket = Ticket.objects.get(channel=Channel.SOCIAL)
-    api.queue(
-        "sendMessage",
-        {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"},
-        403,
+    reply = answer_a_chat(
+        client,
+        cast,
+        bot,
+        api,
+        django_capture_on_commit_callbacks,
+        status=403,
+        description="Forbidden: bot was blocked by the user",
     )
 
-    with capture(execute=True):
-        ticket_actions.reply_to_ticket(
-            ticket, actor=cast.actor(cast.opera.line1), body=make_body(text="Hello")
-        )
-
-    reply = SocialReply.objects.get()
     assert reply.status == ReplyStatus.FAILED
     assert "bot was blocked" in reply.error
     bot.refresh_from_db()
@@ -192,17 +187,10 @@ def test_a_refused_reply_is_recorded_on_the_reply_and_the_connector(
 
 
 def test_a_server_error_is_tried_again_later(client, cast, bot, api, django_capture_on_commit_callbacks):
-    capture = django_capture_on_commit_callbacks
-    _post(client, bot, payload("telegram_private.json"), capture=capture)
-    ticket = Ticket.objects.get(channel=Channel.SOCIAL)
-    api.queue("sendMessage", {"ok": False, "error_code": 502, "description": "Bad Gateway"}, 502)
+    reply = answer_a_chat(
+        client, cast, bot, api, django_capture_on_commit_callbacks, status=502, description="Bad Gateway"
+    )
 
-    with capture(execute=True):
-        ticket_actions.reply_to_ticket(
-            ticket, actor=cast.actor(cast.opera.line1), body=make_body(text="Hello")
-        )
-
-    reply = SocialReply.objects.get()
     assert (reply.status, reply.attempts) == (ReplyStatus.PENDING, 1)
     assert reply.next_attempt_at > reply.created_at
 
