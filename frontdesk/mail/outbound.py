@@ -47,6 +47,15 @@ _NOT_BY_MAIL = {Channel.CHAT, Channel.SOCIAL}
 SEND_LEASE = timedelta(minutes=2)
 
 
+def _by_mail(ticket: Ticket, message: Message) -> bool:
+    """Whether an agent's reply goes by mail. A chat's ticket is answered in the chat (its messages and the
+    transcript are on channel chat); a reply written elsewhere (the desk's reply box, after the chat ended)
+    goes by mail like any other."""
+    if ticket.channel == Channel.CHAT:
+        return message.channel != Channel.CHAT
+    return ticket.channel not in _NOT_BY_MAIL
+
+
 # --- Addresses, ids and links ---------------------------------------------------------------------------
 
 
@@ -437,7 +446,7 @@ def _plan_reply(event: TicketEvent, ticket: Ticket, facts: _Facts) -> OutboundMe
     if message is None or message.kind != MessageKind.REPLY or message.author_kind == AuthorKind.CUSTOMER:
         return None
     recipient = (ticket.customer.email or "").lower()
-    if not recipient or ticket.channel in _NOT_BY_MAIL:
+    if not recipient or not _by_mail(ticket, message):
         return None
     context = {
         "ticket": ticket,
