@@ -120,19 +120,32 @@ def test_a_visitor_chats_from_another_site_and_the_agent_answers_in_the_panel(
                     context.set_default_timeout(20_000)
                 agent, visitor = (context.new_page() for context in contexts)
 
+                # No agent has the chat panel open: the visitor may leave a message for an answer by e-mail.
+                visitor.goto(origin + "/")
+                launcher = visitor.locator(f"{WIDGET} button.l")
+                launcher.click()
+                panel = visitor.locator(f"{WIDGET} section.p")
+                offline = panel.locator("form.o")
+                offline.wait_for()
+                assert panel.locator("form.f").is_hidden()
+                offline.locator("input[name=name]").fill("Maria Callas")
+                offline.locator("input[name=email]").fill("maria@callas.example")
+                offline.locator("textarea").fill("Do you sell gift vouchers?")
+                offline.locator("button").click()
+                panel.locator(".n").filter(has_text="Thank you! Request number:").wait_for()
+
                 # The agent opens the chat panel: from now on the brand's visitors see someone online.
                 sign_in(agent, desk, email, password)
                 agent.locator("header.topbar a.chat-link").click()
                 agent.wait_for_url("**/desk/chat/")
                 agent.locator("#chat-queue").wait_for()
 
-                # The visitor, on the brand's own website, opens the widget and writes.
-                visitor.goto(origin + "/")
-                launcher = visitor.locator(f"{WIDGET} button.l")
-                launcher.click()
-                panel = visitor.locator(f"{WIDGET} section.p")
+                # The visitor, on the brand's own website, starts a chat and writes.
+                visitor.reload()
                 panel.locator("small").filter(has_text="We are online").wait_for()
                 panel.locator(".g").filter(has_text="Hello! Ask us anything.").wait_for()
+                if panel.locator("button.z").is_visible():
+                    panel.locator("button.z").click()  # "New chat" after the e-mail
                 panel.locator("form.f input[name=name]").fill("Maria Callas")
                 panel.locator("form.f textarea").fill("Are there seats left for Tosca tonight?")
                 panel.locator("form.f textarea").press("Enter")
@@ -145,6 +158,8 @@ def test_a_visitor_chats_from_another_site_and_the_agent_answers_in_the_panel(
                 conversation = agent.locator("#chat-conversation")
                 conversation.locator(".chat-log").filter(has_text="seats left for Tosca").wait_for()
                 assert origin in conversation.locator(".chat-page").inner_text()
+                agent.locator("#id_body").press_sequentially("Yes, a few", delay=30)
+                panel.locator(".y").filter(has_text="The agent is typing").wait_for()
                 agent.locator("#id_body").fill("Yes, a few in the stalls. Shall I hold two?")
                 agent.locator("#id_body").press("Enter")
                 conversation.locator(".chat-from-agent:not(.chat-pending)").filter(
@@ -168,6 +183,16 @@ def test_a_visitor_chats_from_another_site_and_the_agent_answers_in_the_panel(
                     has_text="Yes please, two seats."
                 ).wait_for()
                 assert conversation.locator(".chat-from-visitor").count() == 2
+                # A file: too large ones are refused by the widget before they are sent, others reach the agent.
+                files = panel.locator("form.f input[type=file]")
+                files.set_input_files(
+                    {"name": "huge.pdf", "mimeType": "application/pdf", "buffer": b"0" * (6 * 1024 * 1024)}
+                )
+                panel.locator(".n").filter(has_text="The file is too large.").wait_for()
+                files.set_input_files(
+                    {"name": "seats.txt", "mimeType": "text/plain", "buffer": b"Row 5, seats 7-8"}
+                )
+                conversation.locator(".chat-file a").filter(has_text="seats.txt").wait_for()
                 agent.screenshot(path=str(shots / "chat-panel.png"))
 
                 # The agent ends the chat: the visitor is told, and the transcript is on the ticket's page.
