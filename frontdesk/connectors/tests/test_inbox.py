@@ -12,7 +12,7 @@ import time_machine
 from frontdesk.connectors.actions import dismiss_social_item, make_ticket_from_item
 from frontdesk.connectors.base import Author, PublicItem
 from frontdesk.connectors.choices import NEGATIVE_MENTION_TAG, ItemKind, ItemStatus
-from frontdesk.connectors.intake import take_public_item
+from frontdesk.connectors.intake import classify_text, take_public_item
 from frontdesk.connectors.queries import access_social_item, daily_sentiment_counts, social_items_visible_to
 from frontdesk.connectors.service_level import ensure_social_service_level
 from frontdesk.connectors.tests.conftest import make_connector
@@ -24,6 +24,8 @@ from frontdesk.tickets.models import Ticket
 from frontdesk.users.actors import SYSTEM
 
 MOSCOW = ZoneInfo("Europe/Moscow")
+# Bound before the autouse fixture replaces it with a stand-in for the other tests.
+REAL_CLASSIFY = classify_text
 WEEKDAYS = {day: ["09:00-18:00"] for day in ("mon", "tue", "wed", "thu", "fri")}
 
 
@@ -205,3 +207,11 @@ def test_an_item_seen_twice_is_kept_once(cast, opera_bot, django_capture_on_comm
     assert first is not None
     assert again is None
     assert Ticket.objects.filter(channel=Channel.SOCIAL).count() == 1
+
+
+def test_the_real_classifier_reads_the_items_text():
+    assert REAL_CLASSIFY("Ужасный сервис, билеты так и не пришли, деньги не вернули.")[0] == "negative"
+    assert REAL_CLASSIFY("Thank you, a wonderful evening and great service!")[0] == "positive"
+    label, score = REAL_CLASSIFY("Во сколько открывается касса в субботу?")
+    assert label == "neutral"
+    assert -1 <= score <= 1

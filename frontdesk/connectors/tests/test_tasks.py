@@ -108,3 +108,14 @@ def test_old_processed_payloads_are_pruned_and_unprocessed_ones_kept(cast, setti
 
     assert set(RawPayload.objects.values_list("pk", flat=True)) == {stuck.pk, fresh.pk}
     assert not RawPayload.objects.filter(pk=done.pk).exists()
+
+
+def test_the_jobs_are_scheduled():
+    from frontdesk.connectors.tasks import poll_connectors
+    from frontdesk.core.schedules import registered
+
+    jobs = registered()
+    assert jobs["connectors.poll"].run is poll_connectors
+    assert jobs["connectors.poll"].every == dt.timedelta(minutes=1)
+    assert jobs["connectors.sweep"].run is sweep
+    assert jobs["connectors.prune"].run is prune_raw_payloads

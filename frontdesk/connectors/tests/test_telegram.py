@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from frontdesk.connectors.actions import set_receive_mode, webhook_url
+from frontdesk.connectors.actions import reply_to_social_item, set_receive_mode, webhook_url
 from frontdesk.connectors.choices import ItemKind, ItemStatus, ReceiveMode, ReplyStatus
 from frontdesk.connectors.consumers import send_social_replies
 from frontdesk.connectors.models import (
@@ -262,3 +262,24 @@ def test_setting_the_webhook_gives_telegram_our_url_and_secret(cast, bot, api):
     assert Connector.objects.get(pk=bot.pk).mode == ReceiveMode.WEBHOOK
     set_receive_mode(bot, actor=SYSTEM, mode=ReceiveMode.POLLING)
     assert len(api.of("deleteWebhook")) == 1
+
+
+def test_an_answer_to_a_mention_replies_to_that_message_in_its_chat(
+    client, cast, bot, api, django_capture_on_commit_callbacks
+):
+    _post(client, bot, payload("telegram_group_mention.json"), capture=django_capture_on_commit_callbacks)
+    item = SocialItem.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = reply_to_social_item(item, actor=cast.actor(cast.opera.line2), text=item.suggested_reply)
+
+    (call,) = api.of("sendMessage")
+    assert call.json() == {
+        "chat_id": -1001877345120,
+        "text": item.suggested_reply,
+        "reply_parameters": {"message_id": 9051, "allow_sending_without_reply": True},
+    }
+    item.refresh_from_db()
+    assert (item.status, item.replied_by_id) == (ItemStatus.ANSWERED, cast.opera.line2.pk)
+    reply.refresh_from_db()
+    assert reply.status == ReplyStatus.SENT
