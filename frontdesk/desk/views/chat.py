@@ -74,7 +74,7 @@ def _conversation_context(actor: Actor, session: ChatSession) -> dict[str, Any]:
         context["agents"] = list(
             agents_visible_to(actor)
             .filter(memberships__brand_id=session.brand_id)
-            .exclude(pk=session.agent_id)
+            .exclude(pk=session.agent_id or 0)
             .order_by("name", "email")
         )
     context |= panel_context(actor, session.customer_id, ticket_id=session.ticket_id)
@@ -129,7 +129,7 @@ def chat_ticket(request: HttpRequest, actor: Actor, number: str) -> HttpResponse
     context = {
         "ticket": ticket,
         "chats": chats,
-        "live": any(chat["session"].state != SessionState.ENDED for chat in chats),
+        "live": any(session.state != SessionState.ENDED for session in sessions),
         "viewer_tz": _zone(request),
     }
     return TemplateResponse(request, "desk/partials/chat_ticket_block.html", context)
