@@ -64,6 +64,8 @@ class Author:
     external_id: str
     name: str = ""
     username: str = ""
+    # The language the network says the person uses (a tag like "ru" or "pt-br"), if it says.
+    language: str = ""
 
 
 @dataclass(frozen=True)

@@ -71,9 +71,14 @@ def process_payload(payload_id: int) -> bool:
             if row is None:
                 return False
             connector = row.connector
-            for entry in adapter_for(connector).parse(connector, row.payload):
+            entries = adapter_for(connector).parse(connector, row.payload)
+            if any(isinstance(entry, PrivateMessage) for entry in entries):
+                # Conversations of one connector are taken one payload at a time, in order: two workers never
+                # open two tickets for the same new chat.
+                Connector.objects.select_for_update().filter(pk=connector.pk).first()
+            for entry in entries:
                 if isinstance(entry, PrivateMessage):
-                    take_private_message(connector, entry, language=_language_hint(row.payload))
+                    take_private_message(connector, entry)
                 else:
                     take_public_item(connector, entry)
             RawPayload.objects.filter(pk=row.pk).update(
@@ -88,20 +93,16 @@ def process_payload(payload_id: int) -> bool:
         return False
 
 
-def _language_codes() -> set[str]:
-    return {code for code, _name in settings.LANGUAGES}
-
-
-def _language_hint(payload: dict[str, Any]) -> str:
-    message = payload.get("message")
-    person = message.get("from") if isinstance(message, dict) else None
-    code = person.get("language_code") if isinstance(person, dict) else None
-    return code[:2].lower() if isinstance(code, str) and code[:2].lower() in _language_codes() else ""
+def _language(tag: str) -> str:
+    """One of our languages from a network's language tag ("ru", "pl-PL"), or empty."""
+    code = tag[:2].lower()
+    return code if code in {code for code, _name in settings.LANGUAGES} else ""
 
 
 def _customer_for(connector: Connector, author: Author, language: str = "") -> Customer:
     """The brand's customer behind a network account, created with a ``SocialIdentity`` the first time."""
     brand: Brand = connector.brand
+    language = language or _language(author.language)
     if not author.external_id:
         return create_customer(
             brand, actor=SYSTEM, name=author.name or _("Unknown author"), language=language
@@ -113,9 +114,12 @@ def _customer_for(connector: Connector, author: Author, language: str = "") -> C
     )
     if identity is not None:
         return identity.customer
-    customer = create_customer(brand, actor=SYSTEM, name=author.name or author.username, language=language)
     try:
+        # One savepoint for both: when another worker took the same person a moment ago, no customer is left over.
         with transaction.atomic():
+            customer = create_customer(
+                brand, actor=SYSTEM, name=author.name or author.username, language=language
+            )
             SocialIdentity.objects.create(
                 brand_id=connector.brand_id,
                 connector=connector,

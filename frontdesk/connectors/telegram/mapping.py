@@ -20,7 +20,12 @@ def _author(message: Mapping[str, Any]) -> Author:
     person = _dict(message.get("from"))
     if person:
         name = " ".join(str(person.get(key) or "") for key in ("first_name", "last_name")).strip()
-        return Author(str(person.get("id", "")), name[:200], text_of(person.get("username"), 100))
+        return Author(
+            str(person.get("id", "")),
+            name[:200],
+            text_of(person.get("username"), 100),
+            text_of(person.get("language_code"), 16),
+        )
     chat = _dict(message.get("sender_chat")) or _dict(message.get("chat"))
     return Author(
         str(chat.get("id", "")), text_of(chat.get("title"), 200), text_of(chat.get("username"), 100)
@@ -29,11 +34,6 @@ def _author(message: Mapping[str, Any]) -> Author:
 
 def _text(message: Mapping[str, Any]) -> str:
     return text_of(message.get("text")) or text_of(message.get("caption"))
-
-
-def language_of(update: Mapping[str, Any]) -> str:
-    message = _dict(update.get("message"))
-    return text_of(_dict(message.get("from")).get("language_code"), 8)
 
 
 def parse_update(update: Mapping[str, Any]) -> list[Entry]:
