@@ -134,7 +134,7 @@ def queue_ticket_reply(event: TicketEvent) -> SocialReply | None:
                 connector=thread.connector,
                 event=event,
                 thread=thread,
-                text=message.body_text[: MAX_REPLY_CHARS * 2],
+                text=message.body_text,
             )
             _ring(reply)
     except IntegrityError:

@@ -187,3 +187,19 @@ def json_object(body: bytes) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise Refused(400, "bad_json", _("The request body must be a JSON object."))
     return data
+
+
+# Telegram and VK take at most 4,096 characters per message.
+MESSAGE_CHARS = 4000
+
+
+def message_parts(text: str, size: int = MESSAGE_CHARS) -> list[str]:
+    """``text`` cut into messages of at most ``size`` characters, at a line break where there is one."""
+    parts: list[str] = []
+    rest = text.strip()
+    while len(rest) > size:
+        cut = rest.rfind("\n", 0, size)
+        cut = cut if cut > size // 2 else size
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*parts, rest] if rest else parts

@@ -6,7 +6,8 @@ Each word's valence comes from the language's lexicon (as written, else by Snowb
 * raised or lowered by a booster among the two words before it ("очень", "very", "bardzo"; "slightly" lowers);
 * flipped and damped (× -0.74, VADER's factor) by a negator among the three words before it in the same clause
   ("не", "not", "nie"), so "не очень хорошо" is mildly negative and "not bad" mildly positive;
-* raised by a third when the word is written in capitals in a text that is not all capitals.
+* raised by a third when the word is written in capitals in a text that is not all capitals;
+* if positive, cut to 0.3 in a sentence that ends with a question mark (a question asks rather than praises).
 
 After a contrast word ("но", "but", "ale") valences count 1.5 times, before it half. Emoji, emoticons (":)",
 ":-(") and runs of brackets (")))" smiles, "(((" frowns, as Russian and Polish writers use them) add their own
@@ -30,6 +31,9 @@ NEGATION = -0.74
 NEGATION_WINDOW = 3
 BOOSTER_WINDOW = 2
 CAPS = 0.33
+# A question asks rather than praises ("Какие места лучше?", "Is the matinee good for kids?"): its positive words
+# count this much. Complaints asked as questions ("Why is the site down again?") keep their weight.
+QUESTION = 0.3
 BEFORE_CONTRAST = 0.5
 AFTER_CONTRAST = 1.5
 EXCLAMATION = 0.29
@@ -37,7 +41,8 @@ MAX_EXCLAMATIONS = 4
 ALPHA = 15.0
 MAX_CHARS = 5000
 
-_CLAUSE_END = re.compile(r"[.!?;:…]+|,\s*")
+_SENTENCE_END = re.compile(r"([.!?;…]+)")
+_CLAUSE_END = re.compile(r"[:,]\s*")
 _BRACKETS = re.compile(r"(?<![:;=8xX])(\){2,}|\({2,})")
 
 
@@ -47,15 +52,20 @@ class Token:
     word: str  # normalized
     stem: str
     clause: int
+    question: bool  # the sentence ends with a question mark
 
 
 def _tokens(text: str, lex: Lexicon) -> list[Token]:
     tokens: list[Token] = []
-    for clause, part in enumerate(_CLAUSE_END.split(text)):
-        for match in WORD.finditer(part):
-            raw = match.group(0)
-            word = normalize(raw)
-            tokens.append(Token(raw, word, lex.stem(word), clause))
+    parts = _SENTENCE_END.split(text)
+    clause = 0
+    for sentence, end in zip(parts[::2], [*parts[1::2], ""], strict=True):
+        for part in _CLAUSE_END.split(sentence):
+            clause += 1
+            for match in WORD.finditer(part):
+                raw = match.group(0)
+                word = normalize(raw)
+                tokens.append(Token(raw, word, lex.stem(word), clause, "?" in end))
     return tokens
 
 
@@ -112,6 +122,8 @@ def _valences(tokens: list[Token], lex: Lexicon, shouting: bool) -> list[float]:
         value = _boosted(tokens, i, lex, value)
         if not shouting and token.text.isupper() and len(token.text) > 2:
             value *= 1 + CAPS
+        if token.question and value > 0:
+            value *= QUESTION
         values[i] = value
     return values
 

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 
-from frontdesk.connectors.base import SendError, call_json
+from frontdesk.connectors.base import SendError, call_json, message_parts
 from frontdesk.connectors.models import Connector
 
 # Updates asked for per getUpdates call, and the kinds of update the bot takes.
@@ -47,14 +47,16 @@ def get_updates(connector: Connector, offset: str) -> list[dict[str, Any]]:
 
 
 def send_message(connector: Connector, chat_id: str, text: str, *, reply_to: str = "") -> str:
-    params: dict[str, Any] = {
-        "chat_id": int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id,
-        "text": text,
-    }
-    if reply_to.isdigit():
-        params["reply_parameters"] = {"message_id": int(reply_to), "allow_sending_without_reply": True}
-    result = call(connector, "sendMessage", params)
-    return str(result.get("message_id", "")) if isinstance(result, dict) else ""
+    """Send ``text`` (in several messages when it is longer than Telegram takes); the first message's id."""
+    chat: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+    first = ""
+    for number, part in enumerate(message_parts(text)):
+        params: dict[str, Any] = {"chat_id": chat, "text": part}
+        if reply_to.isdigit() and number == 0:
+            params["reply_parameters"] = {"message_id": int(reply_to), "allow_sending_without_reply": True}
+        result = call(connector, "sendMessage", params)
+        first = first or (str(result.get("message_id", "")) if isinstance(result, dict) else "")
+    return first
 
 
 def set_webhook(connector: Connector, url: str) -> None:

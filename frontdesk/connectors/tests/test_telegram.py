@@ -283,3 +283,23 @@ def test_an_answer_to_a_mention_replies_to_that_message_in_its_chat(
     assert (item.status, item.replied_by_id) == (ItemStatus.ANSWERED, cast.opera.line2.pk)
     reply.refresh_from_db()
     assert reply.status == ReplyStatus.SENT
+
+
+def test_a_long_answer_goes_in_several_messages_cut_at_line_breaks(
+    client, cast, bot, api, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    _post(client, bot, payload("telegram_private.json"), capture=capture)
+    ticket = Ticket.objects.get(channel=Channel.SOCIAL)
+    paragraphs = [f"{number}. " + "x" * 990 for number in range(6)]
+
+    with capture(execute=True):
+        ticket_actions.reply_to_ticket(
+            ticket, actor=cast.actor(cast.opera.line1), body=make_body(text="\n".join(paragraphs))
+        )
+
+    texts = [call.json()["text"] for call in api.of("sendMessage")]
+    assert len(texts) == 2
+    assert all(len(text) <= 4000 for text in texts)
+    assert texts[1].startswith("4. ")
+    assert SocialReply.objects.get().status == ReplyStatus.SENT

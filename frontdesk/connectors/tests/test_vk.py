@@ -96,7 +96,7 @@ def test_a_community_message_becomes_a_ticket_and_the_agents_reply_goes_by_messa
     reply = SocialReply.objects.get()
     assert form["peer_id"] == "301772455"
     assert form["message"] == "Вернуть билет можно в личном кабинете."
-    assert form["random_id"] == str(reply.pk)
+    assert form["random_id"] == str(reply.pk * 8)
     assert form["access_token"] == "vk1.a.test-token"
     assert (reply.status, reply.external_id) == (ReplyStatus.SENT, "4242")
 

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 
-from frontdesk.connectors.base import SendError, call_json
+from frontdesk.connectors.base import SendError, call_json, message_parts
 from frontdesk.connectors.models import Connector
 
 API_VERSION = "5.199"
@@ -44,9 +44,16 @@ def _id_of(response: Any, key: str) -> str:
 
 
 def send_message(connector: Connector, peer_id: str, text: str, *, key: str = "") -> str:
-    """``messages.send``; ``key`` (a number) is VK's random_id, so a repeated call sends once."""
-    params: dict[str, Any] = {"peer_id": peer_id, "message": text, "random_id": key if key.isdigit() else 0}
-    return _id_of(call(connector, "messages.send", params), "message_id")
+    """``messages.send``, in several messages when ``text`` is longer than VK takes; the first one's id.
+
+    ``key`` (our reply's id) makes each part's random_id, the same on every attempt, so VK drops a part it
+    already has when a reply is sent again."""
+    first = ""
+    for number, part in enumerate(message_parts(text)):
+        random_id = int(key) * 8 + number if key.isdigit() else 0
+        params: dict[str, Any] = {"peer_id": peer_id, "message": part, "random_id": random_id}
+        first = first or _id_of(call(connector, "messages.send", params), "message_id")
+    return first
 
 
 def create_comment(connector: Connector, target: Mapping[str, Any], text: str, *, key: str = "") -> str:

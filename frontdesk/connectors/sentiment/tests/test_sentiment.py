@@ -100,6 +100,21 @@ def test_emoji_emoticons_and_bracket_runs_carry_sentiment_without_words():
     assert classify("Opening hours (from 10) and (till 18)", "en").label == NEUTRAL
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "label"),
+    [
+        ("Кто-нибудь был? Какие места лучше?", "ru", NEUTRAL),
+        ("Is the matinee good for kids?", "en", NEUTRAL),
+        ("Czy ten hosting jest dobry?", "pl", NEUTRAL),
+        ("Почему сайт опять не работает?", "ru", NEGATIVE),
+        ("Why is the service so terrible?", "en", NEGATIVE),
+        ("Great show! When is the next one?", "en", POSITIVE),
+    ],
+)
+def test_a_question_asks_rather_than_praises_but_a_complaint_asked_stays_negative(text, language, label):
+    assert classify(text, language).label == label
+
+
 def test_capitals_and_exclamation_marks_make_the_score_stronger():
     assert classify("This is GREAT", "en").score > classify("This is great", "en").score
     assert classify("Great!!!", "en").score > classify("Great", "en").score
