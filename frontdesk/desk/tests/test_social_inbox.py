@@ -240,3 +240,24 @@ def test_the_inbox_reads_in_russian(cast, client):
     assert "Входящие из соцсетей" in html
     assert "Отправить благодарность" in html
     assert "Предложенная благодарность" in html
+
+
+def test_a_positive_item_that_cannot_be_answered_from_the_desk_shows_its_thank_you_to_copy(cast, client):
+    _item(
+        cast.opera.brand,
+        sentiment=Sentiment.POSITIVE,
+        reply_target={},
+        suggested_reply="Thank you for your kind words!",
+    )
+    html = _sign_in(client, cast.opera.line1).get(URL).content.decode()
+    assert "This source cannot be answered from the desk" in html
+    assert "Thank you for your kind words!" in html
+    assert "<textarea" not in html
+
+
+def test_each_card_names_its_brand_also_when_it_comes_back_after_an_action(cast, client):
+    item = _item(cast.tours.brand, text="Lovely trip")
+    admin = _sign_in(client, cast.provider_admin)
+    assert "Opera Tours · VK community" in admin.get(URL).content.decode()
+    answer = admin.post(f"{URL}{item.pk}/dismiss/", HTTP_HX_REQUEST="true")
+    assert "Opera Tours · VK community" in answer.content.decode()

@@ -23,7 +23,7 @@ from frontdesk.core.errors import InvalidInput, InvalidTransition
 from frontdesk.desk.timeline import viewer_zone
 from frontdesk.desk.views.access import agent_view
 from frontdesk.users.actors import Actor
-from frontdesk.users.queries import brands_visible_to
+from frontdesk.users.queries import access_brand_by_id, brands_visible_to
 
 PAGE_SIZE = 25
 MAX_REPLY_CHARS = actions.MAX_REPLY_CHARS
@@ -70,13 +70,14 @@ def _after(items: QuerySet[Any], cursor: str) -> QuerySet[Any]:
 
 
 def _item_context(
-    request: HttpRequest, item: Any, form: ReplyForm | None = None, error: str = ""
+    request: HttpRequest, item: Any, brand_name: str, form: ReplyForm | None = None, error: str = ""
 ) -> dict[str, Any]:
     initial = (
         {"text": item.suggested_reply} if item.sentiment == Sentiment.POSITIVE and not item.reply_text else {}
     )
     return {
         "item": item,
+        "brand_name": brand_name,
         "form": form or ReplyForm(initial=initial, auto_id=f"reply-{item.pk}-%s"),
         "error": error,
         "viewer_tz": viewer_zone(getattr(request.user, "time_zone", "")),
@@ -110,11 +111,12 @@ def inbox_page(request: HttpRequest, actor: Actor) -> HttpResponse:
         if len(items) > PAGE_SIZE:
             items = items[:PAGE_SIZE]
             next_cursor = _cursor(items[-1])
+    names = {brand.pk: brand.name for brand in brands}
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {
         "filters": filters,
-        "rows": [_item_context(request, item) for item in items],
+        "rows": [_item_context(request, item, names.get(item.brand_id, "")) for item in items],
         "next_cursor": next_cursor,
         "query": query.urlencode(),
         "several_brands": len(brands) > 1,
@@ -123,11 +125,16 @@ def inbox_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     return TemplateResponse(request, template, context, status=status)
 
 
-def _answer(request: HttpRequest, item: Any, *, status: int = 200, **extra: Any) -> HttpResponseBase:
+def _answer(
+    request: HttpRequest, actor: Actor, item: Any, *, status: int = 200, **extra: Any
+) -> HttpResponseBase:
     """The item's card again for HTMX; the inbox (where the item is) for a plain form post."""
     if request.htmx:  # type: ignore[attr-defined]
         return TemplateResponse(
-            request, "desk/partials/social_item.html", _item_context(request, item, **extra), status=status
+            request,
+            "desk/partials/social_item.html",
+            _item_context(request, item, access_brand_by_id(actor, item.brand_id).name, **extra),
+            status=status,
         )
     if status != 200:
         return HttpResponse(extra.get("error", ""), status=status, content_type="text/plain; charset=utf-8")
@@ -141,13 +148,18 @@ def reply(request: HttpRequest, actor: Actor, item_id: int) -> HttpResponseBase:
     form = ReplyForm(request.POST, auto_id=f"reply-{item.pk}-%s")
     if not form.is_valid():
         return _answer(
-            request, item, status=422, form=form, error=" ".join(str(e) for e in form.errors.get("text", []))
+            request,
+            actor,
+            item,
+            status=422,
+            form=form,
+            error=" ".join(str(e) for e in form.errors.get("text", [])),
         )
     try:
         actions.reply_to_social_item(item, actor=actor, text=form.cleaned_data["text"])
     except InvalidInput as refused:
-        return _answer(request, item, status=422, form=form, error=refused.detail)
-    return _answer(request, access_social_item(actor, item_id))
+        return _answer(request, actor, item, status=422, form=form, error=refused.detail)
+    return _answer(request, actor, access_social_item(actor, item_id))
 
 
 @require_POST
@@ -157,8 +169,8 @@ def dismiss(request: HttpRequest, actor: Actor, item_id: int) -> HttpResponseBas
     try:
         actions.dismiss_social_item(item, actor=actor)
     except InvalidTransition as refused:
-        return _answer(request, item, status=409, error=refused.detail)
-    return _answer(request, access_social_item(actor, item_id))
+        return _answer(request, actor, item, status=409, error=refused.detail)
+    return _answer(request, actor, access_social_item(actor, item_id))
 
 
 @require_POST
@@ -167,7 +179,7 @@ def make_ticket(request: HttpRequest, actor: Actor, item_id: int) -> HttpRespons
     item = access_social_item(actor, item_id)
     ticket = actions.make_ticket_from_item(item, actor=actor)
     if request.htmx:  # type: ignore[attr-defined]
-        return _answer(request, access_social_item(actor, item_id))
+        return _answer(request, actor, access_social_item(actor, item_id))
     return HttpResponseRedirect(reverse("desk:ticket", args=[ticket.number]))
 
 
