@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from frontdesk.connectors.actions import queue_ticket_reply
+from frontdesk.connectors.models import SocialThread
 from frontdesk.tickets.choices import EventKind
 from frontdesk.tickets.models import TicketEvent
 
@@ -16,8 +17,17 @@ def send_social_replies(event: TicketEvent) -> None:
 
 
 def send_social_replies_for_events(events: Sequence[TicketEvent]) -> None:
-    for event in events:
-        if event.kind == EventKind.REPLIED:
+    """The same for a batch: one query finds which of the answered tickets are conversations at all."""
+    replied = [event for event in events if event.kind == EventKind.REPLIED]
+    if not replied:
+        return
+    social = set(
+        SocialThread.objects.filter(ticket_id__in=sorted({event.ticket_id for event in replied})).values_list(
+            "ticket_id", flat=True
+        )
+    )
+    for event in replied:
+        if event.ticket_id in social:
             queue_ticket_reply(event)
 
 

@@ -303,3 +303,22 @@ def test_a_long_answer_goes_in_several_messages_cut_at_line_breaks(
     assert all(len(text) <= 4000 for text in texts)
     assert texts[1].startswith("4. ")
     assert SocialReply.objects.get().status == ReplyStatus.SENT
+
+
+def test_a_batch_of_events_costs_one_query_when_no_ticket_is_a_conversation(
+    cast, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from frontdesk.connectors.consumers import send_social_replies_for_events
+
+    agent = cast.actor(cast.opera.line1)
+    tickets = [cast.opera.ticket(f"Request {number}") for number in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for ticket in tickets:
+            ticket_actions.reply_to_ticket(ticket, actor=agent, body=make_body(text="Hello"))
+    events = list(TicketEvent.objects.filter(ticket__in=tickets))
+
+    with django_assert_num_queries(1):
+        send_social_replies_for_events(events)
+    with django_assert_num_queries(0):
+        send_social_replies_for_events([e for e in events if e.kind != EventKind.REPLIED])
+    assert not SocialReply.objects.exists()
