@@ -505,7 +505,8 @@ def send_offline_message(
     name = " ".join(str(name or "").split())[:MAX_NAME]
     language = _clean_language(language)
     if page:
-        text = f"{text}\n\n{_('Sent from %(page)s') % {'page': str(page)[:MAX_PAGE]}}"
+        sent_from = _("Sent from %(page)s") % {"page": str(page)[:MAX_PAGE]}
+        text = f"{text}\n\n{sent_from}"
     with transaction.atomic():
         customer = user_actions.find_or_create_customer(
             chat.brand, actor=SYSTEM, email=email, name=name, language=language
