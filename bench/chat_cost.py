@@ -22,6 +22,7 @@ from bench.common import print_table
 class Cost:
     queries: list[int] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
+    sql: list[str] = field(default_factory=list)  # the last call's statements
 
     def row(self, label: str, per_session: float | str) -> list[object]:
         return [
@@ -44,14 +45,25 @@ def measured(costs: dict[str, Cost], label: str, work: Callable[..., Any], *args
     cost = costs.setdefault(label, Cost())
     cost.queries.append(len(ctx.captured_queries))
     cost.seconds.append(elapsed)
+    cost.sql = [q["sql"] for q in ctx.captured_queries]
     return result
 
 
-def frame_costs(brand_slug: str, agents: list[Any], *, runs: int, messages: int, waiting: int) -> None:
-    """Each frame of a session ``runs`` times, and the queue frame with ``waiting`` chats in the queue."""
+def frame_costs(
+    brand_slug: str, agents: list[Any], *, runs: int, messages: int, waiting: int, show_sql: bool = False
+) -> None:
+    """Each frame of a session ``runs`` times, and the queue frame with ``waiting`` chats in the queue.
+
+    The load phases leave sessions behind that no agent took in time; they are marked ended first (one
+    UPDATE: this database is thrown away afterwards), so that the queue starts empty.
+    """
     from frontdesk.chat import handling
     from frontdesk.chat.actions import new_token
+    from frontdesk.chat.choices import SessionState
+    from frontdesk.chat.models import ChatSession
     from frontdesk.users.actors import actor_for
+
+    ChatSession.objects.exclude(state=SessionState.ENDED).update(state=SessionState.ENDED)
 
     chat = handling.chat_for_slug(brand_slug)
     if chat is None:
@@ -142,6 +154,9 @@ def frame_costs(brand_slug: str, agents: list[Any], *, runs: int, messages: int,
         ["frame (chat.handling)", "SQL statements", "median ms", "per session"],
         [cost.row(label, per_session.get(label, "")) for label, cost in costs.items()],
     )
+    if show_sql:
+        for label, cost in costs.items():
+            print(f"\n{label}: {len(cost.sql)} statements", *cost.sql, sep="\n  ")
     queue = statistics.median(costs["queue frame (one per agent of the brand)"].seconds)
     own = sum(
         statistics.median(costs[label].seconds) * n

@@ -148,12 +148,12 @@ def enable_chat(brand: Any, *, per_agent: int) -> None:
 def bench_server(workers: int, layer: str) -> Iterator[tuple[int, int]]:
     """``frontdesk serve`` with the echo route (``bench/chat_echo.py``); yields the port and its process id.
 
-    ``layer``: ``product`` (the settings as they are) or ``tuned`` (``bench/chat_settings.py``).
+    ``layer``: ``product`` (the settings as they are), ``tuned`` or ``pubsub`` (``bench/chat_settings.py``).
     """
     port = free_port()
     env = {**os.environ, **production_env(), "PYTHONPATH": str(REPO_ROOT)}
-    if layer == "tuned":
-        env["DJANGO_SETTINGS_MODULE"] = "bench.chat_settings"
+    if layer != "product":
+        env |= {"DJANGO_SETTINGS_MODULE": "bench.chat_settings", "BENCH_LAYER": layer}
     cmd = [
         sys.executable,
         "-m",
@@ -478,9 +478,10 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--layer",
         default="product",
-        help="channel layer settings: product (as in frontdesk/settings.py), tuned (bench/chat_settings.py), "
-        "or both, one after the other",
+        help="channel layer settings, comma-separated, each with its own server in turn: product (as in "
+        "frontdesk/settings.py), tuned, pubsub (bench/chat_settings.py)",
     )
+    parser.add_argument("--show-sql", action="store_true", help="print each frame's SQL statements")
     parser.add_argument("--phases", default="echo,chat", help="which phases a round has (echo,chat)")
     parser.add_argument("--keep-database", action="store_true", help="do not drop the database")
     args = parser.parse_args(argv)
@@ -493,9 +494,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     except ValueError:
         parser.error("--gap: two numbers, min,max")
     args.gap_range = (low, high)
-    args.layers = ["product", "tuned"] if args.layer == "both" else [args.layer]
-    if set(args.layers) - {"product", "tuned"}:
-        parser.error("--layer: product, tuned or both")
+    args.layers = [x.strip() for x in args.layer.split(",") if x.strip()]
+    if not args.layers or set(args.layers) - {"product", "tuned", "pubsub"}:
+        parser.error("--layer: product, tuned, pubsub, comma-separated")
     args.phase_names = [p.strip() for p in args.phases.split(",") if p.strip()]
     if not args.phase_names or set(args.phase_names) - {"echo", "chat"}:
         parser.error("--phases: echo, chat or both")
@@ -592,6 +593,7 @@ def run(args: argparse.Namespace, db_url: str) -> int:
                 runs=args.cost_runs,
                 messages=args.messages,
                 waiting=5 if args.smoke else 100,
+                show_sql=args.show_sql,
             )
     finally:
         redis.flushdb()
