@@ -22,7 +22,9 @@ router = Router(tags=["reports"])
         "Requests created and solved, first response and resolution times (business minutes: average, "
         "median, 90th percentile), the share solved on line 1, escalations, reopens and one-touch "
         "resolutions, each with the period before, and the tables per channel, category, line, agent and "
-        "day. Brand admins read their brands, provider admins every brand; others get 404."
+        "day; positive, neutral and negative social mentions (figures `social_positive`, `social_neutral`, "
+        "`social_negative`; table `social`: per brand and day). Brand admins read their brands, provider "
+        "admins every brand; others get 404."
     ),
 )
 def report_summary(request: HttpRequest, params: Query[ReportIn]) -> HttpResponse:
