@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -174,6 +175,17 @@ def moment(unix: Any) -> dt.datetime:
 MAX_BODY_BYTES = 256 * 1024
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
 def json_object(body: bytes) -> dict[str, Any]:
     """The request body as a JSON object; ``Refused`` (400) for anything else."""
     from django.utils.translation import gettext as _
@@ -181,8 +193,11 @@ def json_object(body: bytes) -> dict[str, Any]:
     if len(body) > MAX_BODY_BYTES:
         raise Refused(413, "too_large", _("The request body is too large."))
     try:
-        data = json.loads(body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+        # NUL characters and non-finite numbers are valid JSON to Python but cannot be stored (PostgreSQL).
+        if b"\\u0000" in body:
+            raise ValueError("NUL")
+        data = json.loads(body.decode("utf-8"), parse_constant=_no_constant, parse_float=_finite)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise Refused(400, "bad_json", _("The request body is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise Refused(400, "bad_json", _("The request body must be a JSON object."))

@@ -138,3 +138,21 @@ def test_a_negative_item_becomes_a_ticket_and_answers_cannot_be_sent_back(
     assert ticket.customer.name == "Olga S."
     with pytest.raises(InvalidInput):
         reply_to_social_item(item, actor=cast.actor(cast.opera.line1), text="Sorry")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"id": "1", "kind": "mention", "text": "a\\u0000b"}',
+        b'{"id": "1", "kind": "mention", "text": "x", "score": NaN}',
+        b'{"id": "1", "kind": "mention", "text": "x", "score": 1e999}',
+        b"[" * 100000 + b"]" * 100000,
+        '{"id": "1", "text": "\xff"}'.encode("latin-1"),
+    ],
+)
+def test_json_that_cannot_be_stored_is_a_400(client, hook, raw, django_capture_on_commit_callbacks):
+    response = _post(client, hook, None, django_capture_on_commit_callbacks, raw=raw)
+
+    assert response.status_code in (400, 413)
+    assert response.json()["error"] in ("bad_json", "too_large")
+    assert not RawPayload.objects.exists()
