@@ -221,7 +221,7 @@ class VisitorConsumer(ChatSocket):
             if self.session_id is not None:
                 await self.typing(self.session_id, "visitor")
         elif kind == "suggest":
-            self._limit("suggest", limits.SUGGESTIONS_PER_MINUTE)
+            self._limit(f"suggest:{self.channel_name}", limits.SUGGESTIONS_PER_MINUTE)
             await self.send_json(
                 await database_sync_to_async(handling.suggestions)(
                     self._chat(), text=frame.get("q"), language=self.language

@@ -453,3 +453,36 @@ def test_a_reconnecting_agent_gets_what_they_missed_once(cast, opera_chat):
             await s.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_a_visitor_typing_a_question_gets_the_brands_confident_articles_only(cast, opera_chat, monkeypatch):
+    from frontdesk.kb import actions as kb_actions
+    from frontdesk.kb import suggest
+    from frontdesk.users.actors import actor_for
+
+    monkeypatch.setattr(suggest, "STAMP_INTERVAL", 0.0)
+    for brand_cast, title in (
+        (cast.opera, "E-tickets did not arrive by email"),
+        (cast.tours, "E-tickets lost"),
+    ):
+        kb_actions.create_article(
+            brand_cast.brand,
+            actor=actor_for(brand_cast.line1),
+            language="en",
+            title=title,
+            body="Check the spam folder, then open My orders and send them again.",
+            tags=["email"],
+            publish=True,
+        )
+
+    async def scenario():
+        socket, _connected, _ = await visitor()
+        await hello(socket)
+        await socket.send_json_to({"type": "suggest", "q": "my e-tickets never came to my email"})
+        found = await until(socket, "suggestions")
+        await socket.disconnect()
+        return found
+
+    found = async_to_sync(scenario)()
+    assert [a["title"] for a in found["articles"]] == ["E-tickets did not arrive by email"]
+    assert found["articles"][0]["url"].startswith("http://127.0.0.1:8000/portal/opera/kb/")
