@@ -35,14 +35,21 @@ class Sentiment:
     language: str  # the language the text was read in: en, ru or pl
 
 
-def detect_language(text: str) -> str:
-    """en, ru or pl: by script and Polish letters first (they settle most short comments), else py3langid."""
+def _candidates(text: str) -> tuple[str, ...]:
+    """The languages ``text`` may be in, likeliest first: Cyrillic means Russian; otherwise py3langid chooses
+    between English and Polish, and when it is not sure both stay, Polish first if there are Polish letters."""
     cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
     if cyrillic > latin:
-        return "ru"
-    if _POLISH.search(text):
-        return "pl"
-    return guess_language(text, ("en", "pl")) or "en"
+        return ("ru",)
+    guess = guess_language(text, ("en", "pl"))
+    if guess:
+        return (guess,)
+    return ("pl", "en") if _POLISH.search(text) else ("en", "pl")
+
+
+def detect_language(text: str) -> str:
+    """en, ru or pl: the likeliest language of ``text`` (see ``_candidates``)."""
+    return _candidates(text)[0]
 
 
 def classify(text: str, language: str | None = None) -> Sentiment:
@@ -54,8 +61,10 @@ def classify(text: str, language: str | None = None) -> Sentiment:
         language = language.strip().lower().replace("_", "-").split("-")[0]
         if language not in LANGUAGES:
             raise ValueError(f"sentiment is read in {', '.join(LANGUAGES)}, not {language!r}")
+        score = raw_score(text or "", language)
     else:
-        language = detect_language(text or "")
-    score = raw_score(text or "", language)
+        # A short Latin text py3langid cannot place is read in both languages; the stronger reading wins.
+        readings = [(raw_score(text or "", candidate), candidate) for candidate in _candidates(text or "")]
+        score, language = max(readings, key=lambda reading: abs(reading[0]))
     label = POSITIVE if score >= THRESHOLD else NEGATIVE if score <= -THRESHOLD else NEUTRAL
     return Sentiment(label=label, score=round(score, 4), language=language)

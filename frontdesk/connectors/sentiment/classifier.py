@@ -102,15 +102,17 @@ def _valences(tokens: list[Token], lex: Lexicon, shouting: bool) -> list[float]:
     for i, token in enumerate(tokens):
         if covered[i]:
             continue
-        value = 0.0
+        value, phrase = 0.0, False
         for size in range(min(lex.longest_phrase, len(tokens) - i), 1, -1):
             key = tuple(stems[i : i + size])
             if key in lex.phrases and len({t.clause for t in tokens[i : i + size]}) == 1:
-                value = lex.phrases[key]
+                value, phrase = lex.phrases[key], True
                 for j in range(i, i + size):
                     covered[j] = True
                 break
-        if not value:
+        if phrase and not value:
+            continue  # a neutral formula ("good morning"): its words say nothing
+        if not phrase:
             if token.word in lex.boosters and _sentiment_follows(tokens, i, lex):
                 continue
             if token.word in lex.negators:

@@ -1,9 +1,12 @@
 """The word lists of one language, read once from ``lexicons/<language>.json`` and indexed for lookup.
 
 A lexicon holds valences on VADER's scale (about -3.5 … +3.5): ``words`` (single words in any form; looked up as
-written, then by their Snowball stem), ``phrases`` (fixed sequences such as "не работает" or "never again", which
-carry their own meaning, negation included), ``negators``, ``boosters`` (a share added to or taken from the next
-valence, like "very" +0.3 or "slightly" -0.35) and ``contrast`` words ("but": what follows counts more).
+written, then by their Snowball stem), ``exact`` (words of ``words`` looked up only as written, where the stem is a
+neutral word: "helpful" stems to "help", "friendly" to "friend"), ``phrases`` (fixed sequences such as "не
+работает" or "never again", which carry their own meaning, negation included), ``neutral`` (formulas that carry
+none although their words do: "good morning", "dzień dobry", "заранее спасибо", "best regards"), ``negators``,
+``boosters`` (a share added to or taken from the next valence, like "very" +0.3 or "slightly" -0.35) and
+``contrast`` words ("but": what follows counts more).
 """
 
 from __future__ import annotations
@@ -90,13 +93,16 @@ def lexicon(language: str) -> Lexicon:
     words: dict[str, float] = {}
     stems: dict[str, float] = {}
     phrases: dict[tuple[str, ...], float] = {}
-    entries = {**data["words"], **data["phrases"]}
+    exact = {normalize(word) for word in data.get("exact", [])}
+    entries = {**data["words"], **data["phrases"], **dict.fromkeys(data.get("neutral", []), 0.0)}
     for entry, value in entries.items():
         if " " in entry:
             phrases[_phrase_key(entry, language, stem)] = float(value)
             continue
         word = normalize(entry)
         words[word] = float(value)
+        if word in exact:
+            continue
         key = stem(word)
         # Two entries with one stem: the stronger valence wins, so the order of the file does not matter.
         if len(key) >= MIN_STEM and abs(value) > abs(stems.get(key, 0.0)):

@@ -1,7 +1,8 @@
 """The sentiment classifier: rules on small examples, and accuracy on labelled comments in each language.
 
-``labelled_<language>.json`` is the set the lexicons were written against; ``holdout_<language>.json`` was written
-after they were frozen and is the honest measure. The floors are the accuracies measured (docs/sentiment.md),
+``labelled_<language>.json`` is the set the lexicons were written against (earlier held-out rounds joined it once
+they had been used); ``holdout_<language>.json`` was written after the lexicons were frozen and is the honest
+measure. The floors are the accuracies measured (docs/sentiment.md),
 rounded down, so a change to a lexicon that loses ground fails here.
 """
 
@@ -20,12 +21,12 @@ LEXICONS = HERE.parent / "lexicons"
 
 # Measured accuracy (correct labels / items), rounded down to two places.
 FLOORS = {
-    ("labelled", "en"): 0.98,
-    ("labelled", "ru"): 1.0,
-    ("labelled", "pl"): 0.98,
+    ("labelled", "en"): 0.97,
+    ("labelled", "ru"): 0.97,
+    ("labelled", "pl"): 0.96,
     ("holdout", "en"): 0.76,
-    ("holdout", "ru"): 0.73,
-    ("holdout", "pl"): 0.76,
+    ("holdout", "ru"): 0.76,
+    ("holdout", "pl"): 0.66,
 }
 
 
@@ -115,6 +116,42 @@ def test_a_question_asks_rather_than_praises_but_a_complaint_asked_stays_negativ
     assert classify(text, language).label == label
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Good morning, my site is down", "en"),
+        ("Добрый день, сайт не работает", "ru"),
+        ("Dzień dobry, nie działa mi strona", "pl"),
+        ("Email is down again. Thanks in advance", "en"),
+        ("Z góry dziękuję, strona nie działa", "pl"),
+    ],
+)
+def test_greetings_and_politeness_formulas_do_not_soften_a_complaint(text, language):
+    assert classify(text, language).label == NEGATIVE
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I need help with my domain", "en"),  # "helpful" must not make "help" positive
+        ("Please fix my site", "en"),
+        ("How do I cancel my booking?", "en"),
+        ("My friend is coming too", "en"),
+        ("Как отменить бронь?", "ru"),
+        ("Czy są wolne miejsca na sobotę?", "pl"),
+        ("Kind regards, Anna", "en"),
+    ],
+)
+def test_neutral_requests_stay_neutral_where_a_sentiment_word_shares_their_stem(text, language):
+    assert classify(text, language).label == NEUTRAL
+
+
+def test_a_latin_text_the_model_cannot_place_is_read_in_english_and_polish_and_the_stronger_reading_wins():
+    assert classify("Great show in Łódź").language == "en"
+    assert classify("super, polecam").language == "pl"
+    assert classify("super, polecam").label == POSITIVE
+
+
 def test_capitals_and_exclamation_marks_make_the_score_stronger():
     assert classify("This is GREAT", "en").score > classify("This is great", "en").score
     assert classify("Great!!!", "en").score > classify("Great", "en").score
@@ -168,3 +205,5 @@ def test_lexicon_files_have_no_repeated_entries_and_valences_on_the_vader_scale(
     }
     assert valences
     assert all(-4 <= value <= 4 and value != 0 for value in valences.values())
+    assert set(data.get("exact", [])) <= set(data.get("words", {}))
+    assert not set(data.get("neutral", [])) & set(data.get("phrases", {}))
