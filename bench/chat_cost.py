@@ -25,9 +25,10 @@ class Cost:
     sql: list[str] = field(default_factory=list)  # the last call's statements
 
     def row(self, label: str, per_session: float | str) -> list[object]:
+        low, high = min(self.queries, default=0), max(self.queries, default=0)
         return [
             label,
-            max(self.queries) if self.queries else 0,
+            f"{low}–{high}" if low != high else low,
             statistics.median(self.seconds) * 1000 if self.seconds else float("nan"),
             per_session,
         ]
