@@ -8,6 +8,8 @@ An adapter is stateless: it reads a connector's settings and talks to its networ
 - ``parse(connector, payload)`` turns one stored raw payload into normalized entries: ``PrivateMessage`` (a
   conversation that becomes a ticket) or ``PublicItem`` (a mention or comment for the social inbox).
 - ``fetch(connector)`` polls the network for new updates after the connector's cursor (``Fetched``).
+- ``describe(connector, author)`` fills in the name of a person the network sent only an id of (VK); the
+  author as it is when the network cannot say.
 - ``send_message(connector, thread_id, text, key=...)`` answers in a private conversation,
   ``reply_public(connector, target, text, key=...)`` under a public post; both return the network's id of what
   was posted and raise ``SendError`` (``retryable`` or not). ``key`` is our reply's id, for networks that drop
@@ -119,6 +121,8 @@ class Adapter(Protocol):
     def parse(self, connector: Connector, payload: Mapping[str, Any]) -> list[Entry]: ...
 
     def fetch(self, connector: Connector) -> Fetched: ...
+
+    def describe(self, connector: Connector, author: Author) -> Author: ...
 
     def send_message(self, connector: Connector, thread_id: str, text: str, *, key: str = "") -> str: ...
 

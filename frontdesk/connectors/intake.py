@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from frontdesk.brands.models import Brand
-from frontdesk.connectors.base import Author, PrivateMessage, PublicItem
+from frontdesk.connectors.base import Author, Entry, PrivateMessage, PublicItem
 from frontdesk.connectors.choices import NEGATIVE_MENTION_TAG, ItemStatus, Sentiment
 from frontdesk.connectors.models import Connector, RawPayload, SocialIdentity, SocialItem, SocialThread
 from frontdesk.connectors.registry import adapter_for
@@ -77,6 +78,7 @@ def process_payload(payload_id: int) -> bool:
                 # open two tickets for the same new chat.
                 Connector.objects.select_for_update().filter(pk=connector.pk).first()
             for entry in entries:
+                entry = _described(connector, entry)
                 if isinstance(entry, PrivateMessage):
                     take_private_message(connector, entry)
                 else:
@@ -91,6 +93,17 @@ def process_payload(payload_id: int) -> bool:
             attempts=F("attempts") + 1, error=f"{type(failure).__name__}: {failure}"[:2000]
         )
         return False
+
+
+def _described(connector: Connector, entry: Entry) -> Entry:
+    """The entry with its author's name asked of the network when we do not know the person yet."""
+    author = entry.author
+    if (
+        author.external_id
+        and SocialIdentity.objects.filter(connector=connector, external_id=author.external_id).exists()
+    ):
+        return entry
+    return replace(entry, author=adapter_for(connector).describe(connector, author))
 
 
 def _language(tag: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from frontdesk.connectors.base import Entry, Fetched, Received
+from frontdesk.connectors.base import Author, Entry, Fetched, Received
 from frontdesk.connectors.choices import ConnectorKind
 from frontdesk.connectors.telegram import client, mapping, webhooks
 
@@ -32,6 +32,9 @@ class TelegramAdapter:
         if taken:
             cursor = str(max(int(update_id) for update_id, _update in taken) + 1)
         return Fetched(updates=taken, cursor=cursor)
+
+    def describe(self, connector: Connector, author: Author) -> Author:
+        return author  # updates carry the names
 
     def send_message(self, connector: Connector, thread_id: str, text: str, *, key: str = "") -> str:
         return client.send_message(connector, thread_id, text)

@@ -112,6 +112,14 @@ def api(settings) -> Iterator[FakeApi]:
     fake.default("getUpdates", {"ok": True, "result": []})
     fake.default("messages.send", {"response": 4242})
     fake.default("wall.createComment", {"response": {"comment_id": 7790}})
+    fake.default(
+        "users.get",
+        {
+            "response": [
+                {"id": 301772455, "first_name": "Алексей", "last_name": "Смирнов", "screen_name": "asmirnov"}
+            ]
+        },
+    )
     yield fake
     fake.close()
 

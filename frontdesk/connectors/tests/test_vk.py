@@ -9,7 +9,7 @@ import pytest
 
 from frontdesk.connectors.actions import reply_to_social_item
 from frontdesk.connectors.choices import ConnectorKind, ItemKind, ItemStatus, ReplyStatus
-from frontdesk.connectors.models import RawPayload, SocialItem, SocialReply
+from frontdesk.connectors.models import RawPayload, SocialIdentity, SocialItem, SocialReply
 from frontdesk.connectors.tests.conftest import inbound_url, make_connector, payload
 from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.choices import Channel
@@ -83,6 +83,15 @@ def test_a_community_message_becomes_a_ticket_and_the_agents_reply_goes_by_messa
     ticket = Ticket.objects.get(channel=Channel.SOCIAL)
     assert Message.objects.filter(ticket=ticket).count() == 1
     assert "secret" not in RawPayload.objects.get().payload
+    identity = SocialIdentity.objects.get()
+    assert (identity.external_id, identity.display_name, identity.username) == (
+        "301772455",
+        "Алексей Смирнов",
+        "asmirnov",
+    )
+    assert ticket.customer.name == "Алексей Смирнов"
+    (names,) = api.of("users.get")
+    assert names.form()["user_ids"] == "301772455"
 
     with capture(execute=True):
         ticket_actions.reply_to_ticket(
@@ -143,3 +152,14 @@ def test_the_communitys_own_comment_is_not_an_inbox_item(
 
     assert RawPayload.objects.get().processed_at is not None
     assert not SocialItem.objects.exists()
+
+
+def test_without_a_name_from_vk_the_person_is_named_by_id(
+    client, cast, community, api, django_capture_on_commit_callbacks
+):
+    api.queue("users.get", {"error": {"error_code": 5, "error_msg": "User authorization failed"}})
+
+    _post(client, community, _event("vk_message_new.json", community), django_capture_on_commit_callbacks)
+
+    assert SocialIdentity.objects.get().display_name == "id301772455"
+    assert Ticket.objects.filter(channel=Channel.SOCIAL).count() == 1

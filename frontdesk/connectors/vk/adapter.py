@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from frontdesk.connectors.base import Entry, Fetched, NotSupported, Received
+from frontdesk.connectors.base import Author, Entry, Fetched, NotSupported, Received, SendError
 from frontdesk.connectors.choices import ConnectorKind
 from frontdesk.connectors.vk import client, mapping, webhooks
 
@@ -26,6 +26,16 @@ class VkAdapter:
 
     def fetch(self, connector: Connector) -> Fetched:
         raise NotSupported("VK communities deliver events by the Callback API only.")
+
+    def describe(self, connector: Connector, author: Author) -> Author:
+        """A person's name by ``users.get`` (VK's events carry ids only); the author as it is on failure."""
+        if not author.external_id.isdigit():
+            return author
+        try:
+            found = client.user(connector, author.external_id)
+        except SendError:
+            return author
+        return found or author
 
     def send_message(self, connector: Connector, thread_id: str, text: str, *, key: str = "") -> str:
         return client.send_message(connector, thread_id, text, key=key)

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 
-from frontdesk.connectors.base import SendError, call_json, message_parts
+from frontdesk.connectors.base import Author, SendError, call_json, message_parts
 from frontdesk.connectors.models import Connector
 
 API_VERSION = "5.199"
@@ -68,3 +68,13 @@ def create_comment(connector: Connector, target: Mapping[str, Any], text: str, *
     if key:
         params["guid"] = key
     return _id_of(call(connector, "wall.createComment", params), "comment_id")
+
+
+def user(connector: Connector, user_id: str) -> Author | None:
+    """``users.get``: the person's name and screen name."""
+    found = call(connector, "users.get", {"user_ids": user_id, "fields": "screen_name"})
+    person = found[0] if isinstance(found, list) and found and isinstance(found[0], dict) else None
+    if person is None:
+        return None
+    name = " ".join(str(person.get(key) or "") for key in ("first_name", "last_name")).strip()
+    return Author(user_id, name[:200] or f"id{user_id}", str(person.get("screen_name") or "")[:100])

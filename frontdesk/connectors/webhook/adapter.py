@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from frontdesk.connectors.base import Entry, Fetched, NotSupported, Received, Refused, json_object
+from frontdesk.connectors.base import Author, Entry, Fetched, NotSupported, Received, Refused, json_object
 from frontdesk.connectors.choices import ConnectorKind
 from frontdesk.connectors.webhook import mapping, signing
 
@@ -32,6 +32,9 @@ class WebhookAdapter:
 
     def fetch(self, connector: Connector) -> Fetched:
         raise NotSupported("An inbound webhook is not polled.")
+
+    def describe(self, connector: Connector, author: Author) -> Author:
+        return author  # updates carry the names
 
     def send_message(self, connector: Connector, thread_id: str, text: str, *, key: str = "") -> str:
         raise NotSupported("An inbound webhook takes no answers.")
