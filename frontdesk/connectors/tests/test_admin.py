@@ -103,3 +103,24 @@ def test_the_payload_log_is_read_only_for_the_brand_admin(client, cast):
     assert listing.status_code == page.status_code == 200
     assert "update_id" in page.content.decode()
     assert client.get(reverse("admin:connectors_rawpayload_add")).status_code == 403
+
+
+def test_an_inbound_webhook_shows_its_secret_once_when_added_and_again_only_when_rotated(client, cast):
+    _login(client, cast.opera.admin)
+
+    added = client.post(
+        reverse("admin:connectors_connector_add"),
+        {"brand": cast.opera.brand.pk, "kind": ConnectorKind.WEBHOOK, "name": "Monitor", "mode": "webhook"},
+        follow=True,
+    )
+    hook = Connector.objects.get()
+    assert hook.secret in added.content.decode()
+    assert hook.secret not in client.get(reverse(CONNECTORS)).content.decode()
+
+    rotated = client.post(
+        reverse(CONNECTORS), {"action": "rotate", "_selected_action": [hook.pk]}, follow=True
+    )
+    old = hook.secret
+    hook.refresh_from_db()
+    assert hook.secret != old
+    assert hook.secret in rotated.content.decode()

@@ -215,3 +215,12 @@ def test_the_real_classifier_reads_the_items_text():
     label, score = REAL_CLASSIFY("Во сколько открывается касса в субботу?")
     assert label == "neutral"
     assert -1 <= score <= 1
+
+
+def test_agents_see_their_brands_connectors_only(cast, opera_bot, tours_bot):
+    from frontdesk.connectors.queries import connectors_visible_to
+
+    assert list(connectors_visible_to(cast.actor(cast.opera.line1))) == [opera_bot]
+    assert set(connectors_visible_to(cast.actor(cast.provider_admin))) == {opera_bot, tours_bot}
+    assert not connectors_visible_to(cast.actor(cast.outsider)).exists()
+    assert not connectors_visible_to(cast.actor(cast.opera.customer_user)).exists()
