@@ -106,7 +106,7 @@ def test_a_visitor_chats_from_another_site_and_the_agent_answers_in_the_panel(
     tmp_path: Path, chromium: Any
 ) -> None:
     shots = _shots(tmp_path)
-    with running_frontdesk(tmp_path / "desk-data", args=("run",)) as desk:
+    with running_frontdesk(tmp_path / "desk-data", args=("run",), timeout=300) as desk:
         email, password = _line1_agent(desk.output)
         with brand_website(desk.url + "chat/widget.js") as site:
             site.brand = _open_chat_for(desk.data, email, site.origin)

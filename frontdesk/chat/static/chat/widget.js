@@ -1,5 +1,5 @@
-/* Frontdesk live chat (docs/chat.md): <script src="https://desk.example/chat/widget.js" data-brand="slug" async>.
-   A button and a panel in a shadow root, one WebSocket. Outside text only ever goes in through textContent. */
+/* Frontdesk live chat (docs/chat.md): a button and a panel in a shadow root, one WebSocket.
+   Visitor and agent text only ever goes in through textContent. */
 (function () {
   "use strict";
   var me = document.currentScript || document.querySelector('script[data-brand][src*="chat/widget.js"]');
@@ -46,18 +46,17 @@
   var host = el("div", { "data-frontdesk-chat": slug }), root = host.attachShadow({ mode: "open" });
   // Our own fixed markup; labels are set by label(), everything else by textContent.
   root.innerHTML = "<style>:host{--c:#2455a4}*{box-sizing:border-box;font:14px/1.4 system-ui,sans-serif}[hidden]{display:none!important}" +
-    ".l,.p{position:fixed;right:20px;z-index:2147483000;box-shadow:0 3px 16px #0005}.l{bottom:20px;border:0;border-radius:24px;padding:12px 18px;background:var(--c);color:#fff}" +
-    ".p{bottom:76px;width:340px;max-width:calc(100vw - 40px);height:480px;max-height:calc(100vh - 100px);display:flex;flex-direction:column;background:#fff;color:#222;border-radius:10px;overflow:hidden}" +
-    "header{background:var(--c);color:#fff;padding:10px;display:flex}header b{flex:1}small{display:block;font-size:12px}button{cursor:pointer;border-radius:6px;border:1px solid #bbb;padding:5px 9px}" +
-    ".m{flex:1;overflow-y:auto;padding:10px;display:flex;flex-direction:column;gap:6px}.b{max-width:85%;padding:6px 10px;border-radius:10px;background:#eee;white-space:pre-wrap;overflow-wrap:anywhere}" +
-    ".visitor{align-self:flex-end;background:var(--c);color:#fff}.system,.n{align-self:center;color:#666;font-size:12px;margin:0}.pending{opacity:.6}.b i{display:block;font-size:11px}.b a{color:inherit}" +
-    "form{display:flex;flex-direction:column;gap:6px;padding:8px;border-top:1px solid #ddd}input,textarea{width:100%;padding:6px;border:1px solid #bbb;border-radius:6px}textarea{height:56px;resize:none}" +
-    ".r{display:flex;gap:6px}.go{margin-left:auto;background:var(--c);color:#fff;border:0}.s{padding:0 10px;font-size:12px}:focus-visible{outline:2px solid #f90}</style>" +
+    ".l,.p{position:fixed;right:20px;z-index:2147483000;box-shadow:0 3px 16px #0005;border-radius:10px}.l,.go,header,.visitor{background:var(--c);color:#fff}" +
+    ".l{bottom:20px;border:0;padding:12px 18px}.p{bottom:76px;width:340px;max-width:calc(100vw - 40px);height:480px;max-height:calc(100vh - 100px);background:#fff;color:#222;overflow:hidden}" +
+    ".p,.m,form{display:flex;flex-direction:column}.m,form{gap:6px}header{padding:10px;display:flex}b{flex:1}small,.b i{display:block;font-size:12px}button{cursor:pointer;border-radius:6px;border:1px solid #bbb;padding:5px 9px}" +
+    ".m{flex:1;overflow-y:auto;padding:10px}.b{max-width:85%;padding:6px 10px;border-radius:10px;background:#eee;white-space:pre-wrap;overflow-wrap:anywhere}.b a{color:inherit}" +
+    ".b.visitor{align-self:flex-end;background:var(--c)}.system,.n{align-self:center;color:#666;font-size:12px;margin:0}.pending{opacity:.6}form{padding:8px;border-top:1px solid #ddd}" +
+    "input,textarea{width:100%;padding:6px;border:1px solid #bbb;border-radius:6px}textarea{height:56px;resize:none}.r{display:flex;gap:6px}.go{margin-left:auto;border:0}.s{padding:0 10px}:focus-visible{outline:2px solid #f90}</style>" +
     "<button type=button class=l aria-expanded=false aria-controls=p data-t=open></button><section class=p id=p role=dialog aria-labelledby=h hidden>" +
     "<header><b id=h><span></span><small role=status></small></b><button type=button class=x data-a=close>×</button></header>" +
     "<div class=m role=log aria-live=polite></div><p class='n y' hidden></p><div class=s></div><form class=f><div class=r>" +
     "<input name=name autocomplete=name maxlength=200 data-t=name><input name=email type=email autocomplete=email maxlength=254 data-t=email></div>" +
-    "<textarea name=text maxlength=4000 data-t=text></textarea><input type=file hidden><div class=r><button type=button class=a data-a=attach>📎</button>" +
+    "<textarea name=text maxlength=4000 data-t=text></textarea><input type=file hidden><div class=r><button type=button class=a data-a=attach><svg width=14 height=14 viewBox='0 0 24 24' aria-hidden=true><path d='M16 6v10a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10a1 1 0 0 1-2 0V6' fill=none stroke=currentColor stroke-width=2 /></svg></button>" +
     "<button type=button class=e data-t=end></button><button class=go data-t=send></button></div></form><form class=o><p class=n data-t=offline></p>" +
     "<input name=name required maxlength=200 data-t=name><input name=email type=email required maxlength=254 data-t=email>" +
     "<textarea name=text required maxlength=4000 data-t=text></textarea><button class=go data-t=send></button></form><button type=button class=z data-t=restart></button></section>";
