@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from frontdesk.brands.models import Brand
 from frontdesk.chat.choices import Sender, SessionState
 from frontdesk.chat.errors import ChatEnded, ChatTaken, LimitReached, TooLarge
 from frontdesk.chat.models import AgentPresence, ChatMessage, ChatSession, ChatSettings
@@ -420,14 +422,23 @@ def transfer_session(
 # --- End ------------------------------------------------------------------------------------------------
 
 
+def _zone(brand: Brand) -> ZoneInfo:
+    try:
+        return ZoneInfo(brand.time_zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 def _transcript_text(session: ChatSession, messages: list[ChatMessage]) -> str:
+    """One line per message, at the brand's local time."""
+    zone = _zone(session.brand)
     lines = [
         _("Chat transcript (%(page)s)") % {"page": session.page_url}
         if session.page_url
         else _("Chat transcript")
     ]
     for message in messages:
-        at = timezone.localtime(message.created_at).strftime("%H:%M:%S")
+        at = message.created_at.astimezone(zone).strftime("%H:%M:%S")
         who = message.author_label or message.get_sender_display()
         said = message.text
         if message.attachment_name:

@@ -27,6 +27,7 @@ from frontdesk.brands.models import Brand
 from frontdesk.core.errors import Conflict
 from frontdesk.demo.automation import create_automation
 from frontdesk.demo.canned import create_canned_content
+from frontdesk.demo.chat import create_chats
 from frontdesk.demo.clock import SimulatedClock, simulated_time
 from frontdesk.demo.connectors import create_connectors
 from frontdesk.demo.content import BRANDS
@@ -159,6 +160,7 @@ def _load(specs: Sequence[BrandSpec], *, seed: int) -> None:
             at, _sequence, step, run = heapq.heappop(queue)
             clock.move_to(at)
             step(run)
+    create_chats(worlds, now)
     # History is not news: the events of the past are marked as already handled so that no notification,
     # connector or automation acts on them now. Only this bookkeeping column of the append-only log changes.
     brand_ids = [world.brand.pk for world in worlds]

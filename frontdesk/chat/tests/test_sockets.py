@@ -165,17 +165,21 @@ def test_of_two_agents_accepting_at_once_one_gets_the_chat_and_the_other_is_told
         sid = await database_sync_to_async(session_id)()
         await anna.send_json_to({"type": "accept", "session": sid})
         await boris.send_json_to({"type": "accept", "session": sid})
-        anna_frames = await frames_until_quiet(anna)
-        boris_frames = await frames_until_quiet(boris)
-        errors = [f for f in anna_frames + boris_frames if f["type"] == "error"]
-        assert [(e["code"], e["session"]) for e in errors] == [("taken", sid)]
-        assert [f["seq"] for f in anna_frames if f["type"] == "message"] == [1, 2]
-        assert not [f for f in boris_frames if f["type"] == "message"]
+        frames = {"anna": await frames_until_quiet(anna), "boris": await frames_until_quiet(boris)}
+        errors = {who: [f for f in got if f["type"] == "error"] for who, got in frames.items()}
+        [loser] = [who for who, got in errors.items() if got]
+        [winner] = [who for who in frames if who != loser]
+        assert [(e["code"], e["session"]) for e in errors[loser]] == [("taken", sid)]
+        assert [f["seq"] for f in frames[winner] if f["type"] == "message"] == [1, 2]
+        assert not [f for f in frames[loser] if f["type"] == "message"]
         for s in (anna, boris, socket):
             await s.disconnect()
+        return winner
 
-    async_to_sync(scenario)()
-    assert ChatSession.objects.get().agent_id == cast.opera.line1.pk
+    winner = async_to_sync(scenario)()
+    user = {"anna": cast.opera.line1, "boris": cast.opera.line2}[winner]
+    assert ChatSession.objects.get().agent_id == user.pk
+    assert Ticket.objects.get().assignee_id == user.pk
 
 
 def test_an_agent_at_the_brands_limit_cannot_accept_another_chat(cast, opera_chat):
