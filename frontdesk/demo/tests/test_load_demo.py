@@ -274,7 +274,7 @@ def test_demo_brands_have_business_hours_policies_and_running_clocks(demo):
     assert Calendar.objects.count() == len(BRANDS)
     assert Calendar.objects.filter(holiday_country="RU").exists()
     # Urgent and standard, and faster ones for VIP customers and premium client companies.
-    assert SlaPolicy.objects.count() == 4 * len(BRANDS)
+    assert SlaPolicy.objects.count() == 5 * len(BRANDS)
     assert Ticket.objects.filter(sla_policy__name="VIP", sla_due_at__isnull=False).exists()
     open_tickets = Ticket.objects.exclude(status__in=[Status.SOLVED, Status.CLOSED])
     waiting = open_tickets.exclude(status__in=[Status.PENDING_CUSTOMER, Status.PENDING_THIRD_PARTY])
