@@ -171,6 +171,12 @@ def test_a_visitor_chats_from_another_site_and_the_agent_answers_in_the_panel(
                 panel.locator("form.f textarea").press_sequentially("Yes", delay=50)
                 conversation.locator(".chat-typing").filter(has_text="typing").wait_for()
                 visitor.screenshot(path=str(shots / "chat-widget.png"))
+                # Escape closes the panel and gives the focus back to the button.
+                visitor.keyboard.press("Escape")
+                panel.wait_for(state="hidden")
+                assert launcher.get_attribute("aria-expanded") == "false"
+                assert visitor.evaluate("document.activeElement.shadowRoot.activeElement.className") == "l"
+                launcher.click()
 
                 # A reload keeps the conversation, which goes on.
                 visitor.reload()
