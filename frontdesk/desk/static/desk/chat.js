@@ -122,11 +122,8 @@
   }
 
   function showError(message) {
-    var box = document.querySelector("#chat-conversation .chat-error");
-    if (!box) {
-      if (message) window.alert(message);
-      return;
-    }
+    // In the open conversation, or above the panel when none is open.
+    var box = document.querySelector("#chat-conversation .chat-error") || document.getElementById("chat-alert");
     box.textContent = message;
     box.hidden = !message;
   }
