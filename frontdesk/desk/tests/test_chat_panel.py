@@ -14,6 +14,7 @@ from frontdesk.chat.models import ChatSettings
 from frontdesk.testing.cast import PASSWORD
 from frontdesk.tickets.canned import create_canned_answer
 from frontdesk.users.actors import SYSTEM, actor_for
+from frontdesk.users.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +158,7 @@ def test_the_queue_costs_the_same_queries_with_two_or_twenty_chats(cast, client,
         client.get(path)
     for _ in range(18):
         _start(cast.opera.brand)
-    _chat(cast.opera.brand).__class__.objects.filter(brand=cast.opera.brand).update(max_chats_per_agent=10)
+    ChatSettings.objects.filter(brand=cast.opera.brand).update(max_chats_per_agent=10)
     for _ in range(3):
         _accept(_start(cast.opera.brand), cast.opera.line1)
     with count_queries(len(few)):
@@ -274,7 +275,7 @@ def test_a_conversation_costs_the_same_queries_with_few_or_many_messages(cast, c
 
 def test_the_page_is_in_the_agents_language(cast, client):
     session = _start(cast.opera.brand)
-    cast.opera.line1.__class__.objects.filter(pk=cast.opera.line1.pk).update(language="pl")
+    User.objects.filter(pk=cast.opera.line1.pk).update(language="pl")
     html = _sign_in(client, cast.opera.line1).get(f"/desk/chat/{session.pk}/").content.decode()
     assert "Czat na żywo" in html
     assert "Przyjmij" in html
