@@ -86,7 +86,7 @@
     restart.hidden = session !== "ended";
   }
 
-  function safe(url) { var u = new URL(url, src); return /^https?:$/.test(u.protocol) ? u.href : null; }
+  function safe(url) { try { var u = new URL(url, src); } catch (e) { return null; } return /^https?:$/.test(u.protocol) ? u.href : null; }
   function bubble(m) {
     var b = el("div", { class: "b " + m.from });
     if (m.author && m.from === "agent") el("i", null, m.author, b);
