@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -497,6 +499,18 @@ def end_session(session: ChatSession, *, by: Sender, actor: Actor | None = None)
             label=_("Live chat"),
         )
     return session, True
+
+
+def idle_sessions(*, idle: timedelta) -> list[int]:
+    """Chats not ended whose last message is older than ``idle`` (the visitor left, or no one came)."""
+    last = ChatMessage.objects.filter(session_id=OuterRef("pk")).order_by("-seq").values("created_at")[:1]
+    return list(
+        ChatSession.objects.filter(state__in=[SessionState.WAITING, SessionState.ACTIVE])
+        .annotate(last_at=Subquery(last))
+        .filter(last_at__lt=timezone.now() - idle)
+        .order_by("id")
+        .values_list("id", flat=True)[:500]
+    )
 
 
 # --- Offline --------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from frontdesk.chat import handling, limits
 from frontdesk.chat.errors import RateLimited, TooLarge
 from frontdesk.chat.frames import error_frame
+from frontdesk.chat.groups import agent_group, queue_group, session_group
 from frontdesk.chat.models import ChatSettings
 from frontdesk.chat.origins import origin_allowed
 from frontdesk.chat.queries import PRESENCE_EVERY, hash_token
@@ -44,18 +45,6 @@ TYPING_EVERY = 2.0
 # Largest frame of the agent's socket (characters); the visitor's follows the brand's file limit.
 AGENT_FRAME = 64 * 1024
 FRAME_SLACK = 16 * 1024
-
-
-def session_group(session_id: int) -> str:
-    return f"chat.session.{session_id}"
-
-
-def queue_group(brand_id: int) -> str:
-    return f"chat.queue.{brand_id}"
-
-
-def agent_group(user_id: int) -> str:
-    return f"chat.agent.{user_id}"
 
 
 def _header(scope: dict[str, Any], name: bytes) -> str | None:
