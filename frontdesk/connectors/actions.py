@@ -112,12 +112,24 @@ def make_ticket_from_item(item: SocialItem, *, actor: Actor) -> Ticket:
 
 
 def queue_ticket_reply(event: TicketEvent) -> SocialReply | None:
-    """For an answer on a ticket of a private conversation (a ``replied`` event, not a note): its reply to
-    the network, queued once per event however often this runs."""
+    """For an answer on a social ticket (a ``replied`` event, not a note): its reply to the network, queued
+    once per event however often this runs. A private conversation's ticket is answered in the conversation;
+    the ticket of a mention or comment, publicly under it (its inbox item then shows the answer)."""
     if event.kind != EventKind.REPLIED:
         return None
     thread = SocialThread.objects.filter(ticket_id=event.ticket_id).select_related("connector").first()
-    if thread is None or not can_answer(thread.connector.kind):
+    item = None
+    if thread is None:
+        item = (
+            SocialItem.objects.filter(ticket_id=event.ticket_id, brand_id=event.brand_id)
+            .select_related("connector")
+            .order_by("pk")
+            .first()
+        )
+    connector = thread.connector if thread is not None else item.connector if item is not None else None
+    if connector is None or not can_answer(connector.kind):
+        return None
+    if item is not None and not item.reply_target:
         return None
     message_id = (event.data or {}).get("message")
     if not isinstance(message_id, int):
@@ -131,11 +143,17 @@ def queue_ticket_reply(event: TicketEvent) -> SocialReply | None:
         with transaction.atomic():
             reply = SocialReply.objects.create(
                 brand_id=event.brand_id,
-                connector=thread.connector,
+                connector=connector,
                 event=event,
                 thread=thread,
+                item=item,
                 text=message.body_text,
             )
+            if item is not None:
+                now = timezone.now()
+                SocialItem.objects.filter(pk=item.pk).update(
+                    reply_text=message.body_text, replied_at=now, replied_by_id=event.actor_id, updated_at=now
+                )
             _ring(reply)
     except IntegrityError:
         return None  # another worker queued it

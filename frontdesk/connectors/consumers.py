@@ -1,12 +1,12 @@
 """The ticket-event consumer of the connectors app (listed in ``FRONTDESK_EVENT_CONSUMERS``): an answer on a
-ticket of a private conversation goes back to the network."""
+ticket of a private conversation, or of a mention or comment, goes back to the network."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from frontdesk.connectors.actions import queue_ticket_reply
-from frontdesk.connectors.models import SocialThread
+from frontdesk.connectors.models import SocialItem, SocialThread
 from frontdesk.tickets.choices import EventKind
 from frontdesk.tickets.models import TicketEvent
 
@@ -21,9 +21,13 @@ def send_social_replies_for_events(events: Sequence[TicketEvent]) -> None:
     replied = [event for event in events if event.kind == EventKind.REPLIED]
     if not replied:
         return
+    tickets = sorted({event.ticket_id for event in replied})
     social = set(
-        SocialThread.objects.filter(ticket_id__in=sorted({event.ticket_id for event in replied})).values_list(
-            "ticket_id", flat=True
+        SocialThread.objects.filter(ticket_id__in=tickets)
+        .order_by()
+        .values_list("ticket_id", flat=True)
+        .union(
+            SocialItem.objects.filter(ticket_id__in=tickets).order_by().values_list("ticket_id", flat=True)
         )
     )
     for event in replied:

@@ -253,7 +253,8 @@ class SocialItem(models.Model):
 class SocialReply(models.Model):
     """An answer going out to a network: the queue of record and its log in one.
 
-    Unique per ticket event (an agent's public reply on a social ticket) and per inbox item, so a consumer or
+    Unique per ticket event (an agent's public reply on a social ticket: in its conversation, or under the
+    mention or comment the ticket was opened for) and per inbox item answered from the inbox, so a consumer or
     an action that runs twice sends it once. Retries back off like webhook deliveries.
     """
 
@@ -310,8 +311,11 @@ class SocialReply(models.Model):
             models.UniqueConstraint(
                 "event", name="connector_reply_event_unique", condition=Q(event__isnull=False)
             ),
+            # One answer per inbox item from the inbox; answers on the item's ticket are one per event.
             models.UniqueConstraint(
-                "item", name="connector_reply_item_unique", condition=Q(item__isnull=False)
+                "item",
+                name="connector_reply_item_unique",
+                condition=Q(item__isnull=False, event__isnull=True),
             ),
         ]
         indexes = [

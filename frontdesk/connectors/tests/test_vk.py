@@ -163,3 +163,33 @@ def test_without_a_name_from_vk_the_person_is_named_by_id(
 
     assert SocialIdentity.objects.get().display_name == "id301772455"
     assert Ticket.objects.filter(channel=Channel.SOCIAL).count() == 1
+
+
+def test_an_agents_answer_on_the_ticket_of_a_negative_comment_goes_under_the_comment_once(
+    client, cast, community, api, django_capture_on_commit_callbacks
+):
+    from frontdesk.connectors.consumers import send_social_replies
+    from frontdesk.tickets.choices import EventKind
+    from frontdesk.tickets.models import TicketEvent
+
+    capture = django_capture_on_commit_callbacks
+    _post(client, community, _event("vk_wall_reply_new.json", community), capture)
+    item = SocialItem.objects.get()
+    agent = cast.actor(cast.opera.line1)
+
+    with capture(execute=True):
+        ticket_actions.add_note(item.ticket, actor=agent, body=make_body(text="Checking the seat plan."))
+        ticket_actions.reply_to_ticket(
+            item.ticket, actor=agent, body=make_body(text="Простите за неудобство, места вернули.")
+        )
+    send_social_replies(TicketEvent.objects.filter(ticket=item.ticket, kind=EventKind.REPLIED).get())
+
+    (call,) = api.of("wall.createComment")
+    form = call.form()
+    assert (form["post_id"], form["reply_to_comment"]) == ("402", "7731")
+    assert form["message"] == "Простите за неудобство, места вернули."
+    reply = SocialReply.objects.get()
+    assert (reply.item_id, reply.status) == (item.pk, ReplyStatus.SENT)
+    item.refresh_from_db()
+    assert item.reply_text == "Простите за неудобство, места вернули."
+    assert item.replied_by_id == cast.opera.line1.pk
