@@ -21,6 +21,8 @@ from frontdesk.chat.origins import clean_origins
 from frontdesk.users.admin import BrandScopedAdmin
 
 LANGUAGES = ("en", "ru", "pl")
+# A file travels base64-encoded in one socket frame, and the ASGI server takes frames of up to 16 MiB.
+MAX_CHAT_FILE_BYTES = 12 * 1024 * 1024
 MAX_GREETING = 500
 
 
@@ -87,7 +89,9 @@ class ChatSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
         return self._between("max_chats_per_agent", 1, 20)
 
     def clean_max_attachment_bytes(self) -> int:
-        return self._between("max_attachment_bytes", 1, int(settings.FRONTDESK_MAX_ATTACHMENT_BYTES))
+        return self._between(
+            "max_attachment_bytes", 1, min(int(settings.FRONTDESK_MAX_ATTACHMENT_BYTES), MAX_CHAT_FILE_BYTES)
+        )
 
     def clean_messages_per_minute(self) -> int:
         return self._between("messages_per_minute", 1, 600)
