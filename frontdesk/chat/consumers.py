@@ -277,11 +277,14 @@ class VisitorConsumer(ChatSocket):
             page=self.page,
             language=self.language,
         )
-        if outcome.new_session and outcome.session_id is not None:
-            self.session_id = outcome.session_id
-            self.delivered[self.session_id] = 0
-            await self.channel_layer.group_add(session_group(self.session_id), self.channel_name)
         await self.send_json(outcome.ack or {})
+        if self.session_id is None and outcome.session_id is not None:
+            # The first message opened the session (or joined the one another tab of the visitor had just
+            # opened with the same token): hear it from now on, and send what this socket has not seen.
+            self.session_id = outcome.session_id
+            await self.channel_layer.group_add(session_group(self.session_id), self.channel_name)
+            self.delivered[self.session_id] = 0
+            await self.deliver(self.session_id, await self.missing(self.session_id, 0))
         await self.publish(outcome)
 
     async def end(self) -> None:

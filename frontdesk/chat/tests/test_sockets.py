@@ -490,3 +490,24 @@ def test_a_visitor_typing_a_question_gets_the_brands_confident_articles_only(cas
     found = async_to_sync(scenario)()
     assert [a["title"] for a in found["articles"]] == ["E-tickets did not arrive by email"]
     assert found["articles"][0]["url"].startswith("http://127.0.0.1:8000/portal/opera/kb/")
+
+
+def test_two_tabs_of_one_visitor_share_one_conversation(opera_chat):
+    async def scenario():
+        first, _connected, _ = await visitor()
+        welcome = await hello(first)
+        second, _connected, _ = await visitor()
+        await hello(second, token=welcome["token"])  # said hello before the chat existed
+        await send(first, "a", "From the first tab")
+        await until(first, "ack")
+        await send(second, "b", "From the second tab")
+        assert await until(second, "ack") == {"type": "ack", "client_id": "b", "seq": 2}
+        seen_by_second = [f["seq"] for f in await frames_until_quiet(second) if f["type"] == "message"]
+        seen_by_first = [f["seq"] for f in await frames_until_quiet(first) if f["type"] == "message"]
+        assert seen_by_second == [1, 2]
+        assert seen_by_first == [1, 2]
+        for s in (first, second):
+            await s.disconnect()
+
+    async_to_sync(scenario)()
+    assert ChatSession.objects.count() == 1
