@@ -181,8 +181,12 @@ def bench_server(workers: int, layer: str, experiment: str = "") -> Iterator[tup
             proc.wait(timeout=10)
 
 
+WORKER = b"multiprocessing-fork"  # in the command line of uvicorn's worker processes
+
+
 def group_cpu(pgid: int) -> dict[int, float]:
-    """CPU seconds (user + system) of each live process of a process group."""
+    """CPU seconds (user + system) of each live process of a process group; a worker's id is positive, any
+    other process's (the supervisor, a short-lived child) negative."""
     tick = os.sysconf("SC_CLK_TCK")
     cpu: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
@@ -193,7 +197,11 @@ def group_cpu(pgid: int) -> dict[int, float]:
         except OSError:
             continue
         if int(fields[2]) == pgid:  # the fields after the name: state, ppid, pgrp, ...
-            cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+            try:
+                worker = WORKER in (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            cpu[int(entry.name) * (1 if worker else -1)] = (int(fields[11]) + int(fields[12])) / tick
     return cpu
 
 
@@ -219,7 +227,7 @@ class Meters:
             self.redis_calls - other.redis_calls,
             {k: v - other.pg.get(k, 0) for k, v in self.pg.items()},
             self.pids,
-            len(other.pids.keys() - self.pids.keys()),
+            sum(1 for pid in other.pids.keys() - self.pids.keys() if pid > 0),
         )
 
 
