@@ -2,7 +2,8 @@
 
     python -m bench.chat_load [--smoke] [--sessions 500] [--agents 50] [--messages 8] [--gap 2,5] [--ramp 15]
                               [--reconnect-every 10] [--agent-reconnects 5] [--rounds 1] [--workers 2]
-                              [--time-limit 150]
+                              [--time-limit 150] [--cost-runs 10] [--show-sql] [--phases echo,chat]
+                              [--layer product|tuned|pubsub,...] [--experiment threads,queue]
 
 The issue's target: 500 concurrent chat sessions on this machine, p99 delivery at most 1 s, no message lost,
 doubled or delivered to another session.
@@ -38,6 +39,10 @@ Printed: the delivery table with each chat row's p99 as a multiple of the echo's
 (welcome, queue, accept, end), and the cost per message: server and client CPU, SQL transactions, rows written
 and new PostgreSQL connections per message (``pg_stat_database`` of the bench database), Redis commands per
 message (``INFO commandstats``: the whole Redis server, so anything else using it is counted too).
+
+``--layer`` runs the same phases on other channel layer settings (``bench/chat_settings.py``), each with a
+server of its own; ``--experiment`` patches the chat sockets in the bench's server only, to measure a proposed
+change (``bench/chat_echo.py``). Results and findings: the chat section of ``bench/README.md``.
 
 Bounded: each phase stops at ``--time-limit`` seconds; every socket operation has a timeout.
 """
