@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from frontdesk.desk.views import (
     customer,
@@ -26,6 +27,8 @@ from frontdesk.desk.views.ticket import download_attachment, post_message, retry
 app_name = "desk"
 
 urlpatterns = [
+    # The desk's own address opens the queues.
+    path("", RedirectView.as_view(pattern_name="desk:queues"), name="index"),
     path("queues/", queue_page, name="queues"),
     path("queues/bulk/", bulk, name="bulk"),
     path("queues/<slug:queue>/", queue_page, name="queue"),

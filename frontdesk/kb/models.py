@@ -272,6 +272,8 @@ class Deflection(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        verbose_name = _("new-request form with suggestions")
+        verbose_name_plural = _("new-request forms with suggestions")
         indexes = [
             models.Index(fields=["brand", "outcome", "started_at"], name="kb_deflection_brand_outcome"),
         ]

@@ -57,3 +57,58 @@ def test_status_names_are_shown_in_the_active_language():
         assert str(Status.PENDING_CUSTOMER.label) == "Ждёт ответа клиента"
     with translation.override("pl"):
         assert str(Status.SOLVED.label) == "Rozwiązane"
+
+
+_SOURCES = (".py", ".html", ".txt", ".js")
+
+
+def _untranslated_after_extraction(po: Path) -> list[str]:
+    """Entries of a catalogue merged with the strings of the code that have no translation: empty, or fuzzy
+    for a new text (a fuzzy entry whose old text is the same, only its format flag changed, counts as done)."""
+    missing = []
+    for block in po.read_text(encoding="utf-8").split("\n\n")[1:]:
+        entry = re.search(r'^(?:msgctxt "(.*)"\n)?msgid "(.*)"', block, re.MULTILINE)
+        if entry is None:
+            continue
+        previous = re.search(r'^#\| msgid "(.*)"', block, re.MULTILINE)
+        fuzzy = "#, fuzzy" in block and (previous is None or previous.group(1) != entry.group(2))
+        empty = re.search(r'^msgstr(\[\d\])? ""$(?!\n")', block, re.MULTILINE) is not None
+        if fuzzy or empty:
+            missing.append(f"{entry.group(1) + ': ' if entry.group(1) else ''}{entry.group(2)}")
+    return missing
+
+
+def test_every_string_of_the_code_is_in_the_catalogues(tmp_path, monkeypatch):
+    """Extract the strings of a copy of the code (as makemessages would) and merge them into copies of the
+    catalogues: nothing the code says may be left without a Russian or Polish translation."""
+    import shutil
+
+    from django.core.management import call_command
+
+    from frontdesk.testing.corpus import missing
+
+    if shutil.which("xgettext") is None or shutil.which("msgmerge") is None:
+        missing("GNU gettext (xgettext, msgmerge) is not installed (apt-get install gettext)")
+    package = LOCALE.parent
+    copy = tmp_path / "frontdesk"
+    for path in package.rglob("*"):
+        relative = path.relative_to(package)
+        parts = set(relative.parts)
+        if (
+            path.is_file()
+            and path.suffix in _SOURCES
+            and not parts & {"tests", "migrations", "vendor", "__pycache__", "locale"}
+        ):
+            target = copy / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    shutil.copytree(LOCALE, copy / "locale")
+    monkeypatch.chdir(copy)
+
+    call_command("makemessages", locale=["ru", "pl"], no_obsolete=True, verbosity=0)
+
+    for language in ("ru", "pl"):
+        untranslated = _untranslated_after_extraction(
+            copy / "locale" / language / "LC_MESSAGES" / "django.po"
+        )
+        assert untranslated == [], f"strings of the code without a {language} translation: {untranslated}"

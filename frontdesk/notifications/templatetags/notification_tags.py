@@ -1,5 +1,5 @@
-"""Tags of the page header: ``{% is_desk_agent as agent %}`` and ``{% notification_bell %}`` (the bell with the
-unread count).
+"""Tags of the page header: ``{% is_desk_agent as agent %}``, ``{% is_settings_admin as admin %}`` and
+``{% notification_bell %}`` (the bell with the unread count).
 
 They cost the page no query: the actor and the count come from the cache, and where the cache has no count
 the bell fetches it after the page loaded.
@@ -27,6 +27,13 @@ def _actor(context: template.Context) -> Actor:
 @register.simple_tag(takes_context=True)
 def is_desk_agent(context: template.Context) -> bool:
     return _actor(context).is_agent
+
+
+@register.simple_tag(takes_context=True)
+def is_settings_admin(context: template.Context) -> bool:
+    """A provider admin or a brand admin: the header links to the settings (the admin site)."""
+    actor = _actor(context)
+    return actor.is_provider_admin or bool(actor.admin_brand_ids)
 
 
 @register.inclusion_tag("desk/partials/notification_bell.html", takes_context=True)
