@@ -183,7 +183,13 @@ class VisitorConsumer(ChatSocket):
         note_web_loop()
         slug = self.scope["url_route"]["kwargs"]["brand"]
         chat = await database_sync_to_async(handling.chat_for_slug)(slug)
-        if chat is None or not origin_allowed(_header(self.scope, b"origin"), chat.allowed_origins):
+        allowed = chat is not None and origin_allowed(
+            _header(self.scope, b"origin"),
+            chat.allowed_origins,
+            scheme=self.scope.get("scheme"),
+            host=_header(self.scope, b"host"),
+        )
+        if chat is None or not allowed:
             await self.close(code=REFUSED)
             return
         self.chat = chat

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http.request import validate_host
+from django.http.request import split_domain_port, validate_host
 from django.utils.translation import gettext as _
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -49,8 +49,24 @@ def clean_origins(values: object) -> list[str]:
     return clean
 
 
-def origin_allowed(origin: str | None, allowed: object) -> bool:
-    """The socket's ``Origin`` is one of the brand's websites, or a host of the help desk itself."""
+def own_origin(scope_scheme: str | None, host: str | None) -> str | None:
+    """The help desk's own origin as the socket request names it: ``http(s)://`` after the socket's scheme and
+    the ``Host`` header, when that host is one of ``ALLOWED_HOSTS``; None otherwise."""
+    if not host:
+        return None
+    domain, _port = split_domain_port(host)
+    if not domain or not validate_host(domain, list(settings.ALLOWED_HOSTS)):
+        return None
+    scheme = "https" if scope_scheme in ("wss", "https") else "http"
+    return normalize_origin(f"{scheme}://{host}")
+
+
+def origin_allowed(
+    origin: str | None, allowed: object, *, scheme: str | None = None, host: str | None = None
+) -> bool:
+    """The socket's ``Origin`` is exactly one of the brand's websites (scheme, host and port), or exactly the
+    help desk's own origin (``own_origin``). A pattern in ``ALLOWED_HOSTS`` (".example.com", "*") vouches for
+    the ``Host`` the request came to, never for the website that opened the socket."""
     if not origin:
         return False
     normal = normalize_origin(origin)
@@ -61,7 +77,4 @@ def origin_allowed(origin: str | None, allowed: object) -> bool:
     )
     if normal in listed:
         return True
-    hostname = urlsplit(normal).hostname or ""
-    if ":" in hostname:
-        hostname = f"[{hostname}]"
-    return validate_host(hostname, list(settings.ALLOWED_HOSTS))
+    return normal == own_origin(scheme, host)
