@@ -9,11 +9,15 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDay
+from django.utils import timezone
 
-from frontdesk.connectors.choices import ItemStatus, Sentiment
-from frontdesk.connectors.models import Connector, SocialItem, SocialThread
+from frontdesk.connectors.choices import ItemStatus, ReplyStatus, Sentiment
+from frontdesk.connectors.models import Connector, SocialItem, SocialReply, SocialThread
 from frontdesk.core.errors import NotFound
 from frontdesk.users.actors import Actor
+
+# How much of a failure's text a card or a timeline shows.
+SHORT_REASON_CHARS = 160
 
 
 def social_items_visible_to(
@@ -62,6 +66,86 @@ def social_thread_of_ticket(ticket_id: int) -> SocialThread | None:
         .order_by("-id")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class ReplyState:
+    """Where an answer to a network stands, as the desk shows it.
+
+    ``state``: ``queued`` (waiting for its first attempt), ``sending``, ``sent`` (``at``: when), ``retrying``
+    (a failure that may pass; ``at``: the next attempt, ``reason``: the last error) or ``failed`` (given up;
+    ``reason``: why)."""
+
+    reply_id: int
+    state: str
+    at: dt.datetime | None
+    reason: str
+    # The network's name ("Telegram bot", "VK community") and the connector's own name.
+    network: str
+    connector_name: str
+
+
+def short_reason(error: str) -> str:
+    """The first line of an error, cut to what a card shows."""
+    line = next((part.strip() for part in error.splitlines() if part.strip()), "")
+    return line if len(line) <= SHORT_REASON_CHARS else line[: SHORT_REASON_CHARS - 1].rstrip() + "…"
+
+
+def reply_state(reply: SocialReply, *, now: dt.datetime | None = None) -> ReplyState:
+    """The desk's view of one reply (its connector loaded with it)."""
+    now = now or timezone.now()
+    status, at, reason = reply.status, None, ""
+    if status == ReplyStatus.SENT:
+        state, at = "sent", reply.sent_at
+    elif status == ReplyStatus.FAILED:
+        state, reason = "failed", short_reason(reply.error)
+    elif status == ReplyStatus.SENDING:
+        state = "sending"
+    elif reply.attempts and reply.error:
+        state, at, reason = "retrying", reply.next_attempt_at, short_reason(reply.error)
+    else:
+        state = "queued"
+    connector = reply.connector
+    return ReplyState(reply.pk, state, at, reason, str(connector.get_kind_display()), connector.name)
+
+
+def latest_reply_states(item_ids: Iterable[int]) -> dict[int, ReplyState]:
+    """The state of each item's latest answer (from the inbox or from the item's ticket), by item id; items
+    never answered are left out. One query whatever the number of items."""
+    ids = sorted(set(item_ids))
+    if not ids:
+        return {}
+    now = timezone.now()
+    states: dict[int, ReplyState] = {}
+    replies = (
+        SocialReply.objects.filter(item_id__in=ids).select_related("connector").order_by("item_id", "-id")
+    )
+    for reply in replies:
+        assert reply.item_id is not None
+        if reply.item_id not in states:
+            states[reply.item_id] = reply_state(reply, now=now)
+    return states
+
+
+def social_reply_states(actor: Actor, ticket_id: int) -> dict[int, ReplyState]:
+    """For a ticket's timeline: the state of the network reply each of the ticket's messages went out as, by
+    message id (an agent's public answer on a social ticket; nothing for other messages and tickets). Empty
+    for an actor who is not an agent of the ticket's brand."""
+    if not (actor.is_agent or actor.is_system):
+        return {}
+    replies = (
+        SocialReply.objects.filter(actor.brand_scope(), event__ticket_id=ticket_id)
+        .select_related("connector", "event")
+        .order_by("id")
+    )
+    now = timezone.now()
+    states: dict[int, ReplyState] = {}
+    for reply in replies:
+        assert reply.event is not None
+        message_id = (reply.event.data or {}).get("message")
+        if isinstance(message_id, int):
+            states[message_id] = reply_state(reply, now=now)
+    return states
 
 
 @dataclass(frozen=True)

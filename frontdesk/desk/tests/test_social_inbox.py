@@ -261,3 +261,57 @@ def test_each_card_names_its_brand_also_when_it_comes_back_after_an_action(cast,
     assert "Opera Tours · VK community" in admin.get(URL).content.decode()
     answer = admin.post(f"{URL}{item.pk}/dismiss/", HTTP_HX_REQUEST="true")
     assert "Opera Tours · VK community" in answer.content.decode()
+
+
+def _answered(brand, agent, **reply_fields):
+    item = _item(brand, status=ItemStatus.ANSWERED, reply_text="Sorry, we are on it.", replied_by=agent)
+    SocialReply.objects.create(
+        brand=brand, connector=item.connector, item=item, text=item.reply_text, **reply_fields
+    )
+    return item
+
+
+def test_an_answer_that_could_not_be_sent_shows_it_is_failing_and_when_it_is_tried_again(cast, client):
+    retry_at = dt.datetime(2026, 11, 30, 10, 35, tzinfo=dt.UTC)
+    item = _answered(
+        cast.opera.brand,
+        cast.opera.line1,
+        status=ReplyStatus.PENDING,
+        attempts=1,
+        next_attempt_at=retry_at,
+        error="could not reach api.vk.com: cannot connect to api.vk.com: [Errno 111] Connection refused",
+    )
+    html = _sign_in(client, cast.opera.line1).get(URL).content.decode()
+    card = html[html.index(f'id="social-item-{item.pk}"') :]
+    assert "VK community: not sent yet, failing (could not reach api.vk.com" in card
+    assert "will retry at" in card
+    assert "delivery-retrying" in card
+    # The status stays what the agent did; the card says whether the answer arrived.
+    assert item.status == ItemStatus.ANSWERED
+
+
+def test_a_failed_answer_shows_the_short_reason_and_a_sent_one_says_sent(cast, client):
+    failed = _answered(
+        cast.opera.brand,
+        cast.opera.line1,
+        status=ReplyStatus.FAILED,
+        attempts=1,
+        error="VK: 15 Access denied",
+    )
+    agent = _sign_in(client, cast.opera.line1)
+    html = agent.get(URL).content.decode()
+    assert "VK community: not sent, failed: VK: 15 Access denied" in html
+    SocialReply.objects.filter(item=failed).update(
+        status=ReplyStatus.SENT, error="", sent_at=dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
+    )
+    card = agent.get(URL).content.decode().split(f'id="social-item-{failed.pk}"')[1].split("</li>")[0]
+    assert "VK community: sent" in card
+    assert "not sent" not in card
+
+
+def test_an_answer_just_sent_from_the_card_shows_it_is_queued(cast, client):
+    item = _item(cast.opera.brand)
+    answer = _sign_in(client, cast.opera.line1).post(
+        f"{URL}{item.pk}/reply/", {"text": "We will check."}, HTTP_HX_REQUEST="true"
+    )
+    assert "VK community: queued, not sent yet" in answer.content.decode()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from frontdesk.connectors import actions
 from frontdesk.connectors.choices import ItemStatus, Sentiment
-from frontdesk.connectors.queries import access_social_item, social_items_visible_to
+from frontdesk.connectors.queries import access_social_item, latest_reply_states, social_items_visible_to
 from frontdesk.core.errors import InvalidInput, InvalidTransition
 from frontdesk.desk.timeline import viewer_zone
 from frontdesk.desk.views.access import agent_view
@@ -70,7 +70,13 @@ def _after(items: QuerySet[Any], cursor: str) -> QuerySet[Any]:
 
 
 def _item_context(
-    request: HttpRequest, item: Any, brand_name: str, form: ReplyForm | None = None, error: str = ""
+    request: HttpRequest,
+    item: Any,
+    brand_name: str,
+    form: ReplyForm | None = None,
+    error: str = "",
+    *,
+    reply: Any = None,
 ) -> dict[str, Any]:
     initial = (
         {"text": item.suggested_reply} if item.sentiment == Sentiment.POSITIVE and not item.reply_text else {}
@@ -80,6 +86,8 @@ def _item_context(
         "brand_name": brand_name,
         "form": form or ReplyForm(initial=initial, auto_id=f"reply-{item.pk}-%s"),
         "error": error,
+        # Where the item's latest answer stands (queued, sent, retrying, failed), None when never answered.
+        "reply": reply,
         "viewer_tz": viewer_zone(getattr(request.user, "time_zone", "")),
     }
 
@@ -112,11 +120,15 @@ def inbox_page(request: HttpRequest, actor: Actor) -> HttpResponse:
             items = items[:PAGE_SIZE]
             next_cursor = _cursor(items[-1])
     names = {brand.pk: brand.name for brand in brands}
+    replies = latest_reply_states(item.pk for item in items)
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {
         "filters": filters,
-        "rows": [_item_context(request, item, names.get(item.brand_id, "")) for item in items],
+        "rows": [
+            _item_context(request, item, names.get(item.brand_id, ""), reply=replies.get(item.pk))
+            for item in items
+        ],
         "next_cursor": next_cursor,
         "query": query.urlencode(),
         "several_brands": len(brands) > 1,
@@ -133,7 +145,13 @@ def _answer(
         return TemplateResponse(
             request,
             "desk/partials/social_item.html",
-            _item_context(request, item, access_brand_by_id(actor, item.brand_id).name, **extra),
+            _item_context(
+                request,
+                item,
+                access_brand_by_id(actor, item.brand_id).name,
+                reply=latest_reply_states([item.pk]).get(item.pk),
+                **extra,
+            ),
             status=status,
         )
     if status != 200:
