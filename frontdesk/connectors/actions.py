@@ -3,6 +3,9 @@ tickets, and a connector's receive mode (Telegram webhook or polling)."""
 
 from __future__ import annotations
 
+import ipaddress
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -184,6 +187,20 @@ def webhook_url(connector: Connector) -> str:
     return str(settings.SITE_URL).rstrip("/") + path
 
 
+def is_public_https(url: str) -> bool:
+    """Whether a network can call ``url``: HTTPS at a public name or address (not localhost, a bare host
+    name, or a private, loopback or link-local address)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or not host:
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "." in host and not host.endswith((".localhost", ".local", ".internal", ".lan"))
+    return address.is_global
+
+
 def prepare_connector(connector: Connector, *, actor: Actor) -> None:
     """What a saved connector needs around it: the brand's one-business-day policy for negative mentions."""
     require(can_configure_brand(actor, connector.brand_id))
@@ -199,14 +216,34 @@ def set_receive_mode(connector: Connector, *, actor: Actor, mode: str) -> Connec
         raise InvalidInput(_("Only Telegram bots can switch between webhook and polling."), field="mode")
     if mode not in ReceiveMode.values:
         raise InvalidInput(_("Choose webhook or polling."), field="mode")
+    url = webhook_url(connector)
+    if mode == ReceiveMode.WEBHOOK and not is_public_https(url):
+        raise InvalidInput(
+            _(
+                "Telegram calls a webhook only at a public HTTPS address, and ours is %(url)s. Set "
+                "FRONTDESK_URL to the site's public https:// address, or choose polling (Telegram: remove the "
+                "webhook and poll), the choice for a local install."
+            )
+            % {"url": url},
+            field="mode",
+        )
     try:
         if mode == ReceiveMode.WEBHOOK:
-            telegram.set_webhook(connector, webhook_url(connector))
+            telegram.set_webhook(connector, url)
         else:
             telegram.delete_webhook(connector)
     except SendError as failure:
         record_connector_error(connector.pk, str(failure))
-        raise InvalidInput(str(failure), field="bot_token") from None
+        if failure.unreachable:
+            detail = _(
+                "Could not reach %(host)s: %(reason)s. Check the server's connection and try again."
+            ) % {
+                "host": failure.unreachable,
+                "reason": failure.reason,
+            }
+        else:
+            detail = _("Telegram refused it: %(error)s") % {"error": failure}
+        raise InvalidInput(detail, field="bot_token") from None
     Connector.objects.filter(pk=connector.pk).update(
         mode=mode, last_error="", last_error_at=None, updated_at=timezone.now()
     )

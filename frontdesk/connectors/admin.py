@@ -156,7 +156,18 @@ class ConnectorAdmin(BrandScopedAdmin):
             if self.has_change_permission(request, connector):
                 connector.secret = generate_secret()
                 connector.save(update_fields=["secret", "updated_at"])
-                self._show_secret(request, connector)
+                if connector.kind == ConnectorKind.TELEGRAM:
+                    self.message_user(
+                        request,
+                        gettext(
+                            "The secret of %(name)s was changed. Telegram still sends the old one: run "
+                            "\u201cTelegram: set the webhook\u201d for this bot again, or its updates are refused."
+                        )
+                        % {"name": connector.name},
+                        messages.WARNING,
+                    )
+                else:
+                    self._show_secret(request, connector)
 
 
 @admin.register(RawPayload)

@@ -27,6 +27,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
 
 from django.utils import timezone
 
@@ -52,9 +53,12 @@ class Refused(Exception):
 class SendError(Exception):
     """A call to a network's API that failed; ``retryable`` says whether trying later may help."""
 
-    def __init__(self, message: str, *, retryable: bool) -> None:
+    def __init__(self, message: str, *, retryable: bool, unreachable: str = "", reason: str = "") -> None:
         super().__init__(message)
         self.retryable = retryable
+        # When no answer came: the host that could not be reached, and why (a connection error, a timeout).
+        self.unreachable = unreachable
+        self.reason = reason
 
 
 class NotSupported(SendError):
@@ -152,7 +156,11 @@ def call_json(url: str, *, body: bytes | None = None, headers: Mapping[str, str]
                 url, body=body, headers=headers, connect_timeout=CONNECT_TIMEOUT, total_timeout=TOTAL_TIMEOUT
             )
     except http.HttpError as failure:
-        raise SendError(type(failure).__name__, retryable=failure.retryable) from None
+        host = urlsplit(url).hostname or ""
+        reason = str(failure) or type(failure).__name__
+        raise SendError(
+            f"could not reach {host}: {reason}", retryable=failure.retryable, unreachable=host, reason=reason
+        ) from None
     try:
         data = json.loads(response.body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):

@@ -22,7 +22,8 @@ def _login(client, user):
     assert client.login(email=user.email, password=PASSWORD)
 
 
-def test_a_brand_admin_connects_a_telegram_bot_and_sees_the_address(client, cast, api):
+def test_a_brand_admin_connects_a_telegram_bot_and_sees_the_address(client, cast, api, settings):
+    settings.SITE_URL = "https://desk.example.com"
     _login(client, cast.opera.admin)
 
     response = client.post(
@@ -124,3 +125,86 @@ def test_an_inbound_webhook_shows_its_secret_once_when_added_and_again_only_when
     hook.refresh_from_db()
     assert hook.secret != old
     assert hook.secret in rotated.content.decode()
+
+
+def _switch(client, bot, action):
+    return client.post(
+        reverse(CONNECTORS), {"action": action, "_selected_action": [bot.pk]}, follow=True
+    ).content.decode()
+
+
+def test_setting_the_webhook_on_a_local_address_says_telegram_needs_public_https_and_polling_works(
+    client, cast, api, settings
+):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    bot = make_connector(cast.opera.brand, mode=ReceiveMode.POLLING)
+    _login(client, cast.opera.admin)
+
+    page = _switch(client, bot, "use_webhook")
+
+    assert "Telegram calls a webhook only at a public HTTPS address" in page
+    assert "http://127.0.0.1:8000/connectors/telegram/" in page
+    assert "choose polling" in page
+    assert api.of("setWebhook") == []
+    assert Connector.objects.get(pk=bot.pk).mode == ReceiveMode.POLLING
+
+
+def test_a_telegram_api_that_cannot_be_reached_is_named_with_the_reason(client, cast, settings):
+    settings.SITE_URL = "https://desk.example.com"
+    settings.FRONTDESK_HTTP_ALLOW_PRIVATE = ["127.0.0.1"]
+    settings.FRONTDESK_TELEGRAM_API_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+    bot = make_connector(cast.opera.brand)
+    _login(client, cast.opera.admin)
+
+    page = _switch(client, bot, "use_polling")
+
+    assert "Could not reach 127.0.0.1: cannot connect to 127.0.0.1" in page
+    assert "HttpConnectionError" not in page
+    bot.refresh_from_db()
+    assert bot.last_error.startswith("could not reach 127.0.0.1")
+    assert "test-token" not in bot.last_error
+
+
+def test_the_telegram_messages_read_in_russian(client, cast, settings):
+    settings.SITE_URL = "http://localhost:8000"
+    bot = make_connector(cast.opera.brand)
+    cast.opera.admin.language = "ru"
+    cast.opera.admin.save(update_fields=["language"])
+    _login(client, cast.opera.admin)
+
+    assert "Telegram вызывает вебхук только по публичному адресу HTTPS" in _switch(client, bot, "use_webhook")
+    assert "снова выполните" in _switch(client, bot, "rotate")
+
+
+def test_rotating_a_telegram_bots_secret_says_to_set_the_webhook_again(client, cast):
+    bot = make_connector(cast.opera.brand)
+    old = bot.secret
+    _login(client, cast.opera.admin)
+
+    page = _switch(client, bot, "rotate")
+
+    bot.refresh_from_db()
+    assert bot.secret != old
+    assert "Telegram still sends the old one" in page
+    assert "Telegram: set the webhook" in page
+    assert bot.secret not in page
+
+
+@pytest.mark.parametrize(
+    ("url", "public"),
+    [
+        ("https://desk.example.com/connectors/telegram/k/", True),
+        ("https://203.0.113.9/x/", False),  # documentation range, not global
+        ("https://8.8.8.8/x/", True),
+        ("http://desk.example.com/x/", False),
+        ("https://localhost:8000/x/", False),
+        ("https://desk.localhost/x/", False),
+        ("https://frontdesk/x/", False),
+        ("https://192.168.1.10/x/", False),
+        ("https://[::1]/x/", False),
+    ],
+)
+def test_only_public_https_addresses_can_be_given_to_telegram(url, public):
+    from frontdesk.connectors.actions import is_public_https
+
+    assert is_public_https(url) is public

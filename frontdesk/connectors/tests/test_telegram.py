@@ -249,7 +249,8 @@ def test_a_failed_poll_keeps_the_cursor_and_records_the_error(cast, api):
     assert "Unauthorized" in bot.last_error
 
 
-def test_setting_the_webhook_gives_telegram_our_url_and_secret(cast, bot, api):
+def test_setting_the_webhook_gives_telegram_our_url_and_secret(cast, bot, api, settings):
+    settings.SITE_URL = "https://desk.example.com"
     bot.mode = ReceiveMode.POLLING
     bot.save(update_fields=["mode"])
 
