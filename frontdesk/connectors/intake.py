@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -215,21 +215,40 @@ def take_private_message(connector: Connector, entry: PrivateMessage, *, languag
     return ticket
 
 
-def classify_text(text: str) -> tuple[str, float]:
-    """The sentiment label and score of ``text`` by the classifier of ``connectors.sentiment``."""
+class Reading(NamedTuple):
+    """What the classifier read in an item's text: sentiment label and score, and the language detected
+    (``ru``, ``en`` or ``pl``; empty when unknown)."""
+
+    label: str
+    score: float
+    language: str = ""
+
+
+def classify_text(text: str) -> Reading:
+    """The sentiment and language of ``text`` by the classifier of ``connectors.sentiment``."""
     try:
         from frontdesk.connectors.sentiment import classify
     except ImportError:  # the classifier is not installed: everything stays neutral
         logger.warning("No sentiment classifier (frontdesk.connectors.sentiment): items are kept as neutral")
-        return Sentiment.NEUTRAL, 0.0
+        return Reading(Sentiment.NEUTRAL, 0.0)
     result = classify(text)
     label = str(result.label)
-    return (label if label in Sentiment.values else Sentiment.NEUTRAL), float(result.score)
+    language = str(getattr(result, "language", "") or "")
+    return Reading(
+        label if label in Sentiment.values else Sentiment.NEUTRAL,
+        float(result.score),
+        language if language in THANK_YOU_LANGUAGES else "",
+    )
 
 
-def thank_you_text(brand: Brand, author: str) -> str:
-    """A thank-you answer in the brand's language, for the agent to send or edit."""
-    with translation.override(brand.default_language):
+# The languages a thank-you is written in: those the classifier reads.
+THANK_YOU_LANGUAGES = frozenset({"ru", "en", "pl"})
+
+
+def thank_you_text(brand: Brand, author: str, language: str = "") -> str:
+    """A thank-you answer in the item's language (``ru``, ``en`` or ``pl``), else in the brand's, for the agent
+    to send or edit."""
+    with translation.override(language if language in THANK_YOU_LANGUAGES else brand.default_language):
         if author:
             return _("Thank you for your kind words, %(name)s! We are glad you are with us.") % {
                 "name": author
@@ -240,7 +259,7 @@ def thank_you_text(brand: Brand, author: str) -> str:
 def take_public_item(connector: Connector, entry: PublicItem) -> SocialItem | None:
     """A mention or comment into the brand's inbox, classified; a negative one becomes a ticket at once.
     None when the item was taken before."""
-    label, score = classify_text(entry.text)
+    label, score, language = classify_text(entry.text)
     item = SocialItem(
         brand_id=connector.brand_id,
         connector=connector,
@@ -253,10 +272,11 @@ def take_public_item(connector: Connector, entry: PublicItem) -> SocialItem | No
         posted_at=entry.posted_at,
         sentiment=label,
         sentiment_score=score,
+        language=language,
         reply_target=dict(entry.reply_target),
     )
     if label == Sentiment.POSITIVE:
-        item.suggested_reply = thank_you_text(connector.brand, item.author_name)
+        item.suggested_reply = thank_you_text(connector.brand, item.author_name, language)
     try:
         with transaction.atomic():
             item.save(force_insert=True)

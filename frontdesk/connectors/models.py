@@ -212,6 +212,8 @@ class SocialItem(models.Model):
         _("sentiment"), max_length=10, choices=Sentiment.choices, default=Sentiment.NEUTRAL
     )
     sentiment_score = models.FloatField(_("sentiment score"), default=0.0)
+    # The language the classifier read the text in (ru, en, pl; empty when unknown): the thank-you's language.
+    language = models.CharField(_("language"), max_length=8, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.NEW)
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("ticket")

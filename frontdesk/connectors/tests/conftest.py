@@ -145,13 +145,21 @@ def fake_classify(text: str) -> Verdict:
     return Verdict("neutral", 0.0)
 
 
+def fake_language(text: str) -> str:
+    if any("а" <= char.lower() <= "я" for char in text):
+        return "ru"
+    if any(char in "ąćęłńóśźż" for char in text.lower()):
+        return "pl"
+    return "en"
+
+
 @pytest.fixture(autouse=True)
 def sentiment(monkeypatch) -> None:
     """The classifier of ``connectors.sentiment`` is another module's work; these tests pin its answers."""
 
-    def classify_text(text: str) -> tuple[str, float]:
+    def classify_text(text: str) -> intake.Reading:
         verdict = fake_classify(text)
-        return verdict.label, verdict.score
+        return intake.Reading(verdict.label, verdict.score, fake_language(text))
 
     monkeypatch.setattr(intake, "classify_text", classify_text)
 

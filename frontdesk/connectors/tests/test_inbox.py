@@ -212,9 +212,39 @@ def test_an_item_seen_twice_is_kept_once(cast, opera_bot, django_capture_on_comm
 def test_the_real_classifier_reads_the_items_text():
     assert REAL_CLASSIFY("Ужасный сервис, билеты так и не пришли, деньги не вернули.")[0] == "negative"
     assert REAL_CLASSIFY("Thank you, a wonderful evening and great service!")[0] == "positive"
-    label, score = REAL_CLASSIFY("Во сколько открывается касса в субботу?")
-    assert label == "neutral"
+    label, score, language = REAL_CLASSIFY("Во сколько открывается касса в субботу?")
+    assert (label, language) == ("neutral", "ru")
     assert -1 <= score <= 1
+    assert REAL_CLASSIFY("Dziękuję za wspaniały wieczór, polecam!").language == "pl"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "thanks"),
+    [
+        ("Thank you, a wonderful evening!", "en", "Thank you for your kind words, Anna K.!"),
+        ("Dziękuję, wspaniały wieczór!", "pl", "Dziękujemy za miłe słowa, Anna K.!"),
+        ("Спасибо, чудесный вечер!", "ru", "Спасибо за тёплые слова, Anna K.!"),
+    ],
+)
+def test_the_thank_you_is_in_the_language_of_the_items_text_not_the_brands_first_one(
+    cast, opera_bot, django_capture_on_commit_callbacks, text, language, thanks
+):
+    cast.opera.brand.languages = ["ru", "en", "pl"]
+    cast.opera.brand.save(update_fields=["languages"])
+    opera_bot.refresh_from_db()
+
+    item = _item(opera_bot, "t1", text, capture=django_capture_on_commit_callbacks)
+
+    assert item.language == language
+    assert item.suggested_reply.startswith(thanks)
+
+
+def test_without_a_detected_language_the_thank_you_is_in_the_brands_first_language(cast):
+    from frontdesk.connectors.intake import thank_you_text
+
+    cast.opera.brand.languages = ["pl", "en"]
+    assert thank_you_text(cast.opera.brand, "", "").startswith("Dziękujemy za miłe słowa")
+    assert thank_you_text(cast.opera.brand, "", "de").startswith("Dziękujemy za miłe słowa")
 
 
 def test_agents_see_their_brands_connectors_only(cast, opera_bot, tours_bot):
