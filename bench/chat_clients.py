@@ -28,7 +28,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake
 VISITOR, AGENT = "v", "a"
 # Sockets open with these; the handshake of 550 sockets on two busy cores can take a while.
 OPEN_TIMEOUT = 30.0
-PAGE = re.compile(r"[?&]bench=(\d+)")
+PAGE = re.compile(r"[?&]run=([\w-]+)&bench=(\d+)")
 FILLER = (
     "Hello, I ordered tickets for Saturday and the confirmation has not arrived yet; "
     "could you check the booking and send it again please?"
@@ -417,7 +417,7 @@ class ChatLoad(Load):
         self.talks: list[asyncio.Task[None]] = []
 
     def page(self, i: int) -> str:
-        return f"{self.site}/tickets/help?bench={i}"
+        return f"{self.site}/tickets/help?run={self.rec.tag}&bench={i}"
 
     async def sessions(self) -> None:
         await asyncio.gather(*(self.connect_agent(a) for a in self.agents))
@@ -493,9 +493,9 @@ class ChatLoad(Load):
         for key in ("waiting", "mine"):
             for entry in frame.get(key) or []:
                 match = PAGE.search(str(entry.get("page") or ""))
-                if not match or self.plan.agent_of(int(match[1])) != agent.index:
-                    continue
-                sid, i = str(entry.get("session")), int(match[1])
+                if not match or match[1] != self.rec.tag or self.plan.agent_of(int(match[2])) != agent.index:
+                    continue  # another agent's share, or a session of an earlier phase
+                sid, i = str(entry.get("session")), int(match[2])
                 agent.sessions[sid], agent.ids[sid] = i, entry.get("session")
                 if key == "waiting" and sid not in agent.asked:
                     agent.asked.add(sid)

@@ -50,21 +50,29 @@ def measured(costs: dict[str, Cost], label: str, work: Callable[..., Any], *args
     return result
 
 
+def end_leftovers() -> int:
+    """Mark the chats a phase left behind (never accepted in time, or not ended) as ended, so that the next
+    phase's queue starts empty. One UPDATE instead of the actions (transcripts, tickets): this database is
+    thrown away afterwards, and nothing measured reads these sessions again."""
+    from frontdesk.chat.choices import SessionState
+    from frontdesk.chat.models import ChatSession
+
+    return ChatSession.objects.exclude(state=SessionState.ENDED).update(state=SessionState.ENDED)
+
+
 def frame_costs(
     brand_slug: str, agents: list[Any], *, runs: int, messages: int, waiting: int, show_sql: bool = False
 ) -> None:
     """Each frame of a session ``runs`` times, and the queue frame with ``waiting`` chats in the queue.
 
-    The load phases leave sessions behind that no agent took in time; they are marked ended first (one
-    UPDATE: this database is thrown away afterwards), so that the queue starts empty.
+    The load phases leave sessions behind that no agent took in time; they are marked ended first
+    (``end_leftovers``), so that the queue starts empty.
     """
     from frontdesk.chat import handling
     from frontdesk.chat.actions import new_token
-    from frontdesk.chat.choices import SessionState
-    from frontdesk.chat.models import ChatSession
     from frontdesk.users.actors import actor_for
 
-    ChatSession.objects.exclude(state=SessionState.ENDED).update(state=SessionState.ENDED)
+    end_leftovers()
 
     chat = handling.chat_for_slug(brand_slug)
     if chat is None:

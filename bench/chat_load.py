@@ -557,6 +557,7 @@ def run(args: argparse.Namespace, db_url: str) -> int:
     import redis as redis_client
 
     from bench.chat_clients import ChatLoad, EchoLoad, Plan
+    from bench.chat_cost import end_leftovers
     from bench.desk_pages import cookie, sign_in
 
     setup_django(db_url)
@@ -587,7 +588,7 @@ def run(args: argparse.Namespace, db_url: str) -> int:
             with bench_server(args.workers, layer, args.experiment) as (port, pid):
                 base, desk = f"ws://{HOST}:{port}", f"http://{HOST}:{port}"
                 for r in range(args.rounds):
-                    tag = f"{layer[0]}{r}p{os.getpid()}"
+                    tag = f"{layer}{r}p{os.getpid()}"
                     order = args.phase_names if r % 2 == 0 else args.phase_names[::-1]
                     for name in order:
                         label = name if args.rounds == 1 else f"{name} {r + 1}"
@@ -598,6 +599,7 @@ def run(args: argparse.Namespace, db_url: str) -> int:
                         if name == "echo":
                             load: Any = EchoLoad(plan, base, tag, SITE, cookies)
                         else:
+                            end_leftovers()  # an earlier chat phase's unaccepted sessions leave the queue
                             load = ChatLoad(
                                 plan,
                                 base,
