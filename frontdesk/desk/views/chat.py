@@ -1,7 +1,10 @@
 """The desk's chat panel: the chats waiting in the queues of the agent's brands and lines, the agent's own active
 chats, and one conversation at a time with the visitor's page, the customer's earlier tickets and the brand's
 canned answers. The pages are rendered here; the agent's socket (``ws/desk/chat/``, docs/chat.md) accepts,
-sends, transfers and ends, and tells the page what to fetch again. Also the chat block of a chat ticket's page.
+sends, transfers and ends, and tells the page what to fetch again. Also the chat block of a chat ticket's page,
+and a canned answer for the conversation's composer: a chat adds no signature, so the answer goes in with its
+sign-off as written (the ticket page's picker, whose results the composer shows, leaves out a sign-off the reply
+mail repeats; the panel's script sends the pick here instead).
 
 The URLs are included by ``desk/urls.py`` under ``chat/`` (names in the ``desk`` namespace).
 """
@@ -13,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from frontdesk.chat import queries as chat_queries
 from frontdesk.chat.choices import SessionState
 from frontdesk.chat.queries import (
     access_session,
@@ -26,12 +30,19 @@ from frontdesk.chat.queries import (
 from frontdesk.desk.timeline import viewer_zone
 from frontdesk.desk.views.access import agent_view
 from frontdesk.desk.views.customer import panel_context
+from frontdesk.tickets.canned import (
+    access_canned_answer,
+    add_to_reply,
+    placeholder_values,
+    render_text,
+)
 from frontdesk.tickets.queries import access_ticket
 from frontdesk.users.actors import Actor
 from frontdesk.users.queries import agents_visible_to
 
 if TYPE_CHECKING:
-    from frontdesk.chat.models import ChatSession
+    from frontdesk.chat.models import ChatMessage, ChatSession
+    from frontdesk.tickets.models import Ticket
 
 # Support lines a chat may be handed to.
 LINES = (1, 2, 3)
@@ -39,6 +50,15 @@ LINES = (1, 2, 3)
 
 def _zone(request: HttpRequest) -> Any:
     return viewer_zone(getattr(request.user, "time_zone", ""))
+
+
+def _with_file_links(messages: list[ChatMessage]) -> list[ChatMessage]:
+    """Each message with a file gets ``file_url``, the chat's signed link to it, when ``chat.queries`` offers
+    one (``attachment_url``); otherwise the panel names the file without a link."""
+    link = getattr(chat_queries, "attachment_url", None)
+    for message in messages:
+        message.file_url = link(message) if link is not None and message.attachment_name else ""  # type: ignore[attr-defined]
+    return messages
 
 
 def _queue_context(actor: Actor, current: int | None = None) -> dict[str, Any]:
@@ -55,7 +75,7 @@ def _conversation_context(actor: Actor, session: ChatSession) -> dict[str, Any]:
     """One conversation: its messages in order, the customer's panel with their other tickets, and the agents of
     the brand it may be transferred to."""
     mine = session.state == SessionState.ACTIVE and session.agent_id == actor.user_id
-    messages = list(transcript(session))
+    messages = _with_file_links(list(transcript(session)))
     context: dict[str, Any] = {
         "session": session,
         # Not ``messages``: the layout shows Django's messages under that name.
@@ -122,7 +142,9 @@ def chat_ticket(request: HttpRequest, actor: Actor, number: str) -> HttpResponse
     chats = [
         {
             "session": session,
-            "chat_messages": list(transcript(session)) if session.state != SessionState.ENDED else [],
+            "chat_messages": _with_file_links(list(transcript(session)))
+            if session.state != SessionState.ENDED
+            else [],
         }
         for session in sessions
     ]
@@ -135,9 +157,28 @@ def chat_ticket(request: HttpRequest, actor: Actor, number: str) -> HttpResponse
     return TemplateResponse(request, "desk/partials/chat_ticket_block.html", context)
 
 
+def _chat_ticket(actor: Actor, session_id: int) -> tuple[ChatSession, Ticket]:
+    """The agent's chat (another brand's is a 404) and its ticket, as the ticket page would show it."""
+    session = access_session(actor, session_id)
+    return session, access_ticket(actor, session.ticket.number)
+
+
+@require_POST
+@agent_view
+def chat_canned_insert(request: HttpRequest, actor: Actor, session_id: int, answer_id: int) -> HttpResponse:
+    """The composer's text box with the answer put below what the agent wrote, placeholders filled and its
+    closing lines kept: unlike a reply mail, a chat message is not signed."""
+    _session, ticket = _chat_ticket(actor, session_id)
+    answer = access_canned_answer(actor, ticket, answer_id)
+    text = render_text(answer.body, placeholder_values(ticket, actor))
+    body = add_to_reply(request.POST.get("body", ""), text)
+    return TemplateResponse(request, "desk/partials/chat_canned_body.html", {"body": body})
+
+
 urlpatterns = [
     path("", chat_panel, name="chat"),
     path("queue/", chat_queue, name="chat_queue"),
     path("<int:session_id>/", chat_session, name="chat_session"),
     path("tickets/<str:number>/", chat_ticket, name="chat_ticket"),
+    path("<int:session_id>/canned/<int:answer_id>/", chat_canned_insert, name="chat_canned_insert"),
 ]

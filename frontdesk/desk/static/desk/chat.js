@@ -291,6 +291,14 @@
     }
   });
 
+  // A canned answer picked in the composer comes from the chat's own endpoint: with its sign-off, as a chat
+  // message is not signed (the ticket page's picker leaves the sign-off to the reply mail).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var pick = event.target.closest && event.target.closest("#chat-composer .canned-pick");
+    var answer = pick && /\/canned\/(\d+)\/$/.exec(event.detail.path);
+    if (answer) event.detail.path = sessionUrl(current()) + "canned/" + answer[1] + "/";
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.target.id !== "id_body" || event.key !== "Enter" || event.shiftKey || event.isComposing) return;
     event.preventDefault();
