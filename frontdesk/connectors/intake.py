@@ -152,8 +152,17 @@ def _customer_for(connector: Connector, author: Author, language: str = "") -> C
 
 
 def _subject(text: str) -> str:
-    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
-    return line[:SUBJECT_CHARS] if line else _("Social network message")
+    """The text's first line as a subject; a long one cut at a word boundary, with an ellipsis."""
+    line = " ".join(next((part for part in text.splitlines() if part.strip()), "").split())
+    if not line:
+        return _("Social network message")
+    if len(line) <= SUBJECT_CHARS:
+        return line
+    cut = line[:SUBJECT_CHARS]  # one character more than is kept: a space there ends the last word
+    space = cut.rfind(" ")
+    # A single word longer than half the subject is cut where it must be.
+    kept = cut[:space] if space >= SUBJECT_CHARS // 2 else cut[: SUBJECT_CHARS - 1]
+    return kept.rstrip(" ,;:-–—.") + "…"
 
 
 def _body_text(text: str) -> str:
@@ -289,21 +298,26 @@ def take_public_item(connector: Connector, entry: PublicItem) -> SocialItem | No
 
 def open_ticket_for_item(item: SocialItem, *, actor: Actor) -> Ticket:
     """A ticket about an inbox item: high priority, category and tag "negative mention" for negative ones,
-    which the brand's one-business-day policy then serves (``service_level``)."""
+    which the brand's one-business-day policy then serves (``service_level``).
+
+    The person who posted is the ticket's customer (found or created by the network identity, as for private
+    messages) and the author of its first message, whoever opened it (the intake or an agent)."""
     connector = item.connector
     brand = connector.brand
-    customer = _customer_for(connector, Author(item.author_external_id, item.author_name))
+    customer = _customer_for(connector, Author(item.author_external_id, item.author_name), item.language)
     negative = item.sentiment == Sentiment.NEGATIVE
     category = None
     if negative:
         ensure_social_service_level(brand)
         category = negative_mention_category(brand)
+        if not category.is_active:
+            category = None  # the brand switched it off: the tag still says what the ticket is
     lines = [item.text]
     if item.url:
         lines.append(item.url)
     ticket = ticket_actions.create_ticket(
         brand,
-        actor=actor,
+        actor=actor_for_customer(customer),
         customer=customer,
         subject=_subject(item.text),
         body=make_body(text="\n\n".join(lines)),

@@ -254,3 +254,45 @@ def test_agents_see_their_brands_connectors_only(cast, opera_bot, tours_bot):
     assert set(connectors_visible_to(cast.actor(cast.provider_admin))) == {opera_bot, tours_bot}
     assert not connectors_visible_to(cast.actor(cast.outsider)).exists()
     assert not connectors_visible_to(cast.actor(cast.opera.customer_user)).exists()
+
+
+def test_a_negative_mentions_ticket_is_the_posters_with_a_whole_word_subject_and_the_tag(
+    cast, opera_bot, django_capture_on_commit_callbacks
+):
+    from frontdesk.connectors.models import SocialIdentity
+    from frontdesk.tickets.choices import AuthorKind
+
+    text = (
+        "Terrible service at the box office yesterday evening, the cashier refused to exchange our tickets "
+        "and nobody answered the phone"
+    )
+    item = _item(opera_bot, "n1", text, capture=django_capture_on_commit_callbacks)
+    ticket = Ticket.objects.get(pk=item.ticket_id)
+    from frontdesk.tickets.models import Message
+
+    first = Message.objects.filter(ticket=ticket).order_by("pk").first()
+
+    identity = SocialIdentity.objects.get(connector=opera_bot, external_id="a-n1")
+    assert ticket.customer_id == identity.customer_id
+    assert ticket.customer.name == "Anna K."
+    assert (first.author_kind, first.author_label) == (AuthorKind.CUSTOMER, "Anna K.")
+    assert ticket.subject.endswith("…")
+    assert len(ticket.subject) <= 80
+    assert text.startswith(ticket.subject[:-1])
+    assert text[len(ticket.subject) - 1] == " "  # cut where a word ends
+    assert NEGATIVE_MENTION_TAG in ticket.tags
+    assert ticket.category is not None
+
+
+def test_a_ticket_an_agent_makes_of_an_item_is_also_written_by_the_poster(
+    cast, opera_bot, django_capture_on_commit_callbacks
+):
+    from frontdesk.tickets.models import Message
+
+    item = _item(opera_bot, "q1", "Is the cloakroom open?", capture=django_capture_on_commit_callbacks)
+    ticket = make_ticket_from_item(item, actor=cast.actor(cast.opera.line1))
+
+    first = Message.objects.filter(ticket=ticket).order_by("pk").first()
+    assert first.author_label == "Anna K."
+    assert ticket.subject == "Is the cloakroom open?"
+    assert ticket.tags == []
