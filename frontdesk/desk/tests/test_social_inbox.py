@@ -315,3 +315,15 @@ def test_an_answer_just_sent_from_the_card_shows_it_is_queued(cast, client):
         f"{URL}{item.pk}/reply/", {"text": "We will check."}, HTTP_HX_REQUEST="true"
     )
     assert "VK community: queued, not sent yet" in answer.content.decode()
+
+
+def test_in_russian_dismissing_reads_as_hiding_not_as_the_on_hold_status(cast, client):
+    User.objects.filter(pk=cast.opera.line1.pk).update(language="ru")
+    item = _item(cast.opera.brand)
+    agent = _sign_in(client, cast.opera.line1)
+    html = agent.get(URL).content.decode()
+    assert "Скрыть</button>" in html
+    assert "Отлож" not in html
+    card = agent.post(f"{URL}{item.pk}/dismiss/", HTTP_HX_REQUEST="true").content.decode()
+    assert "Скрыто" in card
+    assert "Отлож" not in card
