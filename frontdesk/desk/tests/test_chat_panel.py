@@ -424,3 +424,16 @@ def test_a_file_sent_before_the_page_loaded_is_a_link_when_the_chat_offers_one(c
     for path in (f"/desk/chat/{session.pk}/", f"/desk/chat/tickets/{session.ticket.number}/"):
         html = client.get(path).content.decode()
         assert f'<a href="{href}" target="_blank" rel="noopener noreferrer">seats.txt</a>' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "joined the chat."), ("ru", "теперь в чате."), ("pl", "jest teraz na czacie.")],
+)
+def test_the_agent_who_accepted_is_said_to_be_in_the_chat_not_to_be_joining_it(cast, client, language, words):
+    posted = chat_actions.start_session(
+        _chat(cast.opera.brand), token="joined-visitor", client_id="c1", text="Hello", language=language
+    )
+    session = _accept(posted.message.session, cast.opera.line1)
+    html = _sign_in(client, cast.opera.line1).get(f"/desk/chat/{session.pk}/").content.decode()
+    assert words in html
