@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from frontdesk.brands.models import Brand
 from frontdesk.chat.choices import Sender, SessionState
@@ -25,8 +26,9 @@ from frontdesk.chat.models import AgentPresence, ChatMessage, ChatSession, ChatS
 from frontdesk.chat.queries import hash_token, session_for_token
 from frontdesk.core.errors import InvalidInput, NotFound, require
 from frontdesk.tickets import actions as ticket_actions
-from frontdesk.tickets.choices import Channel
+from frontdesk.tickets.choices import Channel, Status
 from frontdesk.tickets.content import AttachmentIn, StoredFile, make_body, store_attachment
+from frontdesk.tickets.escalation import WorkLog
 from frontdesk.tickets.models import Ticket
 from frontdesk.tickets.transcripts import add_chat_transcript, record_chat_response
 from frontdesk.users import actions as user_actions
@@ -37,6 +39,7 @@ MAX_TEXT = 4000
 MAX_CLIENT_ID = 64
 MAX_NAME = 200
 MAX_PAGE = 1000
+MAX_NOTE = 2000
 LANGUAGES = ("en", "ru", "pl")
 SUBJECT_CHARS = 80
 
@@ -292,13 +295,23 @@ def _lock_presence(user_id: int) -> None:
     list(AgentPresence.objects.select_for_update().filter(user_id=user_id).values_list("user_id"))
 
 
-def _check_room(user_id: int, brand_id: int) -> None:
-    """Refuse one more chat to an agent who has the brand's number of chats (their presence row is locked)."""
+def _check_room(user_id: int, brand_id: int, *, other: User | None = None) -> None:
+    """Refuse one more chat to an agent who has the brand's number of chats (their presence row is locked);
+    ``other`` names that agent when someone else asked (a transfer to them)."""
     found = (
         ChatSettings.objects.filter(brand_id=brand_id).values_list("max_chats_per_agent", flat=True).first()
     )
     limit = found if found is not None else ChatSettings().max_chats_per_agent
     active = ChatSession.objects.filter(agent_id=user_id, state=SessionState.ACTIVE).count()
+    if active >= limit and other is not None:
+        raise LimitReached(
+            ngettext(
+                "%(name)s already has %(count)d chat, the most this brand allows at once.",
+                "%(name)s already has %(count)d chats, the most this brand allows at once.",
+                active,
+            )
+            % {"name": _agent_name(other), "count": active}
+        )
     if active >= limit:
         raise LimitReached(
             _("You already have %(count)d chats, the most this brand allows at once.") % {"count": active}
@@ -381,13 +394,56 @@ def _may_hand_over(actor: Actor, session: ChatSession) -> bool:
     return session.agent_id == actor.user_id or actor.administers(session.brand_id)
 
 
+def _transfer_worklog(actor: Actor, note: str) -> WorkLog:
+    """The work log of a chat passed to another line, for that line's agents (in the transferring agent's
+    language, as any work log they write)."""
+    return WorkLog(
+        diagnosis=_("Transferred from the live chat by %(name)s.") % {"name": actor.label},
+        steps_taken=_("See the chat."),
+        request=note or _("Please take over the chat."),
+    )
+
+
+def _move_ticket(ticket: Ticket, *, actor: Actor, to_line: int, note: str) -> None:
+    """The chat's ticket follows it to the line: escalated up (with a work log), handed back down (returned to
+    line 1, then escalated to line 2 when the chat went from line 3 to 2), or just unassigned on its line. A
+    solved or closed ticket stays where it is (it cannot be escalated; the chat goes on regardless)."""
+    if ticket.line == to_line or ticket.status in (Status.SOLVED, Status.CLOSED):
+        _assign(ticket, actor=actor, assignee=None)
+        return
+    log = _transfer_worklog(actor, note)
+    if to_line < ticket.line:
+        ticket = ticket_actions.return_ticket(ticket, actor=actor, worklog=log)
+    if to_line > ticket.line:
+        ticket_actions.escalate_ticket(ticket, actor=actor, worklog=log, to_line=to_line)
+
+
+def _clean_note(note: object) -> str:
+    if note is None:
+        return ""
+    if not isinstance(note, str) or len(note) > MAX_NOTE:
+        raise InvalidInput(
+            _("A transfer note is a text of at most %(limit)d characters.") % {"limit": MAX_NOTE},
+            field="note",
+        )
+    return note.strip()
+
+
 @transaction.atomic
 def transfer_session(
-    session: ChatSession, *, actor: Actor, to_agent: User | None = None, to_line: int | None = None
+    session: ChatSession,
+    *,
+    actor: Actor,
+    to_agent: User | None = None,
+    to_line: int | None = None,
+    note: str = "",
 ) -> tuple[ChatSession, ChatMessage]:
     """Hand the chat to another agent of the brand (within their limit) or back to the queue of a support
-    line (1-3), where that line's agents may accept it."""
+    line (1-3), where that line's agents may accept it. The ticket goes with it: reassigned to the agent, or
+    escalated to a higher line with a work log (its request is the agent's ``note``, if any), or handed back to
+    a lower one."""
     _check_agent(actor, session)
+    note = _clean_note(note)
     if (to_agent is None) == (to_line is None):
         raise InvalidInput(_("Transfer to an agent or to a support line."), field="to_agent")
     if to_line is not None and to_line not in (1, 2, 3):
@@ -395,20 +451,22 @@ def transfer_session(
     if to_agent is not None:
         if not to_agent.is_active or not actor_for(to_agent).serves(session.brand_id) or not to_agent.pk:
             raise InvalidInput(_("That agent does not serve this brand."), field="to_agent")
+        if to_agent.pk == session.agent_id:
+            raise InvalidInput(_("The chat is already with that agent."), field="to_agent")
         _lock_presence(to_agent.pk)
-        _check_room(to_agent.pk, session.brand_id)
+        _check_room(to_agent.pk, session.brand_id, other=to_agent)
     session = _lock_session(session.pk)
     if session.state == SessionState.ENDED:
         raise ChatEnded(_("This chat has ended."))
     require(session.state == SessionState.ACTIVE and _may_hand_over(actor, session))
+    if to_agent is not None and to_agent.pk == session.agent_id:
+        raise InvalidInput(_("The chat is already with that agent."), field="to_agent")
     with translation.override(session.language or session.brand.default_language):
         if to_agent is not None:
-            if to_agent.pk == session.agent_id:
-                raise InvalidInput(_("The chat is already with that agent."), field="to_agent")
             session.agent = to_agent
             session.accepted_at = timezone.now()
             session.save(update_fields=["agent", "accepted_at"])
-            note = _("The chat was transferred to %(name)s.") % {"name": _agent_name(to_agent)}
+            said = _("The chat was transferred to %(name)s.") % {"name": _agent_name(to_agent)}
         else:
             assert to_line is not None
             session.agent = None
@@ -416,9 +474,12 @@ def transfer_session(
             session.line = to_line
             session.waiting_since = timezone.now()
             session.save(update_fields=["agent", "state", "line", "waiting_since"])
-            note = _("The chat was transferred to another specialist; please wait a moment.")
-    _assign(session.ticket, actor=actor, assignee=to_agent)
-    return session, _system_message(session, note)
+            said = _("The chat was transferred to another specialist; please wait a moment.")
+    if to_line is not None:
+        _move_ticket(session.ticket, actor=actor, to_line=to_line, note=note)
+    else:
+        _assign(session.ticket, actor=actor, assignee=to_agent)
+    return session, _system_message(session, said)
 
 
 # --- End ------------------------------------------------------------------------------------------------

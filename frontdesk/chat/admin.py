@@ -3,6 +3,7 @@ put on the website. Scoped like every admin page: brand admins see and change th
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -24,9 +26,27 @@ LANGUAGES = ("en", "ru", "pl")
 # A file travels base64-encoded in one socket frame, and the ASGI server takes frames of up to 16 MiB.
 MAX_CHAT_FILE_BYTES = 12 * 1024 * 1024
 MAX_GREETING = 500
+MEGABYTE = 1024 * 1024
+
+
+def max_file_bytes() -> int:
+    return min(int(settings.FRONTDESK_MAX_ATTACHMENT_BYTES), MAX_CHAT_FILE_BYTES)
+
+
+def megabytes(value: int) -> str:
+    """Bytes as megabytes for people: 5242880 → "5", 1000000 → "0.95"."""
+    return f"{Decimal(value) / MEGABYTE:.2f}".rstrip("0").rstrip(".")
 
 
 class ChatSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    # The file limit in megabytes (the model keeps bytes): "5" reads better than 5242880.
+    max_attachment_megabytes = forms.DecimalField(
+        label=_("attachment size limit (MB)"),
+        min_value=Decimal("0.01"),
+        max_digits=6,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "style": "width: 8em"}),
+    )
     allowed_origins = forms.CharField(
         label=_("allowed website origins"),
         required=False,
@@ -45,8 +65,8 @@ class ChatSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             "allowed_origins",
             "greetings",
             "max_chats_per_agent",
-            "max_attachment_bytes",
             "messages_per_minute",
+            "new_chats_per_hour",
         )
         help_texts = {
             "greetings": _('What the chat says first, by language: {"en": "Hello! How can we help?"}.'),
@@ -56,6 +76,11 @@ class ChatSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and not self.is_bound:
             self.initial["allowed_origins"] = "\n".join(self.instance.allowed_origins or [])
+        if not self.is_bound:
+            self.initial["max_attachment_megabytes"] = megabytes(self.instance.max_attachment_bytes)
+        self.fields["max_attachment_megabytes"].help_text = _(
+            "In megabytes (1 MB = 1,048,576 bytes); at most %(max)s MB. A file travels in one socket frame."
+        ) % {"max": megabytes(max_file_bytes())}
 
     def clean_allowed_origins(self) -> list[str]:
         lines = [line.strip() for line in (self.cleaned_data.get("allowed_origins") or "").splitlines()]
@@ -88,10 +113,19 @@ class ChatSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
     def clean_max_chats_per_agent(self) -> int:
         return self._between("max_chats_per_agent", 1, 20)
 
-    def clean_max_attachment_bytes(self) -> int:
-        return self._between(
-            "max_attachment_bytes", 1, min(int(settings.FRONTDESK_MAX_ATTACHMENT_BYTES), MAX_CHAT_FILE_BYTES)
-        )
+    def clean_max_attachment_megabytes(self) -> Decimal:
+        value = self.cleaned_data.get("max_attachment_megabytes")
+        high = max_file_bytes()
+        size = int(value * MEGABYTE) if value is not None else 0
+        if not 1 <= size <= high:
+            raise ValidationError(
+                _("Choose a size from 0.01 to %(max)s MB."), params={"max": megabytes(high)}
+            )
+        self.instance.max_attachment_bytes = size
+        return value  # type: ignore[return-value]  # not None here
+
+    def clean_new_chats_per_hour(self) -> int:
+        return self._between("new_chats_per_hour", 1, 10000)
 
     def clean_messages_per_minute(self) -> int:
         return self._between("messages_per_minute", 1, 600)
@@ -103,11 +137,28 @@ class ChatSettingsAdmin(BrandScopedAdmin):
     list_display = ("brand", "is_enabled", "origins", "max_chats_per_agent", "try_it")
     list_filter = ("is_enabled",)
     list_select_related = ("brand",)
-    readonly_fields = ("embed_snippet", "created_at", "updated_at")
+    readonly_fields = ("embed_snippet", "created", "updated")
+    fields = (
+        *ChatSettingsForm.Meta.fields[:5],
+        "max_attachment_megabytes",
+        *ChatSettingsForm.Meta.fields[5:],
+        "embed_snippet",
+        "created",
+        "updated",
+    )
 
     @admin.display(description=_("allowed website origins"))
     def origins(self, obj: ChatSettings) -> str:
         return ", ".join(obj.allowed_origins or []) or "—"
+
+    # The timestamps of core's model carry no labels of their own: shown here with translated ones.
+    @admin.display(description=_("created at"))
+    def created(self, obj: ChatSettings) -> str:
+        return formats.localize(timezone.localtime(obj.created_at)) if obj.created_at else "—"
+
+    @admin.display(description=_("updated at"))
+    def updated(self, obj: ChatSettings) -> str:
+        return formats.localize(timezone.localtime(obj.updated_at)) if obj.updated_at else "—"
 
     @admin.display(description=_("try it"))
     def try_it(self, obj: ChatSettings) -> SafeString | str:

@@ -19,15 +19,17 @@ import contextlib
 import json
 import logging
 import time
+from http.cookies import SimpleCookie
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from frontdesk.chat import handling, limits
-from frontdesk.chat.errors import RateLimited, TooLarge
+from frontdesk.chat.errors import RateLimited, TooLarge, TooManyChats
 from frontdesk.chat.frames import error_frame
 from frontdesk.chat.groups import agent_group, queue_group, session_group
 from frontdesk.chat.models import ChatSettings
@@ -52,6 +54,11 @@ def _header(scope: dict[str, Any], name: bytes) -> str | None:
         if key == name:
             return str(value.decode("latin-1"))
     return None
+
+
+def _cookie(scope: dict[str, Any], name: str) -> str | None:
+    morsel = SimpleCookie(_header(scope, b"cookie") or "").get(name)
+    return morsel.value if morsel is not None else None
 
 
 class ChatSocket(AsyncWebsocketConsumer):
@@ -273,8 +280,13 @@ class VisitorConsumer(ChatSocket):
         assert self.token is not None
         self._limit(f"s:{hash_token(self.token)[:32]}", chat.messages_per_minute)
         self._limit(f"ip:{self.ip}", chat.messages_per_minute * limits.IP_FACTOR)
-        if self.session_id is None:
-            self._limit(f"start-ip:{self.ip}", limits.SESSIONS_PER_HOUR, 3600)
+        if self.session_id is None and not limits.allow(f"start-ip:{self.ip}", chat.new_chats_per_hour, 3600):
+            raise TooManyChats(
+                _(
+                    "Many chats were started from your network in the last hour; please write to us with "
+                    "the e-mail form instead, or try again later."
+                )
+            )
         outcome = await database_sync_to_async(handling.visitor_posts)(
             chat,
             session_id=self.session_id,
@@ -326,6 +338,11 @@ class AgentConsumer(ChatSocket):
             await self.close(code=REFUSED)
             return
         self.plan = plan
+        self.language = handling.ui_language(
+            plan.language,
+            cookie=_cookie(self.scope, settings.LANGUAGE_COOKIE_NAME),
+            accept=_header(self.scope, b"accept-language"),
+        )
         for brand_id in plan.brand_ids:
             await self.channel_layer.group_add(queue_group(brand_id), self.channel_name)
         await self.channel_layer.group_add(agent_group(plan.user_id), self.channel_name)

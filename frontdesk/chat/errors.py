@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from frontdesk.core.errors import Conflict, DomainError
 
 
@@ -9,21 +11,21 @@ class ChatEnded(Conflict):
     """The chat has ended: nothing more can be said in it."""
 
     code = "ended"
-    title = "The chat has ended"
+    title = gettext_noop("The chat has ended")
 
 
 class ChatTaken(Conflict):
     """Another agent accepted the chat first (or it is no longer waiting)."""
 
     code = "taken"
-    title = "Another agent has this chat"
+    title = gettext_noop("Another agent has this chat")
 
 
 class LimitReached(Conflict):
     """The agent already has as many chats as the brand allows at once."""
 
     code = "limit_reached"
-    title = "Too many chats at once"
+    title = gettext_noop("Too many chats at once")
 
 
 class TooLarge(DomainError):
@@ -31,7 +33,7 @@ class TooLarge(DomainError):
 
     code = "too_large"
     status = 413
-    title = "Too large"
+    title = gettext_noop("Too large")
 
 
 class RateLimited(DomainError):
@@ -39,4 +41,12 @@ class RateLimited(DomainError):
 
     code = "rate_limited"
     status = 429
-    title = "Too many messages"
+    title = gettext_noop("Too many messages")
+
+
+class TooManyChats(DomainError):
+    """Too many new chats from one address in an hour: the visitor is offered the e-mail form instead."""
+
+    code = "too_many_chats"
+    status = 429
+    title = gettext_noop("Too many new chats")

@@ -98,6 +98,7 @@ def brand_frame(chat: ChatSettings, language: str) -> dict[str, Any]:
         "color": brand.primary_color,
         "greeting": greeting(chat, language),
         "languages": list(brand.languages or ["en"]),
+        "max_attachment_bytes": chat.max_attachment_bytes,
     }
 
 
@@ -106,11 +107,24 @@ def error_frame(error: DomainError, **about: Any) -> dict[str, Any]:
     code = error.code if error.code in ERROR_CODES else "invalid"
     if error.code == "permission_denied" or error.code == "not_found":
         code = "not_allowed"
-    frame: dict[str, Any] = {"type": "error", "code": code, "detail": str(error.detail)}
+    detail = str(error.detail)
+    if detail == error.title:
+        # Raised without a text of its own: the class's title, in the recipient's language.
+        detail = _(error.title)
+    frame: dict[str, Any] = {"type": "error", "code": code, "detail": detail}
     frame.update({key: value for key, value in about.items() if value is not None})
     return frame
 
 
 ERROR_CODES = frozenset(
-    {"rate_limited", "too_large", "invalid", "not_allowed", "ended", "limit_reached", "taken"}
+    {
+        "rate_limited",
+        "too_many_chats",
+        "too_large",
+        "invalid",
+        "not_allowed",
+        "ended",
+        "limit_reached",
+        "taken",
+    }
 )

@@ -13,8 +13,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from frontdesk.chat import actions
 from frontdesk.chat.choices import NO_SESSION, Sender, SessionState
@@ -218,6 +220,8 @@ class AgentPlan:
     user_id: int
     actor: Actor
     brand_ids: list[int]
+    # The agent's own language (their profile), or "" to follow their browser's.
+    language: str = ""
 
 
 def agent_plan(user: Any) -> AgentPlan | None:
@@ -231,7 +235,22 @@ def agent_plan(user: Any) -> AgentPlan | None:
         brand_ids = sorted(brands_visible_to(actor).values_list("id", flat=True))
     else:
         brand_ids = sorted(actor.agent_brand_ids)
-    return AgentPlan(actor.user_id, actor, brand_ids)
+    language = getattr(user, "language", "") or ""
+    return AgentPlan(actor.user_id, actor, brand_ids, language if language in actions.LANGUAGES else "")
+
+
+def ui_language(profile: str, *, cookie: str | None, accept: str | None) -> str:
+    """The language of an agent's desk as the desk picks it for a page: their profile's, else the language
+    cookie's, else the browser's ``Accept-Language``, else the site's default."""
+    if profile:
+        return profile
+    if cookie and cookie in actions.LANGUAGES:
+        return cookie
+    for code, _quality in parse_accept_lang_header(accept or ""):
+        language = code.split("-")[0].lower()
+        if language in actions.LANGUAGES:
+            return language
+    return str(settings.LANGUAGE_CODE)
 
 
 def queue_frame(actor: Actor) -> dict[str, Any]:
@@ -331,7 +350,13 @@ def agent_transfers(actor: Actor, frame: dict[str, Any]) -> Outcome:
     if to_line is not None and (isinstance(to_line, bool) or not isinstance(to_line, int)):
         raise InvalidInput(_("A support line is 1, 2 or 3."), field="to_line")
     before = session.agent_id
-    session, note = actions.transfer_session(session, actor=actor, to_agent=agent, to_line=to_line)
+    session, note = actions.transfer_session(
+        session,
+        actor=actor,
+        to_agent=agent,
+        to_line=to_line,
+        note=frame.get("note"),  # type: ignore[arg-type]  # checked by the action
+    )
     return Outcome(
         session_id=session.pk,
         message=message_frame(note),

@@ -12,8 +12,7 @@ logger = logging.getLogger(__name__)
 
 # Per visitor address: this many times the brand's per-session limit (several visitors behind one NAT).
 IP_FACTOR = 3
-# New chat sessions and offline messages from one address in an hour.
-SESSIONS_PER_HOUR = 10
+# Offline messages from one address in an hour (new chats: the brand's ``new_chats_per_hour``).
 OFFLINE_PER_HOUR = 5
 # Article suggestions asked by one socket in a minute.
 SUGGESTIONS_PER_MINUTE = 30

@@ -20,6 +20,8 @@ from frontdesk.users.models import Customer, User
 DEFAULT_MAX_CHATS = 3
 DEFAULT_ATTACHMENT_BYTES = 5 * 1024 * 1024
 DEFAULT_MESSAGES_PER_MINUTE = 20
+# New chats from one visitor address in an hour (offices and mobile networks share addresses).
+DEFAULT_NEW_CHATS_PER_HOUR = 30
 
 
 class ChatSettings(TimestampedModel):
@@ -39,6 +41,9 @@ class ChatSettings(TimestampedModel):
     )
     messages_per_minute = models.PositiveSmallIntegerField(
         _("messages per minute from one visitor"), default=DEFAULT_MESSAGES_PER_MINUTE
+    )
+    new_chats_per_hour = models.PositiveSmallIntegerField(
+        _("new chats per hour from one address"), default=DEFAULT_NEW_CHATS_PER_HOUR
     )
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from frontdesk.brands.models import Brand
 from frontdesk.chat.choices import SessionState
+from frontdesk.chat.frames import file_link
 from frontdesk.chat.models import AgentPresence, ChatMessage, ChatSession, ChatSettings
 from frontdesk.core.errors import NotFound
 from frontdesk.users.actors import Actor
@@ -113,3 +114,9 @@ def session_for_token(brand: Brand | int, token: str) -> ChatSession | None:
 def message_by_id(message_id: int) -> ChatMessage | None:
     """A message by id, for a signed attachment link (the signature is the access check)."""
     return ChatMessage.objects.filter(pk=message_id).select_related("session").first()
+
+
+def attachment_url(message: ChatMessage) -> str | None:
+    """The absolute, signed download link of the message's file (as the sockets send it: valid for 30 days),
+    or None for a message without a file. For the desk's panel, to link files of earlier messages."""
+    return file_link(message) if message.attachment_name else None

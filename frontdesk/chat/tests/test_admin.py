@@ -28,8 +28,9 @@ def _form(brand, **changes):
         "allowed_origins": "https://www.opera.example/\nhttps://SHOP.opera.example:443",
         "greetings": '{"en": "Hello!", "ru": "Здравствуйте!"}',
         "max_chats_per_agent": 3,
-        "max_attachment_bytes": 1000000,
+        "max_attachment_megabytes": "2.5",
         "messages_per_minute": 20,
+        "new_chats_per_hour": 30,
     }
     return data | changes
 
@@ -59,7 +60,9 @@ def test_a_brand_admin_turns_the_chat_on_and_sees_the_snippet(client, cast):
         ("greetings", '["Hello"]'),
         ("max_chats_per_agent", 0),
         ("messages_per_minute", 0),
-        ("max_attachment_bytes", 10**12),
+        ("max_attachment_megabytes", "100000"),
+        ("max_attachment_megabytes", "0"),
+        ("new_chats_per_hour", 0),
     ],
 )
 def test_bad_settings_are_form_errors(client, cast, field, value):
@@ -98,3 +101,28 @@ def test_the_provider_admin_sees_every_brands_settings(client, cast):
     ChatSettings.objects.create(brand=cast.tours.brand)
     _login(client, cast.provider_admin)
     assert client.get(reverse(LIST)).context["cl"].result_count == 2
+
+
+def test_the_file_limit_is_given_and_shown_in_megabytes_and_stored_in_bytes(client, cast):
+    _login(client, cast.opera.admin)
+    client.post(reverse(ADD), _form(cast.opera.brand, new_chats_per_hour=80))
+    chat = ChatSettings.objects.get()
+    assert chat.max_attachment_bytes == 2621440
+    assert chat.new_chats_per_hour == 80
+    chat.max_attachment_bytes = 5242880
+    chat.save()
+    form = client.get(reverse("admin:chat_chatsettings_change", args=[chat.pk])).context["adminform"].form
+    assert str(form["max_attachment_megabytes"].value()) == "5"
+    assert "max_attachment_bytes" not in form.fields
+
+
+def test_the_settings_timestamps_and_limits_are_labelled_in_the_admins_language(client, cast):
+    chat = ChatSettings.objects.create(brand=cast.opera.brand)
+    cast.opera.admin.language = "ru"
+    cast.opera.admin.save(update_fields=["language"])
+    _login(client, cast.opera.admin)
+    page = client.get(reverse("admin:chat_chatsettings_change", args=[chat.pk])).content.decode()
+    for english in ("Created at", "Updated at", "created at", "updated at", "attachment size limit (MB)"):
+        assert english not in page
+    assert "Создано" in page
+    assert "Изменено" in page
