@@ -210,7 +210,8 @@ def test_a_mention_in_a_group_lands_in_the_inbox_with_a_thank_you_suggestion(
     assert item.external_id == "-1001877345120:9051"
     assert item.url == "https://t.me/operalovers/9051"
     assert item.author_name == "Marta"
-    assert item.suggested_reply.startswith("Спасибо")  # the brand's first language is Russian
+    # In the language of the text (English), not the brand's first one (Russian).
+    assert item.suggested_reply.startswith("Thank you for your kind words, Marta")
     assert item.ticket_id is None
     assert not Ticket.objects.filter(channel=Channel.SOCIAL).exists()
 
