@@ -1,5 +1,5 @@
 """An agent works the social inbox of the demo: finds it from the queues, shows the positive mentions only (the
-list changes without a reload), dismisses one and makes a ticket of another."""
+list changes without a reload), dismisses one and makes a ticket of another, which the person who posted opens."""
 
 from __future__ import annotations
 
@@ -43,10 +43,15 @@ def test_an_agent_filters_the_social_inbox_dismisses_a_mention_and_makes_a_ticke
 
         second = page.locator("li.social-item.status-new").first
         second_id = second.get_attribute("id")
+        poster = second.locator(".social-author").inner_text()
         page.screenshot(path=str(tmp_path / "social-inbox.png"), full_page=False)
         second.locator("form[action$='/ticket/'] button").click()
         page.wait_for_url(re.compile(r"/desk/tickets/[^/]+/$"))
         number = page.url.rstrip("/").rsplit("/", 1)[-1]
+        # The ticket is the poster's: their words open it under their name, not the system's.
+        first_author = page.locator("article.entry-message header strong").first
+        first_author.wait_for()
+        assert first_author.inner_text() == poster
 
         page.goto(desk.url + "desk/social/?sentiment=positive")
         assert page.locator(f"#{second_id} a.social-ticket").inner_text().endswith(number)
