@@ -16,6 +16,7 @@
   var unread = {}; // session id → true
   var waitingCount = null;
   var baseTitle = document.title;
+  var MAX_TEXT = 4000;
 
   function text(name) {
     var node = document.querySelector('#chat-texts [data-text="' + name + '"]');
@@ -38,6 +39,16 @@
     if (!socket || socket.readyState !== WebSocket.OPEN) return false;
     socket.send(JSON.stringify(frame));
     return true;
+  }
+
+  // Longer than the server takes: said with the count, and nothing is sent (nor cut).
+  function tooLong(body) {
+    var count = Array.from(body.value.trim()).length;
+    var message = count > MAX_TEXT ? text("too-long") + " " + count + "/" + MAX_TEXT : "";
+    body.setCustomValidity(message);
+    var note = document.querySelector("#chat-composer .chat-count");
+    if (note) { note.textContent = message; note.hidden = !message; }
+    return !!message;
   }
 
   function newId() { return Date.now().toString(36) + Math.random().toString(36).slice(2, 10); }
@@ -274,7 +285,7 @@
       event.preventDefault();
       var body = form.querySelector("[name=body]");
       var value = body.value.trim();
-      if (!value) return;
+      if (!value || tooLong(body)) return;
       var frame = { type: "message", session: current(), client_id: newId(), text: value };
       outbox[frame.client_id] = frame;
       showPending(frame);
@@ -307,6 +318,7 @@
 
   document.addEventListener("input", function (event) {
     if (event.target.id !== "id_body" || !current()) return;
+    tooLong(event.target);
     var now = Date.now();
     if (now - lastTyping < 2000) return;
     lastTyping = now;
