@@ -24,4 +24,4 @@ def test_the_desk_the_sign_in_page_and_the_portal_link_the_icon(cast, client):
     assert ICON in client.get("/accounts/login/").content.decode()
     assert ICON in client.get("/portal/opera/").content.decode()
     assert client.login(email=cast.opera.line1.email, password=PASSWORD)
-    assert ICON in client.get("/desk/").content.decode()
+    assert ICON in client.get("/desk/", follow=True).content.decode()
