@@ -171,10 +171,14 @@ if REDIS_URL:
         "utc": True,
         "consumer": {"workers": env.int("WORKER_THREADS", 4), "worker_type": "thread"},
     }
+    # Publish/subscribe: each process subscribes to its sockets' channels and groups, a group message is one
+    # PUBLISH. (The list-based RedisChannelLayer closed idle sockets after 5 s with redis-py 8, whose read
+    # timeout equals its 5 s blocking read, capped a process at 100 connections and dropped messages beyond
+    # its 100-message inbox: bench/README.md, the chat load test.)
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 15}]},
         }
     }
 else:

@@ -3,17 +3,23 @@
 import os
 import tempfile
 import uuid
+from typing import Any
 
 os.environ.setdefault("SECRET_KEY", "frontdesk-tests-only-" + "x" * 40)
 os.environ.setdefault("FRONTDESK_DATA", tempfile.mkdtemp(prefix="frontdesk-test-"))
 os.environ.setdefault("FRONTDESK_SECURE", "false")
 
 from frontdesk.settings import *
-from frontdesk.settings import CACHES, HUEY
+from frontdesk.settings import CACHES, CHANNEL_LAYERS, HUEY
 
 HUEY = {**HUEY, "immediate": True}
 # Parallel test processes (pytest-xdist) may share one Redis while their databases reuse the same ids.
-CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}}
+_run = uuid.uuid4().hex[:12]
+CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"test-{_run}"}}
+# Their sockets' groups ("desk.brand.1") would hear each other's pushes on one Redis: a prefix per process.
+_layer: dict[str, Any] = dict(CHANNEL_LAYERS["default"])
+if "channels_redis" in _layer["BACKEND"]:
+    CHANNEL_LAYERS = {"default": {**_layer, "CONFIG": {**_layer["CONFIG"], "prefix": f"test-{_run}"}}}
 # One test process is one server: the token cache is exercised on SQLite too.
 FRONTDESK_TOKEN_CACHE_SECONDS = 60
 # Queue counts are counted afresh on every page (tests that reuse them turn this on).
