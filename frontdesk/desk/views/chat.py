@@ -18,11 +18,11 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
-from frontdesk.chat import queries as chat_queries
 from frontdesk.chat.choices import SessionState
 from frontdesk.chat.queries import (
     access_session,
     active_sessions_for,
+    attachment_url,
     sessions_visible_to,
     transcript,
     waiting_sessions_for,
@@ -53,11 +53,9 @@ def _zone(request: HttpRequest) -> Any:
 
 
 def _with_file_links(messages: list[ChatMessage]) -> list[ChatMessage]:
-    """Each message with a file gets ``file_url``, the chat's signed link to it, when ``chat.queries`` offers
-    one (``attachment_url``); otherwise the panel names the file without a link."""
-    link = getattr(chat_queries, "attachment_url", None)
+    """Each message with a file gets ``file_url``, the chat's signed link to it (as the sockets hand it out)."""
     for message in messages:
-        message.file_url = link(message) if link is not None and message.attachment_name else ""  # type: ignore[attr-defined]
+        message.file_url = attachment_url(message) or ""  # type: ignore[attr-defined]
     return messages
 
 
