@@ -26,6 +26,24 @@ def test_the_widget_script_loads_from_any_website_and_is_cached(client):
     assert client.post("/chat/widget.js").status_code == 405
 
 
+def test_the_widget_script_goes_compressed_to_browsers_that_accept_gzip(client):
+    import gzip
+
+    plain = client.get("/chat/widget.js")
+    packed = client.get("/chat/widget.js", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in plain
+    assert "Accept-Encoding" in plain["Vary"]
+    assert "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    # A few kilobytes on the wire.
+    assert len(packed.content) < 10_000 < len(plain.content)
+    assert packed["ETag"] != plain["ETag"]
+    again = client.get("/chat/widget.js", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304
+
+
 def test_the_try_page_shows_the_brands_agents_the_widget_and_the_snippet(cast, client, opera_chat):
     client.force_login(cast.opera.line1)
     response = client.get("/chat/try/opera/")
