@@ -3,7 +3,7 @@ with the delivery of every mail we sent on the message it carried."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -277,6 +277,8 @@ class MessageItem:
     call_duration: str = ""
     # The address a reply's mail will go to while the worker has not queued it yet.
     mail_pending_to: str = ""
+    # Where the answer it went out as stands on a social network (``connectors.queries.ReplyState``), if any.
+    social_reply: Any = None
     kind: str = "message"
 
     @property
@@ -333,6 +335,7 @@ def build_timeline(
     *,
     team_names: dict[int, str],
     mail_to: str = "",
+    social_replies: Mapping[int, Any] | None = None,
 ) -> list[MessageItem | EventItem]:
     """Messages and events in time order; each mail we sent sits on the message it carried (an
     acknowledgement on the message its ticket was opened with). A reply whose event the worker has not
@@ -367,6 +370,8 @@ def build_timeline(
         )
         if mail_to and not item.deliveries and message.pk in undispatched_replies:
             item.mail_pending_to = mail_to
+        if social_replies:
+            item.social_reply = social_replies.get(message.pk)
         rows.append(((message.created_at, 1, message.pk), item))
     for event in events:
         if event.kind in MESSAGE_EVENTS:

@@ -480,7 +480,9 @@ def reply_to_ticket(
         actor=actor,
         kind=MessageKind.REPLY,
         body=body,
-        channel=channel or (ticket.channel if customer_side else Channel.WEB),
+        # An agent's answer on a social ticket goes back to the network: it is a message of that channel.
+        channel=channel
+        or (ticket.channel if customer_side or ticket.channel == Channel.SOCIAL else Channel.WEB),
         attachments=attachments,
     )
     if customer_side:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
+from frontdesk.connectors.queries import social_reply_states
 from frontdesk.core.errors import DomainError, NotFound, PermissionDenied, TicketChanged
 from frontdesk.desk import previews
 from frontdesk.desk.forms import NOTE, ComposerForm, LogCallForm
@@ -22,6 +23,7 @@ from frontdesk.desk.views.customer import panel_context
 from frontdesk.mail.actions import retry_outbound
 from frontdesk.mail.queries import access_outbound, outbound_for_ticket
 from frontdesk.tickets import actions as ticket_actions
+from frontdesk.tickets.choices import Channel
 from frontdesk.tickets.queries import (
     access_attachment,
     access_ticket,
@@ -56,8 +58,15 @@ def _page(
         if team_ids
         else {}
     )
+    # An answer on a social ticket went out to the network: where it stands, beside the mail deliveries.
+    social = social_reply_states(actor, ticket.pk) if ticket.channel == Channel.SOCIAL else {}
     timeline = build_timeline(
-        messages, events, outbound, team_names=team_names, mail_to=mail_recipient(ticket)
+        messages,
+        events,
+        outbound,
+        team_names=team_names,
+        mail_to=mail_recipient(ticket),
+        social_replies=social,
     )
     if form is None:
         form = ComposerForm(initial={"version": ticket.version})
