@@ -297,3 +297,17 @@ def test_the_ticket_shows_its_service_level_clocks_with_their_state(cast, client
     assert "Resolution due" in page
     assert 'class="sla on-time"' in page
     assert "Next response due" not in page  # no such clock running
+
+
+def test_the_tickets_tags_are_shown_in_its_facts(cast, client):
+    from frontdesk.tickets.models import Ticket
+
+    ticket = cast.opera.ticket("The usher was rude")
+    Ticket.objects.filter(pk=ticket.pk).update(tags=["negative-mention", "vip"])
+    plain = cast.opera.ticket("Seats")
+    client.force_login(cast.opera.line1)
+
+    page = client.get(f"/desk/tickets/{ticket.number}/").content.decode()
+
+    assert '<dd class="tags"><span class="tag">negative-mention</span> <span class="tag">vip</span>' in page
+    assert 'class="tags"' not in client.get(f"/desk/tickets/{plain.number}/").content.decode()
