@@ -54,8 +54,12 @@ def usable_token(token: object) -> str | None:
 
 
 def clean_language(language: object, chat: ChatSettings) -> str:
+    """The visitor's language if the brand offers it (and we speak it), else the brand's own."""
     value = language.split("-")[0].lower() if isinstance(language, str) else ""
-    return value if value in actions.LANGUAGES else chat.brand.default_language
+    offered = chat.brand.languages if isinstance(chat.brand.languages, list) else []
+    if value in actions.LANGUAGES and (not offered or value in offered):
+        return value
+    return chat.brand.default_language
 
 
 # --- Visitor --------------------------------------------------------------------------------------------

@@ -198,3 +198,17 @@ def test_a_socket_address_that_is_none_of_ours_is_closed_with_a_code(cast, path)
         assert code == 4404
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.parametrize(("asked", "kept"), [("pl-PL", "ru"), ("en-GB", "en"), ("xx", "ru")])
+def test_a_visitor_is_served_in_a_language_the_brand_offers(opera_chat, asked, kept):
+    # The cast's brands offer Russian and English, Russian first.
+    async def scenario():
+        socket, _welcome, _ack = await first_message(language=asked)
+        await socket.disconnect()
+
+    async_to_sync(scenario)()
+
+    session = ChatSession.objects.get()
+    assert session.language == kept
+    assert Ticket.objects.get(pk=session.ticket_id).language == kept
