@@ -171,14 +171,18 @@ if REDIS_URL:
         "utc": True,
         "consumer": {"workers": env.int("WORKER_THREADS", 4), "worker_type": "thread"},
     }
-    # Publish/subscribe: each process subscribes to its sockets' channels and groups, a group message is one
-    # PUBLISH. (The list-based RedisChannelLayer closed idle sockets after 5 s with redis-py 8, whose read
-    # timeout equals its 5 s blocking read, capped a process at 100 connections and dropped messages beyond
-    # its 100-message inbox: bench/README.md, the chat load test.)
+    # The list-based layer (group membership kept in Redis, so a socket hears its group from the moment it
+    # joins), with its connections set for many sockets: redis-py 8 gives up a read after socket_timeout, which
+    # must outlast the layer's 5 s blocking read or every idle socket is closed after 5 s; a process's pool
+    # must allow more than 100 connections; a process's inbox must hold more than 100 messages
+    # (bench/README.md, the chat load test).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 15}]},
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 15}],
+                "capacity": 5000,
+            },
         }
     }
 else:
