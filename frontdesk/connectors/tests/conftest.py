@@ -177,13 +177,9 @@ def inbound_url(connector: Connector) -> str:
     return f"/connectors/{connector.kind}/{connector.key}/"
 
 
-def answer_a_chat(client, cast, bot, api, capture, *, status: int, description: str):
-    """A private Telegram chat becomes a ticket, and line 1 answers it while the Bot API answers ``status``
-    (with ``description``) to the first sendMessage; returns the reply row."""
-    from frontdesk.connectors.models import SocialReply
-    from frontdesk.tickets import actions as ticket_actions
+def open_chat_ticket(client, bot, capture):
+    """A private Telegram chat delivered to ``bot``'s webhook: its social ticket."""
     from frontdesk.tickets.choices import Channel
-    from frontdesk.tickets.content import make_body
     from frontdesk.tickets.models import Ticket
 
     with capture(execute=True):
@@ -193,7 +189,17 @@ def answer_a_chat(client, cast, bot, api, capture, *, status: int, description: 
             content_type="application/json",
             headers={"X-Telegram-Bot-Api-Secret-Token": bot.secret},
         )
-    ticket = Ticket.objects.get(channel=Channel.SOCIAL)
+    return Ticket.objects.get(channel=Channel.SOCIAL)
+
+
+def answer_a_chat(client, cast, bot, api, capture, *, status: int, description: str):
+    """A private Telegram chat becomes a ticket, and line 1 answers it while the Bot API answers ``status``
+    (with ``description``) to the first sendMessage; returns the reply row."""
+    from frontdesk.connectors.models import SocialReply
+    from frontdesk.tickets import actions as ticket_actions
+    from frontdesk.tickets.content import make_body
+
+    ticket = open_chat_ticket(client, bot, capture)
     api.queue("sendMessage", {"ok": False, "error_code": status, "description": description}, status)
     with capture(execute=True):
         ticket_actions.reply_to_ticket(

@@ -3,17 +3,15 @@ where it stands on the network, as a mail reply says where its mail is."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from frontdesk.connectors.choices import ReplyStatus
 from frontdesk.connectors.models import SocialReply
-from frontdesk.connectors.tests.conftest import answer_a_chat, inbound_url, make_connector, payload
+from frontdesk.connectors.tests.conftest import answer_a_chat, make_connector, open_chat_ticket
 from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.choices import Channel, MessageKind
 from frontdesk.tickets.content import make_body
-from frontdesk.tickets.models import Message, Ticket
+from frontdesk.tickets.models import Message
 
 
 @pytest.fixture
@@ -23,14 +21,7 @@ def bot(cast):
 
 def _answered(client, cast, bot, capture):
     """A private Telegram chat becomes a ticket and line 1 answers it; the fake Bot API takes the answer."""
-    with capture(execute=True):
-        client.post(
-            inbound_url(bot),
-            json.dumps(payload("telegram_private.json")).encode(),
-            content_type="application/json",
-            headers={"X-Telegram-Bot-Api-Secret-Token": bot.secret},
-        )
-    ticket = Ticket.objects.get(channel=Channel.SOCIAL)
+    ticket = open_chat_ticket(client, bot, capture)
     with capture(execute=True):
         ticket_actions.reply_to_ticket(
             ticket, actor=cast.actor(cast.opera.line1), body=make_body(text="Hello")
