@@ -206,6 +206,9 @@ else:
 FRONTDESK_EVENT_BATCH_SIZE = env.int("FRONTDESK_EVENT_BATCH_SIZE", 50)
 # Seconds an agent's queue counts are reused before they are counted again (0: every page counts).
 FRONTDESK_QUEUE_COUNT_SECONDS = env.float("FRONTDESK_QUEUE_COUNT_SECONDS", 15.0)
+# The chat sockets' database work on the thread pool (chats of a process wait for the database side by side)
+# instead of one thread per process; on by default with PostgreSQL (docs/chat.md).
+FRONTDESK_CHAT_DB_THREADS = env.bool("FRONTDESK_CHAT_DB_THREADS", not EMBEDDED)
 # Dotted path of the function that suggests "read also" articles by text (empty: the built-in ranking).
 FRONTDESK_KB_SIMILAR = env.str("FRONTDESK_KB_SIMILAR", "")
 # Consumers of ticket events (dotted paths), run after commit by the worker: notifications, automation, pushes.

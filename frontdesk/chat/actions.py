@@ -105,15 +105,21 @@ def _settings(session: ChatSession) -> ChatSettings:
 # --- Sequence -------------------------------------------------------------------------------------------
 
 
-def _lock_session(session_id: int) -> ChatSession:
+_SESSION_PARTS = ("brand", "ticket", "agent", "customer")
+
+
+def _lock_session(session_id: int, parts: tuple[str, ...] = _SESSION_PARTS) -> ChatSession:
+    """The session's row, locked (its own row only: the joined ``parts`` are read, not locked)."""
     try:
-        return (
-            ChatSession.objects.select_for_update(of=("self",))
-            .select_related("brand", "ticket", "agent", "customer")
-            .get(pk=session_id)
-        )
-    except ChatSession.DoesNotExist:
+        return ChatSession.objects.select_for_update(of=("self",)).select_related(*parts).get(pk=session_id)
+    except (ChatSession.DoesNotExist, TypeError, ValueError):
         raise NotFound("chat") from None
+
+
+def _stored_message(session_id: int, sender: Sender, client_id: str) -> ChatMessage | None:
+    if not client_id:
+        return None
+    return ChatMessage.objects.filter(session_id=session_id, sender=sender, client_id=client_id).first()
 
 
 def _append(
@@ -125,14 +131,13 @@ def _append(
     author: User | None = None,
     author_label: str = "",
     stored: StoredFile | None = None,
+    looked_up: bool = False,
 ) -> Posted:
-    """The next message of a locked session, or the one already stored under this sender's ``client_id``."""
-    if client_id:
-        existing = ChatMessage.objects.filter(
-            session_id=session.pk, sender=sender, client_id=client_id
-        ).first()
-        if existing is not None:
-            return Posted(existing, created=False)
+    """The next message of a locked session, or the one already stored under this sender's ``client_id``
+    (``looked_up``: the caller has just looked for it under the same lock)."""
+    existing = None if looked_up else _stored_message(session.pk, sender, client_id)
+    if existing is not None:
+        return Posted(existing, created=False)
     session.last_seq += 1
     ChatSession.objects.filter(pk=session.pk).update(last_seq=session.last_seq)
     message = ChatMessage(
@@ -261,16 +266,13 @@ def post_visitor_message(
     message."""
     client_id = clean_client_id(client_id)
     text = clean_text(text, required=attachment is None)
-    session = _lock_session(session.pk)
+    session = _lock_session(session.pk, ("customer",))
+    existing = _stored_message(session.pk, Sender.VISITOR, client_id)
+    if existing is not None:
+        return Posted(existing, created=False)
     if session.state == SessionState.ENDED:
-        existing = ChatMessage.objects.filter(
-            session_id=session.pk, sender=Sender.VISITOR, client_id=client_id
-        )
-        found = existing.first()
-        if found is not None:
-            return Posted(found, created=False)
         raise ChatEnded(_("This chat has ended."))
-    stored = _stored(_settings(session), attachment)
+    stored = _stored(_settings(session), attachment) if attachment is not None else None
     return _append(
         session,
         sender=Sender.VISITOR,
@@ -278,6 +280,7 @@ def post_visitor_message(
         client_id=client_id,
         author_label=_visitor_label(session),
         stored=stored,
+        looked_up=True,
     )
 
 
@@ -361,14 +364,16 @@ def post_agent_message(
     text: str = "",
     attachment: AttachmentIn | None = None,
 ) -> Posted:
-    """The agent's message in their active chat. The first one is the ticket's first response."""
-    _check_agent(actor, session)
+    """The agent's message in their active chat. The first one is the ticket's first response.
+
+    ``session`` may be a bare ``ChatSession(pk=...)``: the locked row is read here, and whether the agent
+    serves its brand is checked on it. Once the ticket has its first response an answer is four statements:
+    the lock, the ``client_id`` look-up, the sequence number and the message."""
     client_id = clean_client_id(client_id)
     text = clean_text(text, required=attachment is None)
-    session = _lock_session(session.pk)
-    existing = ChatMessage.objects.filter(
-        session_id=session.pk, sender=Sender.AGENT, client_id=client_id
-    ).first()
+    session = _lock_session(session.pk, ("ticket", "agent"))
+    _check_agent(actor, session)
+    existing = _stored_message(session.pk, Sender.AGENT, client_id)
     if existing is not None:
         return Posted(existing, created=False)
     if session.state == SessionState.ENDED:
@@ -383,9 +388,13 @@ def post_agent_message(
         client_id=client_id,
         author=session.agent,
         author_label=_agent_name(session.agent),
-        stored=_stored(_settings(session), attachment),
+        stored=_stored(_settings(session), attachment) if attachment is not None else None,
+        looked_up=True,
     )
-    record_chat_response(session.ticket, actor=actor, session_id=session.pk)
+    if session.ticket.first_response_at is None:
+        # Only the first answer changes the ticket (read with the session; the action checks it again under
+        # the ticket's lock).
+        record_chat_response(session.ticket, actor=actor, session_id=session.pk)
     return posted
 
 

@@ -40,6 +40,53 @@ from frontdesk.core.live import note_web_loop
 
 logger = logging.getLogger(__name__)
 
+
+def _run(func: Any) -> Any:
+    """``func`` (a ``chat.handling`` function: its own transaction, nothing shared with the socket) as a
+    coroutine. With ``FRONTDESK_CHAT_DB_THREADS`` (production on PostgreSQL) it runs on the thread pool, so
+    that a process's sockets wait for the database side by side rather than one after another in the single
+    thread of thread-sensitive calls; embedded SQLite and the tests keep that one thread."""
+    return database_sync_to_async(func, thread_sensitive=not settings.FRONTDESK_CHAT_DB_THREADS)
+
+
+# Queue pushes: a change of a brand's queue (a chat waits, is accepted, ends, ...) is pushed to its agents'
+# sockets with the waiting list, read once by the process that changed it, at most every QUEUE_PUSH_DELAY
+# seconds per brand; an agent's socket sends its ``queue`` frame at most every QUEUE_EVERY seconds.
+QUEUE_PUSH_DELAY = 0.1
+QUEUE_EVERY = 0.5
+_queue_pushes: dict[tuple[int, int], asyncio.Task[None]] = {}
+
+
+async def queue_changed(layer: Any, brand_id: int) -> None:
+    """Plan a push of the brand's waiting list (one per brand and process in flight; a change made while it
+    reads plans the next)."""
+    loop = asyncio.get_running_loop()
+    key = (id(loop), brand_id)
+    if key in _queue_pushes:
+        return
+    _queue_pushes[key] = loop.create_task(_push_queue(layer, brand_id, key))
+
+
+async def _push_queue(layer: Any, brand_id: int, key: tuple[int, int]) -> None:
+    try:
+        await asyncio.sleep(QUEUE_PUSH_DELAY)
+    finally:
+        _queue_pushes.pop(key, None)
+    try:
+        lists = await _run(handling.waiting_lists)([brand_id])
+        await layer.group_send(
+            queue_group(brand_id),
+            {
+                "type": "chat.queue",
+                "brand": brand_id,
+                "read_at": lists.read_at,
+                "waiting": lists.by_brand[brand_id],
+            },
+        )
+    except Exception:
+        logger.warning("The chat queue of brand %s was not pushed", brand_id, exc_info=True)
+
+
 # The close code of a refused socket (another website, chat off, not an agent).
 REFUSED = 4403
 # Typing is passed on at most this often per socket (seconds).
@@ -166,7 +213,7 @@ class ChatSocket(AsyncWebsocketConsumer):
             # After the status: the agent who handed the chat over hears where it went, then stops hearing it.
             await layer.group_send(agent_group(outcome.leave_agent), {"type": "chat.leave", "session": sid})
         if outcome.queue_brand_id is not None:
-            await layer.group_send(queue_group(outcome.queue_brand_id), {"type": "chat.queue"})
+            await queue_changed(layer, outcome.queue_brand_id)
 
     async def typing(self, session_id: int, sender: str) -> None:
         now = time.monotonic()
@@ -189,7 +236,7 @@ class VisitorConsumer(ChatSocket):
     async def connect(self) -> None:
         note_web_loop()
         slug = self.scope["url_route"]["kwargs"]["brand"]
-        chat = await database_sync_to_async(handling.chat_for_slug)(slug)
+        chat = await _run(handling.chat_for_slug)(slug)
         allowed = chat is not None and origin_allowed(
             _header(self.scope, b"origin"),
             chat.allowed_origins,
@@ -223,16 +270,14 @@ class VisitorConsumer(ChatSocket):
             if self.session_id is not None:
                 await self.typing(self.session_id, "visitor")
         elif kind == "suggest":
-            self._limit(f"suggest:{self.channel_name}", limits.SUGGESTIONS_PER_MINUTE)
+            self._limit((f"suggest:{self.channel_name}", limits.SUGGESTIONS_PER_MINUTE, 60))
             await self.send_json(
-                await database_sync_to_async(handling.suggestions)(
-                    self._chat(), text=frame.get("q"), language=self.language
-                )
+                await _run(handling.suggestions)(self._chat(), text=frame.get("q"), language=self.language)
             )
         elif kind == "offline":
-            self._limit(f"offline-ip:{self.ip}", limits.OFFLINE_PER_HOUR, 3600)
+            self._limit((f"offline-ip:{self.ip}", limits.OFFLINE_PER_HOUR, 3600))
             await self.send_json(
-                await database_sync_to_async(handling.offline)(
+                await _run(handling.offline)(
                     self._chat(), frame=frame, language=self.language, page=self.page
                 )
             )
@@ -245,8 +290,8 @@ class VisitorConsumer(ChatSocket):
         assert self.chat is not None
         return self.chat
 
-    def _limit(self, key: str, limit: int, seconds: int = 60) -> None:
-        if not limits.allow(key, limit, seconds):
+    def _limit(self, *checks: limits.Check) -> None:
+        if limits.allow_all(checks) is not None:
             raise RateLimited(_("You are sending too fast; wait a moment."))
 
     async def hello(self, frame: dict[str, Any]) -> None:
@@ -262,13 +307,11 @@ class VisitorConsumer(ChatSocket):
         if self.session_id is not None:
             await self.channel_layer.group_discard(session_group(self.session_id), self.channel_name)
             self.delivered.pop(self.session_id, None)
-        found = await database_sync_to_async(handling.session_id_for)(chat, token)
+        found = await _run(handling.session_id_for)(chat, token)
         if found is not None:
             # Hear the session before reading what was missed: nothing falls between the two.
             await self.channel_layer.group_add(session_group(found), self.channel_name)
-        welcome = await database_sync_to_async(handling.welcome)(
-            chat, token=token, last_seq=last_seq, language=self.language
-        )
+        welcome = await _run(handling.welcome)(chat, token=token, last_seq=last_seq, language=self.language)
         self.token, self.session_id = welcome.token, welcome.session_id
         await self.send_json(welcome.frame)
         if self.session_id is not None:
@@ -278,8 +321,10 @@ class VisitorConsumer(ChatSocket):
     async def post(self, frame: dict[str, Any]) -> None:
         chat = self._chat()
         assert self.token is not None
-        self._limit(f"s:{hash_token(self.token)[:32]}", chat.messages_per_minute)
-        self._limit(f"ip:{self.ip}", chat.messages_per_minute * limits.IP_FACTOR)
+        self._limit(
+            (f"s:{hash_token(self.token)[:32]}", chat.messages_per_minute, 60),
+            (f"ip:{self.ip}", chat.messages_per_minute * limits.IP_FACTOR, 60),
+        )
         if self.session_id is None and not limits.allow(f"start-ip:{self.ip}", chat.new_chats_per_hour, 3600):
             raise TooManyChats(
                 _(
@@ -287,7 +332,7 @@ class VisitorConsumer(ChatSocket):
                     "the e-mail form instead, or try again later."
                 )
             )
-        outcome = await database_sync_to_async(handling.visitor_posts)(
+        outcome = await _run(handling.visitor_posts)(
             chat,
             session_id=self.session_id,
             token=self.token,
@@ -309,10 +354,10 @@ class VisitorConsumer(ChatSocket):
         if self.session_id is None:
             await self.send_json({"type": "ended"})
             return
-        await self.publish(await database_sync_to_async(handling.visitor_ends)(self.session_id))
+        await self.publish(await _run(handling.visitor_ends)(self.session_id))
 
     async def missing(self, session_id: int, after_seq: int) -> list[dict[str, Any]]:
-        return await database_sync_to_async(handling.visitor_replay)(session_id, after_seq)
+        return await _run(handling.visitor_replay)(session_id, after_seq)
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
         if event["from"] == "agent":
@@ -326,14 +371,37 @@ class VisitorConsumer(ChatSocket):
 
 
 class AgentConsumer(ChatSocket):
-    """An agent's chat panel in the desk (``ws/desk/chat/``)."""
+    """An agent's chat panel in the desk (``ws/desk/chat/``).
+
+    The queue: the socket keeps each of its brands' waiting lists as the last push brought them (a push read
+    earlier than the one kept is dropped) and the agent's own chats; its ``queue`` frame lists the waiting
+    chats the agent may take and their own, at most every ``QUEUE_EVERY`` seconds (at once after their own
+    accept).
+
+    Delivery on (re)connect: the socket hears its agent's active chats from the moment it opens, but holds
+    what it hears until the page's ``hello`` says what the page has (or ``HOLD_SECONDS`` passed without one):
+    a message that arrives in between is then sent once, in order, with the replay of what the page missed.
+    """
 
     plan: handling.AgentPlan | None = None
     heartbeat: asyncio.Task[None] | None = None
+    HOLD_SECONDS = 3.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.waiting: dict[int, list[dict[str, Any]]] = {}
+        self.read_at: dict[int, float] = {}
+        self.mine: list[dict[str, Any]] = []
+        self.mine_stale = False
+        self.queue_sent_at = -QUEUE_EVERY
+        self.queue_task: asyncio.Task[None] | None = None
+        # Messages heard before the page's hello, per session (None once it came).
+        self.held: dict[int, list[dict[str, Any]]] | None = {}
+        self.hold_task: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         note_web_loop()
-        plan = await database_sync_to_async(handling.agent_plan)(self.scope.get("user"))
+        plan = await _run(handling.agent_plan)(self.scope.get("user"))
         if plan is None:
             await self.close(code=REFUSED)
             return
@@ -346,13 +414,18 @@ class AgentConsumer(ChatSocket):
         for brand_id in plan.brand_ids:
             await self.channel_layer.group_add(queue_group(brand_id), self.channel_name)
         await self.channel_layer.group_add(agent_group(plan.user_id), self.channel_name)
-        for session_id, last_seq in await database_sync_to_async(handling.own_sessions)(plan.actor):
+        # After joining the queue groups: a push from now on is newer than this read.
+        start = await _run(handling.agent_start)(plan.actor, plan.brand_ids)
+        for session_id, last_seq in start.own:
             # The page shows these already (rendered by the desk); from now on it hears what is new.
             await self.channel_layer.group_add(session_group(session_id), self.channel_name)
             self.delivered[session_id] = last_seq
+        self._keep_waiting(start.waiting.by_brand, start.waiting.read_at)
+        self.mine = start.mine
         await self.accept()
-        await database_sync_to_async(handling.touch)(plan.user_id)
+        await _run(handling.touch)(plan.user_id)
         self.heartbeat = asyncio.ensure_future(self._beat())
+        self.hold_task = asyncio.ensure_future(self._hold_for_hello())
         await self.send_queue()
 
     async def _beat(self) -> None:
@@ -360,18 +433,30 @@ class AgentConsumer(ChatSocket):
         while True:
             await asyncio.sleep(PRESENCE_EVERY)
             try:
-                await database_sync_to_async(handling.touch)(self.plan.user_id)
+                await _run(handling.touch)(self.plan.user_id)
             except Exception:
                 logger.warning("The chat presence of agent %s was not kept", self.plan.user_id, exc_info=True)
+
+    async def _hold_for_hello(self) -> None:
+        await asyncio.sleep(self.HOLD_SECONDS)
+        await self._release()
+
+    async def _release(self) -> None:
+        """Stop holding: send what was heard meanwhile (after the hello's replays, which came first)."""
+        held, self.held = self.held, None
+        for session_id, messages in (held or {}).items():
+            if session_id in self.delivered:
+                await self.deliver(session_id, messages)
 
     async def disconnect(self, code: int) -> None:
         if self.plan is None:
             return
-        if self.heartbeat is not None:
-            self.heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.heartbeat
-        await database_sync_to_async(handling.touch)(self.plan.user_id, online=False)
+        for task in (self.heartbeat, self.queue_task, self.hold_task):
+            if task is not None and task is not asyncio.current_task():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        await _run(handling.touch)(self.plan.user_id, online=False)
         for brand_id in self.plan.brand_ids:
             await self.channel_layer.group_discard(queue_group(brand_id), self.channel_name)
         await self.channel_layer.group_discard(agent_group(self.plan.user_id), self.channel_name)
@@ -385,10 +470,12 @@ class AgentConsumer(ChatSocket):
     async def handle(self, frame: dict[str, Any]) -> None:
         kind = frame["type"]
         actor = self._actor()
-        run = database_sync_to_async
+        run = _run
         if kind == "hello":
             for session_id, seq in (await run(handling.resumable)(actor, frame.get("sessions"))).items():
                 await self._join(session_id, replay_after=seq)
+            await self._release()
+            self.mine_stale = True
             await self.send_queue()
         elif kind == "accept":
             outcome = await run(handling.agent_accepts)(actor, frame)
@@ -396,6 +483,9 @@ class AgentConsumer(ChatSocket):
             # This socket hears the chat from now on (the agent's other pages join through their group).
             await self._join(outcome.session_id, replay_after=self.delivered.get(outcome.session_id, 0))
             await self.publish(outcome)
+            self._drop_waiting(outcome.session_id)
+            self.mine_stale = True
+            await self.send_queue()
         elif kind == "message":
             outcome = await run(handling.agent_posts)(actor, frame)
             await self.send_json(outcome.ack or {})
@@ -417,34 +507,92 @@ class AgentConsumer(ChatSocket):
         """Hear the session's group, then send what came after ``replay_after`` (the group's messages that
         arrive meanwhile are sent once: ``deliver`` drops what it has sent)."""
         await self.channel_layer.group_add(session_group(session_id), self.channel_name)
+        if self.held is not None:
+            # Joined before the hello (its replay covers what was held of this session).
+            self.held.pop(session_id, None)
         self.delivered[session_id] = replay_after
         await self.deliver(session_id, await self.missing(session_id, replay_after))
 
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        if self.held is not None and event["session"] in self.delivered:
+            self.held.setdefault(event["session"], []).append(event["message"])
+            return
+        await super().chat_message(event)
+
     async def missing(self, session_id: int, after_seq: int) -> list[dict[str, Any]]:
-        return await database_sync_to_async(handling.replay)(self._actor(), session_id, after_seq)
+        return await _run(handling.replay)(self._actor(), session_id, after_seq)
 
     def frame_for(self, session_id: int, message: dict[str, Any]) -> dict[str, Any]:
         return {**message, "session": session_id}
 
+    # The queue -------------------------------------------------------------------------------------------
+
+    def _keep_waiting(self, lists: dict[int, list[dict[str, Any]]], read_at: float) -> None:
+        for brand_id, entries in lists.items():
+            if read_at >= self.read_at.get(brand_id, 0.0):
+                self.read_at[brand_id] = read_at
+                self.waiting[brand_id] = entries
+
+    def _drop_waiting(self, session_id: int) -> None:
+        for brand_id, entries in self.waiting.items():
+            self.waiting[brand_id] = [e for e in entries if e["session"] != session_id]
+
+    def queue(self) -> dict[str, Any]:
+        actor = self._actor()
+        waiting = sorted(
+            (e for entries in self.waiting.values() for e in entries if handling.may_take(actor, e)),
+            key=lambda e: (e["since"], e["session"]),
+        )
+        return {"type": "queue", "waiting": waiting[: handling.QUEUE_LIMIT], "mine": self.mine}
+
     async def send_queue(self) -> None:
-        await self.send_json(await database_sync_to_async(handling.queue_frame)(self._actor()))
+        if self.queue_task is not None and self.queue_task is not asyncio.current_task():
+            self.queue_task.cancel()
+        self.queue_task = None
+        if self.mine_stale:
+            self.mine_stale = False
+            self.mine = await _run(handling.my_sessions)(self._actor())
+        self.queue_sent_at = time.monotonic()
+        await self.send_json(self.queue())
+
+    def queue_soon(self) -> None:
+        """Send the queue frame now, or once ``QUEUE_EVERY`` has passed since the last one."""
+        if self.queue_task is not None:
+            return
+        wait = self.queue_sent_at + QUEUE_EVERY - time.monotonic()
+        self.queue_task = asyncio.ensure_future(self._queue_later(max(wait, 0.0)))
+
+    async def _queue_later(self, wait: float) -> None:
+        await asyncio.sleep(wait)
+        try:
+            await self.send_queue()
+        except Exception:
+            logger.warning("A chat queue frame was not sent", exc_info=True)
 
     async def _leave(self, session_id: int) -> None:
         await self.channel_layer.group_discard(session_group(session_id), self.channel_name)
         self.delivered.pop(session_id, None)
+        if self.held is not None:
+            self.held.pop(session_id, None)
+        if any(e["session"] == session_id for e in self.mine):
+            self.mine = [e for e in self.mine if e["session"] != session_id]
+            self.queue_soon()
 
     # Group events ----------------------------------------------------------------------------------------
 
     async def chat_queue(self, event: dict[str, Any]) -> None:
-        await self.send_queue()
+        self._keep_waiting({event["brand"]: event["waiting"]}, event["read_at"])
+        self.queue_soon()
 
     async def chat_join(self, event: dict[str, Any]) -> None:
         session_id = event["session"]
         if session_id in self.delivered:
             return
         await self._join(session_id, replay_after=0)
-        status = await database_sync_to_async(handling.status_of)(self._actor(), session_id)
+        status = await _run(handling.status_of)(self._actor(), session_id)
         await self.send_json({"type": "status", "session": session_id, **status})
+        self.mine_stale = True
+        self.queue_soon()
 
     async def chat_leave(self, event: dict[str, Any]) -> None:
         await self._leave(event["session"])

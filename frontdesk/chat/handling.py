@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ from frontdesk.chat.queries import (
     online_for_brand,
     session_for_token,
     transcript,
+    waiting_by_line,
     waiting_sessions_for,
 )
 from frontdesk.core.errors import InvalidInput, NotFound
@@ -162,9 +164,8 @@ def visitor_posts(
                 language=language,
             )
         else:
-            session = ChatSession.objects.select_related("brand", "customer").get(pk=session_id)
             posted = actions.post_visitor_message(
-                session,
+                ChatSession(pk=session_id, brand_id=chat.brand_id),
                 client_id=client_id,  # type: ignore[arg-type]
                 text=text,  # type: ignore[arg-type]
                 attachment=attachment,
@@ -257,17 +258,64 @@ def ui_language(profile: str, *, cookie: str | None, accept: str | None) -> str:
     return str(settings.LANGUAGE_CODE)
 
 
+# A queue push carries this many of the longest-waiting chats of each line of a brand; an agent's ``queue``
+# frame lists at most ``QUEUE_LIMIT`` of those it may take.
+QUEUE_PER_LINE = 50
+QUEUE_LIMIT = 100
+
+
 def queue_frame(actor: Actor) -> dict[str, Any]:
+    """The agent's queue as one read (the sockets build it from the pushes instead: ``waiting_lists``)."""
     return {
         "type": "queue",
-        "waiting": [session_frame(s) for s in waiting_sessions_for(actor)[:200]],
-        "mine": [session_frame(s) for s in active_sessions_for(actor)],
+        "waiting": [session_frame(s) for s in waiting_sessions_for(actor)[:QUEUE_LIMIT]],
+        "mine": my_sessions(actor),
     }
 
 
-def own_sessions(actor: Actor) -> list[tuple[int, int]]:
-    """The agent's active sessions: (id, last sequence number)."""
-    return list(active_sessions_for(actor).values_list("id", "last_seq"))
+@dataclass
+class WaitingLists:
+    """The waiting chats of some brands (brand id → frames, longest waiting first), as read at ``read_at``
+    (the reader's clock when the read began: a later read knows of every change an earlier one knew of)."""
+
+    read_at: float
+    by_brand: dict[int, list[dict[str, Any]]]
+
+
+def waiting_lists(brand_ids: list[int]) -> WaitingLists:
+    read_at = time.time()
+    lists: dict[int, list[dict[str, Any]]] = {brand_id: [] for brand_id in brand_ids}
+    for session in waiting_by_line(brand_ids, QUEUE_PER_LINE):
+        lists[session.brand_id].append(session_frame(session))
+    return WaitingLists(read_at, lists)
+
+
+def may_take(actor: Actor, entry: dict[str, Any]) -> bool:
+    """Whether a pushed waiting chat is one the agent may accept (their brand, their line or a lower one)."""
+    brand_id = entry["brand"]["id"]
+    return actor.serves(brand_id) and (actor.sees_all_brands or entry["line"] <= actor.line_in(brand_id))
+
+
+def my_sessions(actor: Actor) -> list[dict[str, Any]]:
+    """The agent's active chats as the ``queue`` frame's ``mine``."""
+    return [session_frame(s) for s in active_sessions_for(actor)]
+
+
+@dataclass
+class AgentStart:
+    own: list[tuple[int, int]]
+    waiting: WaitingLists
+    mine: list[dict[str, Any]]
+
+
+def agent_start(actor: Actor, brand_ids: list[int]) -> AgentStart:
+    """What an agent's socket reads when it opens: its own chats (id, last seq) and the queue."""
+    mine = list(active_sessions_for(actor))
+    return AgentStart(
+        own=[(s.pk, s.last_seq) for s in mine],
+        waiting=waiting_lists(brand_ids),
+        mine=[session_frame(s) for s in mine],
+    )
 
 
 def session_id_of(frame: dict[str, Any]) -> int:
@@ -322,10 +370,11 @@ def agent_accepts(actor: Actor, frame: dict[str, Any]) -> Outcome:
 
 
 def agent_posts(actor: Actor, frame: dict[str, Any]) -> Outcome:
-    session = access_session(actor, session_id_of(frame))
+    session = ChatSession(pk=session_id_of(frame))
     text = frame.get("text")
     if isinstance(text, str) and len(text) > actions.MAX_TEXT:
         raise TooLarge(_("A message has at most %(limit)d characters.") % {"limit": actions.MAX_TEXT})
+    # The action reads the session under its lock and checks the agent serves its brand (else NotFound).
     posted = actions.post_agent_message(
         session,
         actor=actor,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from frontdesk.brands.models import Brand
@@ -60,6 +61,46 @@ def waiting_sessions_for(actor: Actor) -> QuerySet[ChatSession]:
     return (
         sessions_visible_to(actor)
         .filter(_line_scope(actor), state=SessionState.WAITING)
+        .order_by("waiting_since", "id")
+    )
+
+
+# What ``frames.session_frame`` reads of a session and its parts.
+_FRAME_FIELDS = (
+    "id",
+    "brand_id",
+    "visitor_name",
+    "page_url",
+    "language",
+    "waiting_since",
+    "state",
+    "line",
+    "last_seq",
+    "brand__slug",
+    "brand__name",
+    "customer__name",
+    "customer__email",
+    "ticket__number",
+    "agent__name",
+    "agent__email",
+)
+
+
+def waiting_by_line(brand_ids: list[int], per_line: int) -> QuerySet[ChatSession]:
+    """The ``per_line`` longest-waiting chats of each support line of each brand (not scoped: for the queue
+    pushes, which each agent's socket filters by the brands and lines it serves)."""
+    ranked = (
+        ChatSession.objects.filter(brand_id__in=brand_ids, state=SessionState.WAITING)
+        .annotate(
+            place=Window(
+                RowNumber(), partition_by=[F("brand_id"), F("line")], order_by=[F("waiting_since"), F("id")]
+            )
+        )
+        .filter(place__lte=per_line)
+    )
+    return (
+        ranked.select_related("brand", "customer", "ticket", "agent")
+        .only(*_FRAME_FIELDS)
         .order_by("waiting_since", "id")
     )
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from frontdesk.chat import actions
 from frontdesk.chat.choices import Sender, SessionState
 from frontdesk.chat.errors import ChatEnded, ChatTaken, LimitReached, TooLarge
-from frontdesk.chat.models import ChatMessage
+from frontdesk.chat.models import ChatMessage, ChatSession
 from frontdesk.chat.queries import active_sessions_for, transcript, waiting_sessions_for
 from frontdesk.core.errors import InvalidInput, NotFound
 from frontdesk.tickets.choices import Channel, MessageKind, Status
@@ -106,6 +108,39 @@ def test_the_agents_first_chat_message_is_the_tickets_first_response(cast, opera
     first = ticket.first_response_at
     actions.post_agent_message(session, actor=anna, client_id="a2", text="Found them.")
     assert Ticket.objects.get(pk=session.ticket_id).first_response_at == first
+
+
+def _statements(captured):
+    return [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]
+
+
+def test_an_answer_after_the_first_is_four_statements_and_leaves_the_ticket_alone(cast, opera_chat):
+    session = start(opera_chat).message.session
+    anna = actor_for(cast.opera.line1)
+    actions.accept_session(session, actor=anna)
+    actions.post_agent_message(ChatSession(pk=session.pk), actor=anna, client_id="a1", text="Let me check.")
+    with CaptureQueriesContext(connection) as captured:
+        posted = actions.post_agent_message(
+            ChatSession(pk=session.pk), actor=anna, client_id="a2", text="Found them."
+        )
+    assert posted.created
+    statements = _statements(captured)
+    # The session's lock, the client_id look-up, the next number, the message: no ticket row.
+    assert len(statements) == 4, statements
+    assert not any("tickets_ticket" in sql.split("FROM", 1)[-1].split("WHERE")[0] for sql in statements[1:])
+    with CaptureQueriesContext(connection) as captured:
+        visitor = actions.post_visitor_message(ChatSession(pk=session.pk), client_id="c2", text="Thanks")
+    assert visitor.created
+    assert len(_statements(captured)) == 4, _statements(captured)
+
+
+def test_an_agent_of_another_brand_cannot_write_in_a_chat_by_its_id(cast, opera_chat):
+    session = start(opera_chat).message.session
+    actions.accept_session(session, actor=actor_for(cast.opera.line1))
+    stranger = actor_for(cast.tours.line1)
+    with pytest.raises(NotFound):
+        actions.post_agent_message(ChatSession(pk=session.pk), actor=stranger, client_id="x", text="Hi")
+    assert ChatMessage.objects.filter(session=session, sender=Sender.AGENT).count() == 0
 
 
 def test_only_the_chats_agent_writes_in_it(cast, opera_chat):

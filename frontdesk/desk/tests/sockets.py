@@ -21,10 +21,11 @@ def live_sockets(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
     """Sockets for a test on the database test transaction, and a channel layer of its own.
 
     The sockets' database work runs on the test's thread and connection (asgiref's thread-sensitive calls),
-    inside the test's transaction; channels would close that connection around each call, as it does between
+    inside the test's transaction (so the chat's work too: ``FRONTDESK_CHAT_DB_THREADS`` off); channels would close that connection around each call, as it does between
     requests in production, which PostgreSQL refuses inside a transaction. With Redis, each test gets its own
     key prefix, so that parallel test processes (same brand ids) do not hear each other."""
     monkeypatch.setattr("channels.db.close_old_connections", lambda **kwargs: None)
+    settings.FRONTDESK_CHAT_DB_THREADS = False
     layer = settings.CHANNEL_LAYERS["default"]
     if "hosts" in layer.get("CONFIG", {}):
         prefix = f"test-{uuid.uuid4().hex[:12]}"

@@ -217,10 +217,25 @@
     return next;
   }
 
+  // One fetch of the queue at a time: news that comes while one is on its way asks for one more after it.
+  var queueFetching = false;
+  var queueAgain = false;
+
   function refreshQueue() {
+    if (queueFetching) {
+      queueAgain = true;
+      return;
+    }
+    queueFetching = true;
     var url = panel.dataset.queueUrl + (current() ? "?current=" + current() : "");
     fetchHtml(url).then(function (html) {
       if (swap("chat-queue", html)) markUnread();
+    }).catch(function () {}).then(function () {
+      queueFetching = false;
+      if (queueAgain) {
+        queueAgain = false;
+        refreshQueue();
+      }
     });
   }
 
