@@ -1,8 +1,9 @@
 """What each chat frame costs in the database, measured in this process (``bench.chat_load --cost-runs``).
 
-The sockets run every frame's database work through ``frontdesk.chat.handling`` in one worker thread per
-server process (Channels' ``database_sync_to_async``), so the sum of these times over a session, with the
-fan-out of the queue frame to every agent of the brand, is how many sessions a process can carry. Each function
+The sockets run every frame's database work through ``frontdesk.chat.handling`` (on the thread pool with
+PostgreSQL: ``FRONTDESK_CHAT_DB_THREADS``), so the sum of these times over a session, with the queue reads it
+causes (one per change of the brand's queue, pushed to all its agents, fewer when changes come together), is
+how many sessions a process can carry. Each function
 is called here as the socket calls it, on the bench database, ``runs`` times; printed are the SQL statements
 (Django's count: ``BEGIN``/``COMMIT`` included, savepoints too) and the median wall time.
 """
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.common import print_table
+
+QUEUE_PUSH = "queue push (one read per change, to all agents)"
 
 
 @dataclass
@@ -103,8 +106,9 @@ def frame_costs(
             language="en",
         )
         sid = opened.session_id
-        measured(costs, "queue frame (one per agent of the brand)", handling.queue_frame, actor)
+        measured(costs, QUEUE_PUSH, handling.waiting_lists, [chat.brand_id])
         measured(costs, "agent accepts", handling.agent_accepts, actor, {"session": sid})
+        measured(costs, "agent's own chats (after their accept)", handling.my_sessions, actor)
         measured(costs, "agent joins: replay", handling.replay, actor, sid, 0)
         for k in range(1, messages):
             measured(
@@ -143,20 +147,21 @@ def frame_costs(
         for w in range(waiting)
     ]
     for _ in range(runs):
-        measured(costs, f"queue frame, {waiting} waiting", handling.queue_frame, actor)
+        measured(costs, f"queue push, {waiting} waiting", handling.waiting_lists, [chat.brand_id])
     for sid in parked:
         handling.visitor_ends(sid)
 
     per_session = {
         "visitor's first message (customer, ticket, session)": 1,
-        "queue frame (one per agent of the brand)": f"3 × {len(agents)} agents",
+        QUEUE_PUSH: "at most 3",
         "agent accepts": 1,
+        "agent's own chats (after their accept)": 1,
         "agent joins: replay": 1,
         "visitor's message": messages - 1,
         "agent's message": messages - 1,
         "visitor's hello with the token (resume)": "on reconnect",
         "visitor ends (transcript into the ticket)": 1,
-        f"queue frame, {waiting} waiting": "",
+        f"queue push, {waiting} waiting": "",
     }
     print(f"\nDatabase work per frame, in this process ({runs} sessions; median wall time):\n")
     print_table(
@@ -166,14 +171,13 @@ def frame_costs(
     if show_sql:
         for label, cost in costs.items():
             print(f"\n{label}: {len(cost.sql)} statements", *cost.sql, sep="\n  ")
-    queue = statistics.median(costs["queue frame (one per agent of the brand)"].seconds)
+    queue = statistics.median(costs[QUEUE_PUSH].seconds)
     own = sum(
         statistics.median(costs[label].seconds) * n
         for label, n in per_session.items()
         if isinstance(n, int) and label in costs
     )
-    fan = 3 * len(agents) * queue
     print(
-        f"\nDatabase time per session: {own * 1000:.0f} ms for its own frames, {fan * 1000:.0f} ms for the "
-        f"queue frames it makes every agent read (start, accept, end × {len(agents)} agents)."
+        f"\nDatabase time per session: {own * 1000:.0f} ms for its own frames, at most {3 * queue * 1000:.0f} ms "
+        f"for the queue reads it causes (start, accept, end; each pushed to all {len(agents)} agents)."
     )

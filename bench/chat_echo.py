@@ -11,20 +11,11 @@ on the same server processes, and reports the chat's delivery latency beside the
 ``application`` is Frontdesk's own ASGI application (``frontdesk.asgi``) with that one websocket path in front;
 every other request and socket goes to Frontdesk unchanged. ``main`` runs ``frontdesk serve`` itself (the same
 uvicorn options, process count and settings) with this application instead of Frontdesk's.
-
-``BENCH_CHAT_EXPERIMENT`` (``chat_load --experiment``) changes the chat sockets in the bench's server only, to
-measure a proposed change before anyone makes it; off by default:
-
-* ``threads``: the sockets' database work runs on the thread pool (``thread_sensitive=False``) instead of in
-  the one thread per process that ``database_sync_to_async`` uses by default;
-* ``queue``: an agent's socket reads the queue at most once per ``QUEUE_EVERY`` seconds; the pushes that come
-  meanwhile are answered by one read at the end of that time.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from collections.abc import Sequence
@@ -76,43 +67,6 @@ class EchoConsumer(AsyncWebsocketConsumer):
     async def relay(self, event: dict[str, Any]) -> None:
         await self.send(event["text"])
 
-
-QUEUE_EVERY = 1.0
-
-
-def _experiment(names: set[str]) -> None:
-    import asyncio
-
-    from channels.db import DatabaseSyncToAsync
-
-    from frontdesk.chat import consumers
-
-    if "threads" in names:
-        consumers.database_sync_to_async = lambda func: DatabaseSyncToAsync(func, thread_sensitive=False)  # type: ignore[assignment]
-    if "queue" in names:
-
-        async def chat_queue(self: Any, event: dict[str, Any]) -> None:
-            loop = asyncio.get_running_loop()
-            if getattr(self, "bench_queue_due", False):
-                return  # a read is already planned
-            wait = getattr(self, "bench_queue_at", 0.0) + QUEUE_EVERY - loop.time()
-            if wait <= 0:
-                self.bench_queue_at = loop.time()
-                await self.send_queue()
-                return
-            self.bench_queue_due = True
-
-            async def later() -> None:
-                await asyncio.sleep(wait)
-                self.bench_queue_due, self.bench_queue_at = False, loop.time()
-                await self.send_queue()
-
-            self.bench_queue_task = loop.create_task(later())
-
-        consumers.AgentConsumer.chat_queue = chat_queue  # type: ignore[method-assign]
-
-
-_experiment({x.strip() for x in os.environ.get("BENCH_CHAT_EXPERIMENT", "").split(",") if x.strip()})
 
 # The same session and user look-up as Frontdesk's sockets (agents send their session cookie).
 _echo = AuthMiddlewareStack(EchoConsumer.as_asgi())

@@ -3,7 +3,7 @@
     python -m bench.chat_load [--smoke] [--sessions 500] [--agents 50] [--messages 8] [--gap 2,5] [--ramp 15]
                               [--reconnect-every 10] [--agent-reconnects 5] [--rounds 1] [--workers 2]
                               [--time-limit 150] [--cost-runs 10] [--show-sql] [--phases echo,chat]
-                              [--layer product|tuned|pubsub,...] [--experiment threads,queue]
+                              [--layer product|tuned|pubsub,...]
 
 The issue's target: 500 concurrent chat sessions on this machine, p99 delivery at most 1 s, no message lost,
 doubled or delivered to another session.
@@ -41,8 +41,7 @@ and new PostgreSQL connections per message (``pg_stat_database`` of the bench da
 message (``INFO commandstats``: the whole Redis server, so anything else using it is counted too).
 
 ``--layer`` runs the same phases on other channel layer settings (``bench/chat_settings.py``), each with a
-server of its own; ``--experiment`` patches the chat sockets in the bench's server only, to measure a proposed
-change (``bench/chat_echo.py``). Results and findings: the chat section of ``bench/README.md``.
+server of its own. Results and findings: the chat section of ``bench/README.md``.
 
 Bounded: each phase stops at ``--time-limit`` seconds; every socket operation has a timeout.
 """
@@ -151,18 +150,15 @@ def enable_chat(brand: Any, *, per_agent: int) -> None:
 
 
 @contextmanager
-def bench_server(workers: int, layer: str, experiment: str = "") -> Iterator[tuple[int, int]]:
+def bench_server(workers: int, layer: str) -> Iterator[tuple[int, int]]:
     """``frontdesk serve`` with the echo route (``bench/chat_echo.py``); yields the port and its process id.
 
-    ``layer``: ``product`` (the settings as they are), ``tuned`` or ``pubsub`` (``bench/chat_settings.py``);
-    ``experiment``: changes of the chat sockets to measure (``bench/chat_echo.py``), none by default.
+    ``layer``: ``product`` (the settings as they are), ``tuned`` or ``pubsub`` (``bench/chat_settings.py``).
     """
     port = free_port()
     env = {**os.environ, **production_env(), "PYTHONPATH": str(REPO_ROOT)}
     if layer != "product":
         env |= {"DJANGO_SETTINGS_MODULE": "bench.chat_settings", "BENCH_LAYER": layer}
-    if experiment:
-        env["BENCH_CHAT_EXPERIMENT"] = experiment
     cmd = [
         sys.executable,
         "-m",
@@ -498,12 +494,6 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         help="channel layer settings, comma-separated, each with its own server in turn: product (as in "
         "frontdesk/settings.py), tuned, pubsub (bench/chat_settings.py)",
     )
-    parser.add_argument(
-        "--experiment",
-        default="",
-        help="measure proposed changes of the chat sockets in the bench's server: threads, queue "
-        "(comma-separated; see bench/chat_echo.py)",
-    )
     parser.add_argument("--show-sql", action="store_true", help="print each frame's SQL statements")
     parser.add_argument("--phases", default="echo,chat", help="which phases a round has (echo,chat)")
     parser.add_argument("--keep-database", action="store_true", help="do not drop the database")
@@ -523,8 +513,6 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     except ValueError:
         parser.error("--gap: two numbers, min,max")
     args.gap_range = (low, high)
-    if set(filter(None, (x.strip() for x in args.experiment.split(",")))) - {"threads", "queue"}:
-        parser.error("--experiment: threads, queue, comma-separated")
     args.layers = [x.strip() for x in args.layer.split(",") if x.strip()]
     if not args.layers or set(args.layers) - {"product", "tuned", "pubsub"}:
         parser.error("--layer: product, tuned, pubsub, comma-separated")
@@ -608,7 +596,7 @@ def run(args: argparse.Namespace, db_url: str) -> int:
     phases: list[Phase] = []
     try:
         for layer in args.layers:
-            with bench_server(args.workers, layer, args.experiment) as (port, pid):
+            with bench_server(args.workers, layer) as (port, pid):
                 base, desk = f"ws://{HOST}:{port}", f"http://{HOST}:{port}"
                 for r in range(args.rounds):
                     tag = f"{layer}{r}p{os.getpid()}"
@@ -617,8 +605,6 @@ def run(args: argparse.Namespace, db_url: str) -> int:
                         label = name if args.rounds == 1 else f"{name} {r + 1}"
                         if len(args.layers) > 1 or layer != "product":
                             label += f" ({layer} layer)"
-                        if args.experiment and name == "chat":
-                            label += f" [{args.experiment}]"
                         if name == "echo":
                             load: Any = EchoLoad(plan, base, tag, SITE, cookies)
                         else:

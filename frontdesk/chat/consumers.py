@@ -5,7 +5,7 @@
 anything else is refused before the socket opens. ``ws/desk/chat/``: a signed-in agent's chat panel.
 
 Fan-out goes through Channels groups: one per session (the visitor's sockets and the accepting agent's), one
-per brand's chat queue (its agents' panels: a push there only says "look again") and one per agent (their
+per brand's chat queue (its agents' panels: a push there says which session joined or left the queue) and one per agent (their
 panels, told to join or leave a session). Both ends of a session's group may read it, so its messages travel
 with their content. Every socket remembers the last sequence number it sent per session: a message it has
 already sent is dropped, and one after a gap makes it read the missing ones from the database first; so a
@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import random
 import time
 from http.cookies import SimpleCookie
 from typing import Any
@@ -31,7 +32,7 @@ from django.utils.translation import gettext as _
 from frontdesk.chat import handling, limits
 from frontdesk.chat.errors import RateLimited, TooLarge, TooManyChats
 from frontdesk.chat.frames import error_frame
-from frontdesk.chat.groups import agent_group, queue_group, session_group
+from frontdesk.chat.groups import agent_group, queue_event, queue_group, session_group
 from frontdesk.chat.models import ChatSettings
 from frontdesk.chat.origins import origin_allowed
 from frontdesk.chat.queries import PRESENCE_EVERY, hash_token
@@ -49,43 +50,10 @@ def _run(func: Any) -> Any:
     return database_sync_to_async(func, thread_sensitive=not settings.FRONTDESK_CHAT_DB_THREADS)
 
 
-# Queue pushes: a change of a brand's queue (a chat waits, is accepted, ends, ...) is pushed to its agents'
-# sockets with the waiting list, read once by the process that changed it, at most every QUEUE_PUSH_DELAY
-# seconds per brand; an agent's socket sends its ``queue`` frame at most every QUEUE_EVERY seconds.
-QUEUE_PUSH_DELAY = 0.1
+# An agent's socket sends its ``queue`` frame at most every QUEUE_EVERY seconds, and reads the queue again
+# from the database every QUEUE_RESYNC seconds (the pushes keep it current in between).
 QUEUE_EVERY = 0.5
-_queue_pushes: dict[tuple[int, int], asyncio.Task[None]] = {}
-
-
-async def queue_changed(layer: Any, brand_id: int) -> None:
-    """Plan a push of the brand's waiting list (one per brand and process in flight; a change made while it
-    reads plans the next)."""
-    loop = asyncio.get_running_loop()
-    key = (id(loop), brand_id)
-    if key in _queue_pushes:
-        return
-    _queue_pushes[key] = loop.create_task(_push_queue(layer, brand_id, key))
-
-
-async def _push_queue(layer: Any, brand_id: int, key: tuple[int, int]) -> None:
-    try:
-        await asyncio.sleep(QUEUE_PUSH_DELAY)
-    finally:
-        _queue_pushes.pop(key, None)
-    try:
-        lists = await _run(handling.waiting_lists)([brand_id])
-        await layer.group_send(
-            queue_group(brand_id),
-            {
-                "type": "chat.queue",
-                "brand": brand_id,
-                "read_at": lists.read_at,
-                "waiting": lists.by_brand[brand_id],
-            },
-        )
-    except Exception:
-        logger.warning("The chat queue of brand %s was not pushed", brand_id, exc_info=True)
-
+QUEUE_RESYNC = 60.0
 
 # The close code of a refused socket (another website, chat off, not an agent).
 REFUSED = 4403
@@ -212,8 +180,11 @@ class ChatSocket(AsyncWebsocketConsumer):
         if outcome.leave_agent is not None and sid is not None and outcome.leave_agent != outcome.join_agent:
             # After the status: the agent who handed the chat over hears where it went, then stops hearing it.
             await layer.group_send(agent_group(outcome.leave_agent), {"type": "chat.leave", "session": sid})
-        if outcome.queue_brand_id is not None:
-            await queue_changed(layer, outcome.queue_brand_id)
+        if outcome.queue_brand_id is not None and sid is not None:
+            await layer.group_send(
+                queue_group(outcome.queue_brand_id),
+                queue_event(outcome.queue_brand_id, sid, outcome.queue_entry),
+            )
 
     async def typing(self, session_id: int, sender: str) -> None:
         now = time.monotonic()
@@ -389,8 +360,10 @@ class AgentConsumer(ChatSocket):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.waiting: dict[int, list[dict[str, Any]]] = {}
-        self.read_at: dict[int, float] = {}
+        # The waiting chats of the agent's brands (session id → entry), and when each last changed.
+        self.waiting: dict[int, dict[str, Any]] = {}
+        self.changed_at: dict[int, float] = {}
+        self.resync_task: asyncio.Task[None] | None = None
         self.mine: list[dict[str, Any]] = []
         self.mine_stale = False
         self.queue_sent_at = -QUEUE_EVERY
@@ -420,12 +393,13 @@ class AgentConsumer(ChatSocket):
             # The page shows these already (rendered by the desk); from now on it hears what is new.
             await self.channel_layer.group_add(session_group(session_id), self.channel_name)
             self.delivered[session_id] = last_seq
-        self._keep_waiting(start.waiting.by_brand, start.waiting.read_at)
+        self._keep_waiting(start.waiting)
         self.mine = start.mine
         await self.accept()
         await _run(handling.touch)(plan.user_id)
         self.heartbeat = asyncio.ensure_future(self._beat())
         self.hold_task = asyncio.ensure_future(self._hold_for_hello())
+        self.resync_task = asyncio.ensure_future(self._resync_now_and_then())
         await self.send_queue()
 
     async def _beat(self) -> None:
@@ -451,7 +425,7 @@ class AgentConsumer(ChatSocket):
     async def disconnect(self, code: int) -> None:
         if self.plan is None:
             return
-        for task in (self.heartbeat, self.queue_task, self.hold_task):
+        for task in (self.heartbeat, self.queue_task, self.hold_task, self.resync_task):
             if task is not None and task is not asyncio.current_task():
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -483,7 +457,7 @@ class AgentConsumer(ChatSocket):
             # This socket hears the chat from now on (the agent's other pages join through their group).
             await self._join(outcome.session_id, replay_after=self.delivered.get(outcome.session_id, 0))
             await self.publish(outcome)
-            self._drop_waiting(outcome.session_id)
+            self._news(outcome.session_id, None, time.time())
             self.mine_stale = True
             await self.send_queue()
         elif kind == "message":
@@ -527,20 +501,44 @@ class AgentConsumer(ChatSocket):
 
     # The queue -------------------------------------------------------------------------------------------
 
-    def _keep_waiting(self, lists: dict[int, list[dict[str, Any]]], read_at: float) -> None:
-        for brand_id, entries in lists.items():
-            if read_at >= self.read_at.get(brand_id, 0.0):
-                self.read_at[brand_id] = read_at
-                self.waiting[brand_id] = entries
+    def _keep_waiting(self, read: handling.WaitingLists) -> None:
+        """The queue as read from the database, but for the sessions whose news came after the read began."""
+        fresh = {entry["session"]: entry for entries in read.by_brand.values() for entry in entries}
+        for session_id, at in self.changed_at.items():
+            if at > read.read_at:
+                if session_id in self.waiting:
+                    fresh[session_id] = self.waiting[session_id]
+                else:
+                    fresh.pop(session_id, None)
+        self.waiting = fresh
+        self.changed_at = {sid: at for sid, at in self.changed_at.items() if at > read.read_at}
 
-    def _drop_waiting(self, session_id: int) -> None:
-        for brand_id, entries in self.waiting.items():
-            self.waiting[brand_id] = [e for e in entries if e["session"] != session_id]
+    def _news(self, session_id: int, entry: dict[str, Any] | None, at: float) -> None:
+        if at < self.changed_at.get(session_id, 0.0):
+            return  # older than what this socket knows of the session
+        self.changed_at[session_id] = at
+        if entry is None:
+            self.waiting.pop(session_id, None)
+        else:
+            self.waiting[session_id] = entry
+
+    async def _resync(self) -> None:
+        assert self.plan is not None
+        self._keep_waiting(await _run(handling.waiting_lists)(self.plan.brand_ids))
+        self.queue_soon()
+
+    async def _resync_now_and_then(self) -> None:
+        while True:
+            await asyncio.sleep(QUEUE_RESYNC * random.uniform(0.8, 1.2))  # noqa: S311 - spread, not secrecy
+            try:
+                await self._resync()
+            except Exception:
+                logger.warning("A chat queue was not read again", exc_info=True)
 
     def queue(self) -> dict[str, Any]:
         actor = self._actor()
         waiting = sorted(
-            (e for entries in self.waiting.values() for e in entries if handling.may_take(actor, e)),
+            (e for e in self.waiting.values() if handling.may_take(actor, e)),
             key=lambda e: (e["since"], e["session"]),
         )
         return {"type": "queue", "waiting": waiting[: handling.QUEUE_LIMIT], "mine": self.mine}
@@ -581,7 +579,10 @@ class AgentConsumer(ChatSocket):
     # Group events ----------------------------------------------------------------------------------------
 
     async def chat_queue(self, event: dict[str, Any]) -> None:
-        self._keep_waiting({event["brand"]: event["waiting"]}, event["read_at"])
+        if "session" not in event:
+            await self._resync()  # "look again", without news of a session
+            return
+        self._news(event["session"], event["entry"], event["at"])
         self.queue_soon()
 
     async def chat_join(self, event: dict[str, Any]) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 
 def session_group(session_id: int) -> str:
     """A session's sockets: the visitor's and its agent's."""
@@ -9,8 +12,14 @@ def session_group(session_id: int) -> str:
 
 
 def queue_group(brand_id: int) -> str:
-    """The chat panels of a brand's agents (told to read their queue again)."""
+    """The chat panels of a brand's agents (told what changed in the brand's queue)."""
     return f"chat.queue.{brand_id}"
+
+
+def queue_event(brand_id: int, session_id: int, entry: dict[str, Any] | None) -> dict[str, Any]:
+    """The queue group's news of one session: its entry while it waits, None once it left the queue. ``at``
+    orders the news of a session that came from different processes (the later one counts)."""
+    return {"type": "chat.queue", "brand": brand_id, "session": session_id, "entry": entry, "at": time.time()}
 
 
 def agent_group(user_id: int) -> str:

@@ -38,7 +38,7 @@ from frontdesk.core.errors import InvalidInput, NotFound
 from frontdesk.kb.suggest import suggest_articles
 from frontdesk.kb.urls_public import article_url
 from frontdesk.tickets.content import AttachmentIn
-from frontdesk.users.actors import Actor, actor_for
+from frontdesk.users.actors import SYSTEM, Actor, actor_for
 from frontdesk.users.queries import access_agent, brands_visible_to
 
 # A token the widget may keep: what ``actions.new_token`` makes (URL-safe base64), within reason.
@@ -113,6 +113,8 @@ class Outcome:
     message: dict[str, Any] | None = None
     status: dict[str, Any] | None = None
     queue_brand_id: int | None = None
+    # With ``queue_brand_id``: the session's entry in the brand's queue when it waits now, None when it left it.
+    queue_entry: dict[str, Any] | None = None
     new_session: bool = False
     ended: bool = False
     join_agent: int | None = None
@@ -178,6 +180,7 @@ def visitor_posts(
         outcome.new_session = session_id is None and message.seq == 1
         if outcome.new_session:
             outcome.queue_brand_id = chat.brand_id
+            outcome.queue_entry = session_frame(message.session)  # with its parts, as the action made them
             outcome.status = {"state": SessionState.WAITING, "agent": None}
     return outcome
 
@@ -258,10 +261,11 @@ def ui_language(profile: str, *, cookie: str | None, accept: str | None) -> str:
     return str(settings.LANGUAGE_CODE)
 
 
-# A queue push carries this many of the longest-waiting chats of each line of a brand; an agent's ``queue``
-# frame lists at most ``QUEUE_LIMIT`` of those it may take.
-QUEUE_PER_LINE = 50
-QUEUE_LIMIT = 100
+# An agent's socket reads this many of the longest-waiting chats of each line of its brands (when it opens,
+# and again now and then: the pushes keep it current in between); its ``queue`` frame lists at most
+# ``QUEUE_LIMIT`` of those it may take.
+QUEUE_PER_LINE = 500
+QUEUE_LIMIT = 200
 
 
 def queue_frame(actor: Actor) -> dict[str, Any]:
@@ -410,11 +414,13 @@ def agent_transfers(actor: Actor, frame: dict[str, Any]) -> Outcome:
         to_line=to_line,
         note=frame.get("note"),  # type: ignore[arg-type]  # checked by the action
     )
+    waiting = waiting_sessions_for(SYSTEM).filter(pk=session.pk).first()
     return Outcome(
         session_id=session.pk,
         message=message_frame(note),
         status=_status(session),
         queue_brand_id=session.brand_id,
+        queue_entry=session_frame(waiting) if waiting is not None else None,
         join_agent=agent.pk if agent is not None else None,
         leave_agent=before,
     )
