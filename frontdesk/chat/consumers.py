@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from frontdesk.chat import handling, limits
 from frontdesk.chat.errors import RateLimited, TooLarge, TooManyChats
 from frontdesk.chat.frames import error_frame
-from frontdesk.chat.groups import agent_group, queue_event, queue_group, session_group
+from frontdesk.chat.groups import agent_group, queue_event, queue_group, queue_news, session_group
 from frontdesk.chat.models import ChatSettings
 from frontdesk.chat.origins import origin_allowed
 from frontdesk.chat.queries import PRESENCE_EVERY, hash_token
@@ -50,10 +50,38 @@ def _run(func: Any) -> Any:
     return database_sync_to_async(func, thread_sensitive=not settings.FRONTDESK_CHAT_DB_THREADS)
 
 
-# An agent's socket sends its ``queue`` frame at most every QUEUE_EVERY seconds, and reads the queue again
-# from the database every QUEUE_RESYNC seconds (the pushes keep it current in between).
+# News of a brand's queue (a chat waits, was accepted, ended, ...) goes to its agents' sockets in one message
+# per QUEUE_BATCH seconds and process, whatever happened meanwhile (every message of a group is one per
+# member in the channel layer). An agent's socket sends its ``queue`` frame at most every QUEUE_EVERY
+# seconds, and reads the queue again from the database every QUEUE_RESYNC seconds.
+QUEUE_BATCH = 0.25
 QUEUE_EVERY = 0.5
 QUEUE_RESYNC = 60.0
+_queue_news: dict[tuple[int, int], list[dict[str, Any]]] = {}
+
+
+async def tell_queue(layer: Any, brand_id: int, news: dict[str, Any]) -> None:
+    """Send ``news`` to the brand's queue group with the rest of this process's news of the next moment."""
+    loop = asyncio.get_running_loop()
+    key = (id(loop), brand_id)
+    waiting = _queue_news.get(key)
+    if waiting is not None:
+        waiting.append(news)
+        return
+    _queue_news[key] = [news]
+    loop.create_task(_send_queue_news(layer, brand_id, key))
+
+
+async def _send_queue_news(layer: Any, brand_id: int, key: tuple[int, int]) -> None:
+    try:
+        await asyncio.sleep(QUEUE_BATCH)
+    finally:
+        news = _queue_news.pop(key, [])
+    try:
+        await layer.group_send(queue_group(brand_id), queue_event(news))
+    except Exception:
+        logger.warning("News of the chat queue of brand %s was not sent", brand_id, exc_info=True)
+
 
 # The close code of a refused socket (another website, chat off, not an agent).
 REFUSED = 4403
@@ -181,10 +209,7 @@ class ChatSocket(AsyncWebsocketConsumer):
             # After the status: the agent who handed the chat over hears where it went, then stops hearing it.
             await layer.group_send(agent_group(outcome.leave_agent), {"type": "chat.leave", "session": sid})
         if outcome.queue_brand_id is not None and sid is not None:
-            await layer.group_send(
-                queue_group(outcome.queue_brand_id),
-                queue_event(outcome.queue_brand_id, sid, outcome.queue_entry),
-            )
+            await tell_queue(layer, outcome.queue_brand_id, queue_news(sid, outcome.queue_entry))
 
     async def typing(self, session_id: int, sender: str) -> None:
         now = time.monotonic()
@@ -579,10 +604,11 @@ class AgentConsumer(ChatSocket):
     # Group events ----------------------------------------------------------------------------------------
 
     async def chat_queue(self, event: dict[str, Any]) -> None:
-        if "session" not in event:
-            await self._resync()  # "look again", without news of a session
+        if "news" not in event:
+            await self._resync()  # "look again", without news
             return
-        self._news(event["session"], event["entry"], event["at"])
+        for news in event["news"]:
+            self._news(news["session"], news["entry"], news["at"])
         self.queue_soon()
 
     async def chat_join(self, event: dict[str, Any]) -> None:

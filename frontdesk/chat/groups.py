@@ -16,10 +16,15 @@ def queue_group(brand_id: int) -> str:
     return f"chat.queue.{brand_id}"
 
 
-def queue_event(brand_id: int, session_id: int, entry: dict[str, Any] | None) -> dict[str, Any]:
-    """The queue group's news of one session: its entry while it waits, None once it left the queue. ``at``
-    orders the news of a session that came from different processes (the later one counts)."""
-    return {"type": "chat.queue", "brand": brand_id, "session": session_id, "entry": entry, "at": time.time()}
+def queue_news(session_id: int, entry: dict[str, Any] | None) -> dict[str, Any]:
+    """News of one session for its brand's queue group: its entry while it waits, None once it left the
+    queue. ``at`` orders the news of a session that came from different processes (the later one counts)."""
+    return {"session": session_id, "entry": entry, "at": time.time()}
+
+
+def queue_event(news: list[dict[str, Any]]) -> dict[str, Any]:
+    """The queue group's message: news of some sessions (``queue_news``), oldest first."""
+    return {"type": "chat.queue", "news": news}
 
 
 def agent_group(user_id: int) -> str:
