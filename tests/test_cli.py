@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import secrets
-import shutil
 import signal
 import sqlite3
 import stat
 import time
 from pathlib import Path
-
-import pytest
 
 from tests.browser.server import clean_env, frontdesk, running_frontdesk
 
@@ -21,19 +18,6 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "desk.example.com",
     "EMAIL_HOST": "smtp.example.com",
 }
-
-
-@pytest.fixture(scope="module")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data folder migrated once per test process; tests copy it instead of migrating again."""
-    data = tmp_path_factory.mktemp("migrated") / "desk-data"
-    frontdesk("migrate", "--verbosity", "0", env=clean_env(data))
-    return data
-
-
-@pytest.fixture
-def migrated_data(migrated_template: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(migrated_template, tmp_path / "desk-data"))
 
 
 def _journal_mode(database: Path) -> str:
@@ -80,8 +64,8 @@ def test_run_serves_the_desk_the_api_and_its_worker_from_a_new_data_folder_and_s
     assert "Frontdesk stopped." in desk.output
 
 
-def test_run_keeps_its_secret_key_on_restart_and_stops_on_sigterm(tmp_path: Path) -> None:
-    data = tmp_path / "desk-data"
+def test_run_keeps_its_secret_key_on_restart_and_stops_on_sigterm(migrated_data: Path) -> None:
+    data = migrated_data
     with running_frontdesk(data) as first:
         assert first.stop(signal.SIGINT) == 0
     key = (data / "secret_key").read_text()

@@ -77,9 +77,10 @@ def _wait_for(data: Path, ticket: int, ready: str, timeout: float = 60) -> dict[
         time.sleep(0.5)
 
 
-def test_a_status_update_due_while_the_worker_was_down_is_sent_once_after_a_restart(tmp_path: Path) -> None:
-    data = tmp_path / "desk-data"
-    frontdesk("migrate", "--verbosity", "0", env=clean_env(data))
+def test_a_status_update_due_while_the_worker_was_down_is_sent_once_after_a_restart(
+    migrated_data: Path,
+) -> None:
+    data = migrated_data
     ticket = int(str(_shell(data, SETUP)["ticket"]))
 
     # The first worker takes the new ticket's event from the queue and sets the update clock, then crashes.

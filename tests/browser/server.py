@@ -6,7 +6,9 @@ leak into it, so ``frontdesk run`` starts exactly as it does on a new machine.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,7 +16,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,3 +152,46 @@ def running_frontdesk(
         if process.poll() is None:
             server.stop()
         reader.join(2)
+
+
+def shared_data_folder(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
+) -> Path:
+    """A data folder built once per test run by ``build`` and shared by the parallel test processes (the first
+    one to ask builds it under a lock, the others wait for it). Tests copy it with ``copy_data_folder``."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each process's own
+    folder, done, failed = root / name, root / f"{name}.done", root / f"{name}.failed"
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if failed.exists():  # said in full by the test that tried; the others need not try for a minute each
+            pytest.fail(f"the {name} data folder could not be built:\n{failed.read_text()}")
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            try:
+                build(folder)
+            except BaseException as error:
+                failed.write_text(str(error))
+                raise
+            done.touch()
+    return folder
+
+
+def copy_data_folder(template: Path, target: Path) -> Path:
+    """A private copy of a data folder that no process has open (its SQLite files closed cleanly)."""
+    return Path(shutil.copytree(template, target))
+
+
+def build_migrated(data: Path) -> None:
+    """A data folder as ``frontdesk migrate`` leaves it: the database and the secret key, no demo data."""
+    frontdesk("migrate", "--verbosity", "0", env=clean_env(data))
+
+
+def build_demo(data: Path) -> None:
+    """A data folder after the first start of ``frontdesk run``: migrated, the demo data loaded, its logins
+    remembered (printed again by every later start); stopped with Ctrl-C like an operator would."""
+    with running_frontdesk(data, args=("run",), timeout=300) as desk:
+        code = desk.stop(signal.SIGINT, timeout=30)
+    if code != 0:
+        pytest.fail(f"frontdesk run exited {code} after its first start:\n{desk.output}")

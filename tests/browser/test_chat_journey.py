@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.server import RunningFrontdesk, clean_env, frontdesk, running_frontdesk
+from tests.browser.server import RunningFrontdesk, clean_env, copy_data_folder, frontdesk, running_frontdesk
 from tests.browser.signin import sign_in
 from tests.browser.test_queue_journey import _line1_agent
 
@@ -108,10 +108,10 @@ def _shots(tmp_path: Path) -> Path:
 
 
 def test_a_visitor_chats_from_another_site_and_the_agent_answers_in_the_panel(
-    tmp_path: Path, chromium: Any
+    demo_data: Path, tmp_path: Path, chromium: Any
 ) -> None:
     shots = _shots(tmp_path)
-    with running_frontdesk(tmp_path / "desk-data", args=("run",), timeout=300) as desk:
+    with running_frontdesk(demo_data, args=("run",), timeout=300) as desk:
         email, password = _line1_agent(desk.output)
         with brand_website(desk.url + "chat/widget.js") as site:
             site.brand = _open_chat_for(desk.data, email, site.origin)
@@ -253,8 +253,8 @@ class ChatDesk:
 
 
 @pytest.fixture(scope="module")
-def chat_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatDesk]:
-    data = tmp_path_factory.mktemp("chat") / "desk-data"
+def chat_desk(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[ChatDesk]:
+    data = copy_data_folder(demo_template, tmp_path_factory.mktemp("chat") / "desk-data")
     with running_frontdesk(data, args=("run",), timeout=300) as desk:
         email, password = _line1_agent(desk.output)
         with brand_website(desk.url + "chat/widget.js") as site:

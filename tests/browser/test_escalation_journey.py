@@ -31,9 +31,9 @@ def _sign_in(page: Any, url: str, email: str, password: str) -> None:
 
 
 def test_canned_answer_pending_escalation_and_line_2_answers(
-    tmp_path: Path, chromium: Any, page: Any
+    demo_data: Path, tmp_path: Path, chromium: Any, page: Any
 ) -> None:
-    with running_frontdesk(tmp_path / "desk-data", args=("run",)) as desk:
+    with running_frontdesk(demo_data, args=("run",)) as desk:
         # (The demo agents speak Russian: the journey goes by the page's structure, not its words.)
         _sign_in(page, desk.url, *_login(desk.output, 1))
         page.goto(desk.url + "desk/queues/line-1/?channel=email&status=open&sort=-updated")

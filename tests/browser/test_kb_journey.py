@@ -35,9 +35,9 @@ def _sign_in(page: Any, url: str, email: str, password: str) -> None:
 
 
 def test_an_agent_publishes_an_article_and_a_customer_finds_it_with_a_typo_and_votes(
-    tmp_path: Path, chromium: Any, page: Any
+    demo_data: Path, tmp_path: Path, chromium: Any, page: Any
 ) -> None:
-    with running_frontdesk(tmp_path / "desk-data", args=("run",)) as desk:
+    with running_frontdesk(demo_data, args=("run",)) as desk:
         # The agent (the demo agents speak Russian: the journey goes by the page's structure, not its words).
         _sign_in(page, desk.url, *_login(desk.output, "line 1"))
         page.locator("nav.desk-nav .desk-kb a").click()

@@ -35,9 +35,9 @@ def _agent(logins: list[tuple[str, str, str]], line: int) -> tuple[str, str]:
 
 
 def test_two_agents_on_one_ticket_see_each_other_and_the_reply_arrives_live(
-    tmp_path: Path, chromium: Any
+    demo_data: Path, tmp_path: Path, chromium: Any
 ) -> None:
-    with running_frontdesk(tmp_path / "desk-data", args=("run",)) as desk:
+    with running_frontdesk(demo_data, args=("run",)) as desk:
         logins = _demo_logins(desk.output)
         contexts = [
             chromium.new_context(locale="en-US", viewport={"width": 1280, "height": 900}) for _ in range(2)
@@ -128,9 +128,9 @@ def _announce_call(url: str, slug: str, secret: str, phone: str) -> int:
 
 
 def test_a_queue_refreshes_by_itself_and_an_incoming_call_pops_up_with_the_caller(
-    tmp_path: Path, chromium: Any
+    demo_data: Path, tmp_path: Path, chromium: Any
 ) -> None:
-    with running_frontdesk(tmp_path / "desk-data", args=("run",)) as desk:
+    with running_frontdesk(demo_data, args=("run",)) as desk:
         logins = _demo_logins(desk.output)
         contexts = [
             chromium.new_context(locale="en-US", viewport={"width": 1280, "height": 900}) for _ in range(2)

@@ -16,9 +16,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_an_agent_merges_a_duplicate_into_the_original_and_sees_both_histories(
-    tmp_path: Path, page: Any
+    demo_data: Path, tmp_path: Path, page: Any
 ) -> None:
-    with running_frontdesk(tmp_path / "desk-data", args=("run",)) as desk:
+    with running_frontdesk(demo_data, args=("run",)) as desk:
         email, password = _line1_agent(desk.output)
         page.goto(desk.url + "accounts/login/")
         page.fill("input[name=login]", email)

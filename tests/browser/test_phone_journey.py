@@ -29,8 +29,10 @@ def _known_caller(data: Path) -> tuple[str, str, str]:
     return name, phone, brand
 
 
-def test_an_agent_takes_a_call_from_a_known_caller_and_from_a_new_customer(tmp_path: Path, page: Any) -> None:
-    with running_frontdesk(tmp_path / "desk-data", args=("run",)) as desk:
+def test_an_agent_takes_a_call_from_a_known_caller_and_from_a_new_customer(
+    demo_data: Path, tmp_path: Path, page: Any
+) -> None:
+    with running_frontdesk(demo_data, args=("run",)) as desk:
         email, password = _provider_admin(desk)
         name, phone, brand = _known_caller(desk.data)
         page.goto(desk.url + "accounts/login/")

@@ -30,12 +30,12 @@ def _fits(page: Any, where: str) -> None:
     assert measured["scroll"] <= measured["width"], f"{where} is wider than the phone: {measured}"
 
 
-def test_the_queue_and_a_ticket_fit_a_phone_screen(tmp_path: Path, chromium: Any) -> None:
+def test_the_queue_and_a_ticket_fit_a_phone_screen(demo_data: Path, chromium: Any) -> None:
     context = chromium.new_context(locale="en-US", viewport=PHONE)
     context.set_default_timeout(20_000)
     page = context.new_page()
     try:
-        with running_frontdesk(tmp_path / "desk-data", args=("run",)) as desk:
+        with running_frontdesk(demo_data, args=("run",)) as desk:
             email, password = _line1_agent(desk.output)
             sign_in(page, desk, email, password)
             _fits(page, "the start page")

@@ -52,9 +52,9 @@ def _mailed_link(desk: RunningFrontdesk, portal: str, timeout: float = 30) -> st
 
 
 def test_a_stranger_follows_a_request_by_number_and_a_customer_sees_only_theirs(
-    tmp_path: Path, chromium: Any
+    demo_data: Path, tmp_path: Path, chromium: Any
 ) -> None:
-    with running_frontdesk(tmp_path / "portal-data", args=("run",)) as desk:
+    with running_frontdesk(demo_data, args=("run",)) as desk:
         customer_login = next(
             (email, password)
             for role, email, password in _demo_logins(desk.output)

@@ -21,8 +21,10 @@ def _line1_agent(output: str) -> tuple[str, str]:
     return agents[0]
 
 
-def test_an_agent_filters_a_queue_saves_it_and_assigns_two_tickets(tmp_path: Path, page: Any) -> None:
-    with running_frontdesk(tmp_path / "desk-data", args=("run",)) as desk:
+def test_an_agent_filters_a_queue_saves_it_and_assigns_two_tickets(
+    demo_data: Path, tmp_path: Path, page: Any
+) -> None:
+    with running_frontdesk(demo_data, args=("run",)) as desk:
         email, password = _line1_agent(desk.output)
         page.goto(desk.url + "accounts/login/")
         page.fill("input[name=login]", email)

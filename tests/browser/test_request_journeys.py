@@ -54,9 +54,9 @@ def _browser(chromium: Any) -> tuple[Any, Any]:
 
 
 def test_a_new_customer_opens_the_suggested_article_and_gives_up_the_request(
-    tmp_path: Path, chromium: Any
+    demo_data: Path, tmp_path: Path, chromium: Any
 ) -> None:
-    with running_frontdesk(tmp_path / "portal-data", args=("run",)) as desk:
+    with running_frontdesk(demo_data, args=("run",)) as desk:
         context, page = _browser(chromium)
         portal = f"{desk.url}portal/{BRAND}/"
         # A new customer makes an account on the brand's portal.
@@ -119,9 +119,9 @@ def _mailed_rating_link(desk: RunningFrontdesk, portal: str, rating: str, timeou
 
 
 def test_a_customer_files_a_refund_answers_and_rates_the_solved_request(
-    tmp_path: Path, chromium: Any, page: Any
+    demo_data: Path, tmp_path: Path, chromium: Any, page: Any
 ) -> None:
-    with running_frontdesk(tmp_path / "portal-data", args=("run",)) as desk:
+    with running_frontdesk(demo_data, args=("run",)) as desk:
         email, password = next(
             (e, p) for role, e, p in _demo_logins(desk.output) if role.startswith("Customer (Parterre")
         )

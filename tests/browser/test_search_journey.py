@@ -14,8 +14,8 @@ from tests.browser.test_journey import _provider_admin
 pytestmark = pytest.mark.browser
 
 
-def test_an_agent_finds_a_ticket_as_they_type(tmp_path: Path, page: Any) -> None:
-    with running_frontdesk(tmp_path / "desk-data", args=("run",)) as desk:
+def test_an_agent_finds_a_ticket_as_they_type(demo_data: Path, tmp_path: Path, page: Any) -> None:
+    with running_frontdesk(demo_data, args=("run",)) as desk:
         email, password = _provider_admin(desk)
         page.goto(desk.url + "accounts/login/")
         page.fill("input[name=login]", email)

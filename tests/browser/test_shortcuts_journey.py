@@ -23,8 +23,8 @@ def _focused(page: Any) -> str:
     )
 
 
-def test_an_agent_finds_and_answers_a_ticket_from_the_keyboard(tmp_path: Path, page: Any) -> None:
-    with running_frontdesk(tmp_path / "desk-data", args=("run",)) as desk:
+def test_an_agent_finds_and_answers_a_ticket_from_the_keyboard(demo_data: Path, page: Any) -> None:
+    with running_frontdesk(demo_data, args=("run",)) as desk:
         sign_in(page, desk, *_line1_agent(desk.output))
 
         # "?" opens the list of shortcuts as a dialog with the focus in it; Esc closes it and gives it back.

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_an_agent_filters_the_social_inbox_dismisses_a_mention_and_makes_a_ticket(
-    tmp_path: Path, page: Any
+    demo_data: Path, tmp_path: Path, page: Any
 ) -> None:
-    with running_frontdesk(tmp_path / "desk-data", args=("run",)) as desk:
+    with running_frontdesk(demo_data, args=("run",)) as desk:
         email, password = _line1_agent(desk.output)
         sign_in(page, desk, email, password)
         page.goto(desk.url + "desk/queues/")
