@@ -92,6 +92,20 @@ AGENT_FRAME = 64 * 1024
 FRAME_SLACK = 16 * 1024
 
 
+_opening_gates: dict[int, asyncio.Semaphore] = {}
+
+
+def _opening_gate() -> asyncio.Semaphore:
+    """One chat opening at a time per process. An opening creates a ticket, whose numbering locks the brand's
+    counter row until it commits: openings of one brand take turns anyway, and a crowd of them waiting in the
+    thread pool would keep the messages of open chats from its threads."""
+    loop = asyncio.get_running_loop()
+    gate = _opening_gates.get(id(loop))
+    if gate is None:
+        gate = _opening_gates[id(loop)] = asyncio.Semaphore(1)
+    return gate
+
+
 def _header(scope: dict[str, Any], name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
@@ -328,14 +342,16 @@ class VisitorConsumer(ChatSocket):
                     "the e-mail form instead, or try again later."
                 )
             )
-        outcome = await _run(handling.visitor_posts)(
-            chat,
-            session_id=self.session_id,
-            token=self.token,
-            frame=frame,
-            page=self.page,
-            language=self.language,
-        )
+        gate: Any = _opening_gate() if self.session_id is None else contextlib.nullcontext()
+        async with gate:
+            outcome = await _run(handling.visitor_posts)(
+                chat,
+                session_id=self.session_id,
+                token=self.token,
+                frame=frame,
+                page=self.page,
+                language=self.language,
+            )
         await self.send_json(outcome.ack or {})
         if self.session_id is None and outcome.session_id is not None:
             # The first message opened the session (or joined the one another tab of the visitor had just
