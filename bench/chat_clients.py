@@ -91,6 +91,13 @@ class Recorder:
     errors: Counter[str] = field(default_factory=Counter)
     events: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     endpoints: dict[tuple[str, int], Endpoint] = field(default_factory=dict)
+    # Sessions in conversation (accepted, not yet ended) now, and at most at once in the run.
+    in_conversation: int = 0
+    peak_conversations: int = 0
+
+    def conversation(self, change: int) -> None:
+        self.in_conversation += change
+        self.peak_conversations = max(self.peak_conversations, self.in_conversation)
 
     def client_id(self, session: int, side: str, k: int) -> str:
         return f"{self.tag}-{session}-{side}{k}"
@@ -585,6 +592,7 @@ class ChatLoad(Load):
     async def visitor(self, v: Visitor) -> None:
         i = v.index
         await asyncio.sleep(i * self.plan.ramp / self.plan.sessions)
+        talking = False
         try:
             if not await self.open_visitor(v):
                 return
@@ -598,6 +606,8 @@ class ChatLoad(Load):
                 self.rec.error("visitor: no agent accepted within a minute")
                 return
             self.rec.events["accepted (visitor told)"].append(time.perf_counter() - self.opened[i])
+            self.rec.conversation(+1)
+            talking = True
 
             async def send(k: int) -> bool:
                 if (
@@ -619,6 +629,8 @@ class ChatLoad(Load):
                 except TimeoutError:
                     self.rec.error("visitor: no `ended` within 30 s")
         finally:
+            if talking:
+                self.rec.conversation(-1)
             if v.ws is not None:
                 await v.ws.close()
             if v.reader:

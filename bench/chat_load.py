@@ -447,6 +447,7 @@ def print_report(phases: list[Phase], args: argparse.Namespace) -> list[str]:
             "copies to the sender's side": sum(rec.own_copies.values()),
             "visitor reconnects": len(rec.events.get("visitor reconnects", [])),
             "agent reconnects": len(rec.events.get("agent reconnects", [])),
+            "sessions in conversation at once (most)": rec.peak_conversations,
         }
         print(f"\n{phase.name}: " + ", ".join(f"{k} {v:,}" for k, v in notes.items()))
         for what, count in rec.errors.most_common(8):

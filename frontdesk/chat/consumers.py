@@ -55,7 +55,7 @@ def _run(func: Any) -> Any:
 # member in the channel layer). An agent's socket sends its ``queue`` frame at most every QUEUE_EVERY
 # seconds, and reads the queue again from the database every QUEUE_RESYNC seconds.
 QUEUE_BATCH = 0.25
-QUEUE_EVERY = 0.5
+QUEUE_EVERY = 1.0
 QUEUE_RESYNC = 60.0
 _queue_news: dict[tuple[int, int], list[dict[str, Any]]] = {}
 
@@ -92,17 +92,19 @@ AGENT_FRAME = 64 * 1024
 FRAME_SLACK = 16 * 1024
 
 
+# Chat openings per process at once.
+OPENINGS_AT_ONCE = 2
 _opening_gates: dict[int, asyncio.Semaphore] = {}
 
 
 def _opening_gate() -> asyncio.Semaphore:
-    """One chat opening at a time per process. An opening creates a ticket, whose numbering locks the brand's
-    counter row until it commits: openings of one brand take turns anyway, and a crowd of them waiting in the
-    thread pool would keep the messages of open chats from its threads."""
+    """A few chat openings at a time per process. An opening creates a ticket, whose numbering locks the
+    brand's counter row until it commits: openings of one brand take turns anyway, and a crowd of them waiting
+    in the thread pool would keep the messages of open chats from its threads."""
     loop = asyncio.get_running_loop()
     gate = _opening_gates.get(id(loop))
     if gate is None:
-        gate = _opening_gates[id(loop)] = asyncio.Semaphore(1)
+        gate = _opening_gates[id(loop)] = asyncio.Semaphore(OPENINGS_AT_ONCE)
     return gate
 
 
