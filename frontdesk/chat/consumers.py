@@ -28,6 +28,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from uvicorn.protocols.utils import ClientDisconnected
 
 from frontdesk.chat import handling, limits
 from frontdesk.chat.errors import RateLimited, TooLarge, TooManyChats
@@ -151,16 +152,20 @@ class ChatSocket(AsyncWebsocketConsumer):
                 await self.handle(frame)
             except DomainError as error:
                 await self.send_json(error_frame(error, **self._about(frame)))
+            except ClientDisconnected:
+                # The socket closed while the frame was answered: no one to tell.
+                logger.info("A chat frame's socket closed before its answer")
             except Exception:
                 logger.exception("A chat frame failed")
-                await self.send_json(
-                    {
-                        "type": "error",
-                        "code": "invalid",
-                        "detail": _("Something went wrong; please try again."),
-                    }
-                    | self._about(frame)
-                )
+                with contextlib.suppress(ClientDisconnected):
+                    await self.send_json(
+                        {
+                            "type": "error",
+                            "code": "invalid",
+                            "detail": _("Something went wrong; please try again."),
+                        }
+                        | self._about(frame)
+                    )
 
     @staticmethod
     def _about(frame: Any) -> dict[str, Any]:

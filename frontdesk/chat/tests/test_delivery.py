@@ -206,3 +206,24 @@ def start_quietly(chat):
     actions.start_session(
         chat, token="quiet-token-0123456789", client_id="q1", text="Hi", name="Quiet visitor"
     )
+
+
+def test_a_frame_whose_socket_closed_meanwhile_is_no_error(cast, opera_chat, monkeypatch, caplog):
+    from uvicorn.protocols.utils import ClientDisconnected
+
+    def closed(*args, **kwargs):
+        raise ClientDisconnected
+
+    monkeypatch.setattr(handling, "suggestions", closed)
+
+    async def scenario():
+        socket, _connected, _ = await visitor()
+        await hello(socket)
+        await socket.send_json_to({"type": "suggest", "q": "my tickets"})
+        assert await socket.receive_nothing(0.3)
+        await socket.send_json_to({"type": "typing"})  # still serving
+        await socket.disconnect()
+
+    with caplog.at_level("INFO", logger="frontdesk.chat.consumers"):
+        async_to_sync(scenario)()
+    assert [r.levelname for r in caplog.records if r.name == "frontdesk.chat.consumers"] == ["INFO"]

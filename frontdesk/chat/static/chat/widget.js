@@ -247,10 +247,10 @@
         var p = mine(id);
         if (p) p.remove();
         drop(id);
-        note(c === "too_large" ? t("large") : m.detail || c);
+        if (c !== "ended" || session === "ended") note(c === "too_large" ? t("large") : m.detail || c); // else over() says it
         pump();
       } else {
-        if (c !== "rate_limited" || offSent) note(m.detail || c); // a suggestion refused for speed: no matter
+        if ((c !== "rate_limited" || offSent) && (c !== "ended" || session === "ended")) note(m.detail || c); // a suggestion refused for speed: no matter
         offSent = false;
       }
       if (c === "ended") over();
