@@ -284,6 +284,9 @@ def serve(argv: Sequence[str]) -> int:
         server_header=False,
         log_level=os.environ.get("LOG_LEVEL", "info").lower(),
         timeout_graceful_shutdown=30,
+        # Websocket frames are small JSON (chat, live updates): compressing each cost more CPU than it saved
+        # (bench/README.md, the chat load test).
+        ws_per_message_deflate=False,
     )
     return 0
 

@@ -183,7 +183,13 @@ if REDIS_URL:
                 "hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 15}],
                 "capacity": 5000,
             },
-        }
+        },
+        # News that many sockets of a process hear alike (a brand's chat queue): one PUBLISH per message, which
+        # each process hears once and hands to its sockets, instead of one message per socket in the layer above.
+        "broadcast": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
+        },
     }
 else:
     # PostgreSQL without Redis keeps the task queue in the data folder.
@@ -200,7 +206,10 @@ else:
         "utc": True,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+        "broadcast": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+    }
 
 # A worker dispatches up to this many waiting ticket events at once.
 FRONTDESK_EVENT_BATCH_SIZE = env.int("FRONTDESK_EVENT_BATCH_SIZE", 50)

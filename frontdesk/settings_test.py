@@ -17,9 +17,13 @@ HUEY = {**HUEY, "immediate": True}
 _run = uuid.uuid4().hex[:12]
 CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"test-{_run}"}}
 # Their sockets' groups ("desk.brand.1") would hear each other's pushes on one Redis: a prefix per process.
-_layer: dict[str, Any] = dict(CHANNEL_LAYERS["default"])
-if "channels_redis" in _layer["BACKEND"]:
-    CHANNEL_LAYERS = {"default": {**_layer, "CONFIG": {**_layer["CONFIG"], "prefix": f"test-{_run}"}}}
+_layers: dict[str, dict[str, Any]] = dict(CHANNEL_LAYERS)
+CHANNEL_LAYERS = {
+    alias: {**layer, "CONFIG": {**layer["CONFIG"], "prefix": f"test-{_run}"}}
+    if "channels_redis" in layer["BACKEND"]
+    else layer
+    for alias, layer in _layers.items()
+}
 # One test process is one server: the token cache is exercised on SQLite too.
 FRONTDESK_TOKEN_CACHE_SECONDS = 60
 # Queue counts are counted afresh on every page (tests that reuse them turn this on).

@@ -25,6 +25,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -33,7 +34,7 @@ from uvicorn.protocols.utils import ClientDisconnected
 from frontdesk.chat import handling, limits
 from frontdesk.chat.errors import RateLimited, TooLarge, TooManyChats
 from frontdesk.chat.frames import error_frame
-from frontdesk.chat.groups import agent_group, queue_event, queue_group, queue_news, session_group
+from frontdesk.chat.groups import BROADCAST, agent_group, queue_event, queue_group, queue_news, session_group
 from frontdesk.chat.models import ChatSettings
 from frontdesk.chat.origins import origin_allowed
 from frontdesk.chat.queries import PRESENCE_EVERY, hash_token
@@ -58,10 +59,11 @@ def _run(func: Any) -> Any:
 QUEUE_BATCH = 0.25
 QUEUE_EVERY = 1.0
 QUEUE_RESYNC = 60.0
+QUEUE_SETTLE = 2.0
 _queue_news: dict[tuple[int, int], list[dict[str, Any]]] = {}
 
 
-async def tell_queue(layer: Any, brand_id: int, news: dict[str, Any]) -> None:
+async def tell_queue(brand_id: int, news: dict[str, Any]) -> None:
     """Send ``news`` to the brand's queue group with the rest of this process's news of the next moment."""
     loop = asyncio.get_running_loop()
     key = (id(loop), brand_id)
@@ -70,16 +72,16 @@ async def tell_queue(layer: Any, brand_id: int, news: dict[str, Any]) -> None:
         waiting.append(news)
         return
     _queue_news[key] = [news]
-    loop.create_task(_send_queue_news(layer, brand_id, key))
+    loop.create_task(_send_queue_news(brand_id, key))
 
 
-async def _send_queue_news(layer: Any, brand_id: int, key: tuple[int, int]) -> None:
+async def _send_queue_news(brand_id: int, key: tuple[int, int]) -> None:
     try:
         await asyncio.sleep(QUEUE_BATCH)
     finally:
         news = _queue_news.pop(key, [])
     try:
-        await layer.group_send(queue_group(brand_id), queue_event(news))
+        await get_channel_layer(BROADCAST).group_send(queue_group(brand_id), queue_event(news))
     except Exception:
         logger.warning("News of the chat queue of brand %s was not sent", brand_id, exc_info=True)
 
@@ -230,7 +232,7 @@ class ChatSocket(AsyncWebsocketConsumer):
             # After the status: the agent who handed the chat over hears where it went, then stops hearing it.
             await layer.group_send(agent_group(outcome.leave_agent), {"type": "chat.leave", "session": sid})
         if outcome.queue_brand_id is not None and sid is not None:
-            await tell_queue(layer, outcome.queue_brand_id, queue_news(sid, outcome.queue_entry))
+            await tell_queue(outcome.queue_brand_id, queue_news(sid, outcome.queue_entry))
 
     async def typing(self, session_id: int, sender: str) -> None:
         now = time.monotonic()
@@ -412,6 +414,9 @@ class AgentConsumer(ChatSocket):
         self.waiting: dict[int, dict[str, Any]] = {}
         self.changed_at: dict[int, float] = {}
         self.resync_task: asyncio.Task[None] | None = None
+        self.hearing: asyncio.Task[None] | None = None
+        self.broadcast: Any = None
+        self.broadcast_channel = ""
         self.mine: list[dict[str, Any]] = []
         self.mine_stale = False
         self.queue_sent_at = -QUEUE_EVERY
@@ -432,8 +437,12 @@ class AgentConsumer(ChatSocket):
             cookie=_cookie(self.scope, settings.LANGUAGE_COOKIE_NAME),
             accept=_header(self.scope, b"accept-language"),
         )
+        # The queue groups on the broadcast layer, heard by a task of this socket (``_hear_queues``).
+        self.broadcast = get_channel_layer(BROADCAST)
+        self.broadcast_channel = await self.broadcast.new_channel()
         for brand_id in plan.brand_ids:
-            await self.channel_layer.group_add(queue_group(brand_id), self.channel_name)
+            await self.broadcast.group_add(queue_group(brand_id), self.broadcast_channel)
+        self.hearing = asyncio.ensure_future(self._hear_queues())
         await self.channel_layer.group_add(agent_group(plan.user_id), self.channel_name)
         # After joining the queue groups: a push from now on is newer than this read.
         start = await _run(handling.agent_start)(plan.actor, plan.brand_ids)
@@ -459,6 +468,15 @@ class AgentConsumer(ChatSocket):
             except Exception:
                 logger.warning("The chat presence of agent %s was not kept", self.plan.user_id, exc_info=True)
 
+    async def _hear_queues(self) -> None:
+        while True:
+            event = await self.broadcast.receive(self.broadcast_channel)
+            try:
+                if event.get("type") == "chat.queue":
+                    await self.chat_queue(event)
+            except Exception:
+                logger.warning("News of a chat queue was not taken in", exc_info=True)
+
     async def _hold_for_hello(self) -> None:
         await asyncio.sleep(self.HOLD_SECONDS)
         await self._release()
@@ -473,14 +491,14 @@ class AgentConsumer(ChatSocket):
     async def disconnect(self, code: int) -> None:
         if self.plan is None:
             return
-        for task in (self.heartbeat, self.queue_task, self.hold_task, self.resync_task):
+        for task in (self.heartbeat, self.queue_task, self.hold_task, self.resync_task, self.hearing):
             if task is not None and task is not asyncio.current_task():
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         await _run(handling.touch)(self.plan.user_id, online=False)
         for brand_id in self.plan.brand_ids:
-            await self.channel_layer.group_discard(queue_group(brand_id), self.channel_name)
+            await self.broadcast.group_discard(queue_group(brand_id), self.broadcast_channel)
         await self.channel_layer.group_discard(agent_group(self.plan.user_id), self.channel_name)
         for session_id in list(self.delivered):
             await self.channel_layer.group_discard(session_group(session_id), self.channel_name)
@@ -576,8 +594,12 @@ class AgentConsumer(ChatSocket):
         self.queue_soon()
 
     async def _resync_now_and_then(self) -> None:
+        # Once soon after opening: news sent before the queue group's subscription took hold (Redis confirms it
+        # after the read at opening) is then in the queue all the same.
+        wait = QUEUE_SETTLE
         while True:
-            await asyncio.sleep(QUEUE_RESYNC * random.uniform(0.8, 1.2))  # noqa: S311 - spread, not secrecy
+            await asyncio.sleep(wait)
+            wait = QUEUE_RESYNC * random.uniform(0.8, 1.2)  # noqa: S311 - spread, not secrecy
             try:
                 await self._resync()
             except Exception:

@@ -11,6 +11,10 @@ def session_group(session_id: int) -> str:
     return f"chat.session.{session_id}"
 
 
+# The channel layer of the queue groups (``CHANNEL_LAYERS``): news every agent of a brand hears alike.
+BROADCAST = "broadcast"
+
+
 def queue_group(brand_id: int) -> str:
     """The chat panels of a brand's agents (told what changed in the brand's queue)."""
     return f"chat.queue.{brand_id}"

@@ -265,7 +265,7 @@ def ui_language(profile: str, *, cookie: str | None, accept: str | None) -> str:
 # and again now and then: the pushes keep it current in between); its ``queue`` frame lists at most
 # ``QUEUE_LIMIT`` of those it may take.
 QUEUE_PER_LINE = 500
-QUEUE_LIMIT = 200
+QUEUE_LIMIT = 500
 
 
 def queue_frame(actor: Actor) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 from frontdesk.chat import actions
 from frontdesk.chat.choices import Sender
 from frontdesk.chat.frames import agent_name, message_frame
-from frontdesk.chat.groups import queue_event, queue_group, queue_news, session_group
+from frontdesk.chat.groups import BROADCAST, queue_event, queue_group, queue_news, session_group
 from frontdesk.chat.models import ChatSession
 from frontdesk.chat.queries import transcript
 from frontdesk.core.errors import DomainError
@@ -44,9 +44,11 @@ def end_idle_session(session_id: int) -> bool:
     pushes += [
         (group, status),
         (group, {"type": "chat.ended", "session": session.pk}),
-        ([queue_group(session.brand_id)], queue_event([queue_news(session.pk, None)])),
     ]
     push_many(pushes)
+    push_many(
+        [([queue_group(session.brand_id)], queue_event([queue_news(session.pk, None)]))], alias=BROADCAST
+    )
     return True
 
 

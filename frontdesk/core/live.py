@@ -63,10 +63,10 @@ def push(groups: Iterable[str], message: dict[str, Any]) -> None:
     push_many([(list(groups), message)])
 
 
-def push_many(pushes: Iterable[tuple[Iterable[str], dict[str, Any]]]) -> None:
-    """Several pushes in one trip to the layer. Live updates are a courtesy: a push that cannot be delivered
-    is logged, never raised."""
-    layer = get_channel_layer()
+def push_many(pushes: Iterable[tuple[Iterable[str], dict[str, Any]]], *, alias: str = "default") -> None:
+    """Several pushes in one trip to the layer (``alias`` of ``CHANNEL_LAYERS``). Live updates are a courtesy:
+    a push that cannot be delivered is logged, never raised."""
+    layer = get_channel_layer(alias)
     wanted: list[Push] = [(list(dict.fromkeys(groups)), message) for groups, message in pushes]
     if layer is None or not wanted:
         return

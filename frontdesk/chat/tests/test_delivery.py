@@ -186,13 +186,15 @@ def test_with_redis_a_frames_rate_counters_are_one_round_trip(monkeypatch):
 def test_a_panel_reads_the_queue_again_when_told_to_look_again(cast, opera_chat):
     from channels.layers import get_channel_layer
 
-    from frontdesk.chat.groups import queue_group
+    from frontdesk.chat.groups import BROADCAST, queue_group
 
     async def scenario():
         panel, queue = await agent(cast.opera.line1)
         assert queue["waiting"] == []
         await database_sync_to_async(start_quietly)(opera_chat)  # no socket told anyone
-        await get_channel_layer().group_send(queue_group(cast.opera.brand.pk), {"type": "chat.queue"})
+        await get_channel_layer(BROADCAST).group_send(
+            queue_group(cast.opera.brand.pk), {"type": "chat.queue"}
+        )
         queue = await until(panel, "queue")
         assert [entry["visitor"] for entry in queue["waiting"]] == ["Quiet visitor"]
         await panel.disconnect()

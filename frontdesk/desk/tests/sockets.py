@@ -26,10 +26,13 @@ def live_sockets(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
     key prefix, so that parallel test processes (same brand ids) do not hear each other."""
     monkeypatch.setattr("channels.db.close_old_connections", lambda **kwargs: None)
     settings.FRONTDESK_CHAT_DB_THREADS = False
-    layer = settings.CHANNEL_LAYERS["default"]
-    if "hosts" in layer.get("CONFIG", {}):
-        prefix = f"test-{uuid.uuid4().hex[:12]}"
-        settings.CHANNEL_LAYERS = {"default": {**layer, "CONFIG": {**layer["CONFIG"], "prefix": prefix}}}
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CHANNEL_LAYERS = {
+        alias: {**layer, "CONFIG": {**layer["CONFIG"], "prefix": prefix}}
+        if "hosts" in layer.get("CONFIG", {})
+        else layer
+        for alias, layer in settings.CHANNEL_LAYERS.items()
+    }
 
 
 class Socket(ApplicationCommunicator):
