@@ -155,17 +155,22 @@ def running_frontdesk(
 
 
 def shared_data_folder(
-    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
-) -> Path:
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None], *, wait: bool = True
+) -> Path | None:
     """A data folder built once per test run by ``build`` and shared by the parallel test processes (the first
-    one to ask builds it under a lock, the others wait for it). Tests copy it with ``copy_data_folder``."""
+    one to ask builds it under a lock, the others wait for it). Tests copy it with ``copy_data_folder``.
+
+    With ``wait=False`` nothing waits: None when another process is building it."""
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent  # the run's folder, above each process's own
     folder, done, failed = root / name, root / f"{name}.done", root / f"{name}.failed"
     with (root / f"{name}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if failed.exists():  # said in full by the test that tried; the others need not try for a minute each
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None
+        if failed.exists():  # said in full where it was tried; the others need not try for a minute each
             pytest.fail(f"the {name} data folder could not be built:\n{failed.read_text()}")
         if not done.exists():
             shutil.rmtree(folder, ignore_errors=True)
@@ -185,7 +190,7 @@ def copy_data_folder(template: Path, target: Path) -> Path:
 
 def build_migrated(data: Path) -> None:
     """A data folder as ``frontdesk migrate`` leaves it: the database and the secret key, no demo data."""
-    frontdesk("migrate", "--verbosity", "0", env=clean_env(data))
+    frontdesk("migrate", "--verbosity", "0", env=clean_env(data), timeout=300)
 
 
 def build_demo(data: Path) -> None:
