@@ -1,8 +1,8 @@
 """Live chat under load: 500 concurrent sessions, visitors and agents on websockets, beside a bare echo socket.
 
-    python -m bench.chat_load [--smoke] [--sessions 500] [--agents 50] [--messages 8] [--gap 2,5] [--ramp 15]
+    python -m bench.chat_load [--smoke] [--sessions 500] [--agents 50] [--messages 8] [--gap 10,30] [--ramp 60]
                               [--reconnect-every 10] [--agent-reconnects 5] [--rounds 1] [--workers 2]
-                              [--time-limit 150] [--cost-runs 10] [--show-sql] [--phases echo,chat]
+                              [--time-limit 400] [--cost-runs 10] [--show-sql] [--phases echo,chat]
                               [--layer product|tuned|pubsub,...]
 
 The issue's target: 500 concurrent chat sessions on this machine, p99 delivery at most 1 s, no message lost,
@@ -28,7 +28,10 @@ One round is two phases on that server, the same sockets and the same pacing eac
   visitor ends the chat. Every ``--reconnect-every``-th visitor drops its socket half-way and resumes with its
   token and ``last_seq``; ``--agent-reconnects`` agents do the same with the ``sessions`` map of their hello.
 
-Sessions open evenly over ``--ramp`` seconds, so all of them are in conversation at once for most of the run.
+Sessions open evenly over ``--ramp`` seconds, so all of them are in conversation at once for most of the run
+(the report says how many were at most). The default pace is a person's: a message every 10-30 s per side
+(8 per side: a conversation of two to three minutes), 500 sessions opening within a minute. ``--gap 2,5
+--ramp 15`` is the stress variant: the same conversations in 40 s, opening within 15 s.
 Every message has a unique ``client_id`` and its sending time (kept in this process, and written into the text);
 the receiving side records when it arrived. Checked: every message reaches the other side of its own session
 exactly once (lost, doubled, misdelivered: at a socket or session of another chat), in ``seq`` order, and its
@@ -476,8 +479,10 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sessions", type=int, default=500)
     parser.add_argument("--agents", type=int, default=50)
     parser.add_argument("--messages", type=int, default=8, help="messages per side and session")
-    parser.add_argument("--gap", default="2,5", help="seconds between one side's messages: min,max")
-    parser.add_argument("--ramp", type=float, default=15.0, help="seconds over which the sessions open")
+    parser.add_argument(
+        "--gap", default="10,30", help="seconds between one side's messages: min,max (a person typing)"
+    )
+    parser.add_argument("--ramp", type=float, default=60.0, help="seconds over which the sessions open")
     parser.add_argument(
         "--reconnect-every", type=int, default=10, help="every n-th visitor reconnects (0: none)"
     )
@@ -485,7 +490,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--grace", type=float, default=10.0, help="seconds to wait for late messages")
     parser.add_argument("--rounds", type=int, default=1, help="echo and chat phases, alternating")
     parser.add_argument("--workers", type=int, default=2, help="server processes (default 2, one per core)")
-    parser.add_argument("--time-limit", type=float, default=150.0, help="seconds per phase at most")
+    parser.add_argument("--time-limit", type=float, default=400.0, help="seconds per phase at most")
     parser.add_argument(
         "--cost-runs", type=int, default=10, help="sessions for the in-process cost per frame (0: none)"
     )
