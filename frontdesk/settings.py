@@ -204,7 +204,9 @@ else:
         "fsync": False,
         "immediate": False,
         "utc": True,
-        "consumer": {"workers": 2, "worker_type": "thread"},
+        # An idle consumer looks at its local queue at least once a second (Huey's default backs off to 10 s,
+        # so a mail of the embedded help desk could wait that long).
+        "consumer": {"workers": 2, "worker_type": "thread", "max_delay": 1.0},
     }
     CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
@@ -215,9 +217,10 @@ else:
 FRONTDESK_EVENT_BATCH_SIZE = env.int("FRONTDESK_EVENT_BATCH_SIZE", 50)
 # Seconds an agent's queue counts are reused before they are counted again (0: every page counts).
 FRONTDESK_QUEUE_COUNT_SECONDS = env.float("FRONTDESK_QUEUE_COUNT_SECONDS", 15.0)
-# The chat sockets' database work on the thread pool (chats of a process wait for the database side by side)
-# instead of one thread per process; on by default with PostgreSQL (docs/chat.md).
-FRONTDESK_CHAT_DB_THREADS = env.bool("FRONTDESK_CHAT_DB_THREADS", not EMBEDDED)
+# Threads per process for the chat sockets' database work (chats of a process wait for the database side by
+# side); 0: the one thread of Django's thread-sensitive calls (embedded SQLite). More threads hold the
+# interpreter lock from the sockets' event loop more often (bench/README.md, the chat load test).
+FRONTDESK_CHAT_DB_THREADS = env.int("FRONTDESK_CHAT_DB_THREADS", 0 if EMBEDDED else 3)
 # Dotted path of the function that suggests "read also" articles by text (empty: the built-in ranking).
 FRONTDESK_KB_SIMILAR = env.str("FRONTDESK_KB_SIMILAR", "")
 # Consumers of ticket events (dotted paths), run after commit by the worker: notifications, automation, pushes.

@@ -20,10 +20,11 @@ import json
 import logging
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from typing import Any
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync, database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -44,12 +45,21 @@ from frontdesk.core.live import note_web_loop
 logger = logging.getLogger(__name__)
 
 
+_pool: ThreadPoolExecutor | None = None
+
+
 def _run(func: Any) -> Any:
     """``func`` (a ``chat.handling`` function: its own transaction, nothing shared with the socket) as a
-    coroutine. With ``FRONTDESK_CHAT_DB_THREADS`` (production on PostgreSQL) it runs on the thread pool, so
-    that a process's sockets wait for the database side by side rather than one after another in the single
-    thread of thread-sensitive calls; embedded SQLite and the tests keep that one thread."""
-    return database_sync_to_async(func, thread_sensitive=not settings.FRONTDESK_CHAT_DB_THREADS)
+    coroutine. With ``FRONTDESK_CHAT_DB_THREADS`` (production on PostgreSQL) it runs on a pool of that many
+    threads, so that a process's sockets wait for the database side by side rather than one after another in
+    the single thread of thread-sensitive calls; embedded SQLite and the tests keep that one thread."""
+    global _pool
+    threads = settings.FRONTDESK_CHAT_DB_THREADS
+    if not threads:
+        return database_sync_to_async(func)
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="chat-db")
+    return DatabaseSyncToAsync(func, thread_sensitive=False, executor=_pool)
 
 
 # News of a brand's queue (a chat waits, was accepted, ended, ...) goes to its agents' sockets in one message
@@ -634,6 +644,8 @@ class AgentConsumer(ChatSocket):
         await asyncio.sleep(wait)
         try:
             await self.send_queue()
+        except ClientDisconnected:
+            pass  # the panel closed meanwhile
         except Exception:
             logger.warning("A chat queue frame was not sent", exc_info=True)
 

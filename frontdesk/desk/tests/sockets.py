@@ -25,7 +25,7 @@ def live_sockets(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
     requests in production, which PostgreSQL refuses inside a transaction. With Redis, each test gets its own
     key prefix, so that parallel test processes (same brand ids) do not hear each other."""
     monkeypatch.setattr("channels.db.close_old_connections", lambda **kwargs: None)
-    settings.FRONTDESK_CHAT_DB_THREADS = False
+    settings.FRONTDESK_CHAT_DB_THREADS = 0
     prefix = f"test-{uuid.uuid4().hex[:12]}"
     settings.CHANNEL_LAYERS = {
         alias: {**layer, "CONFIG": {**layer["CONFIG"], "prefix": prefix}}
