@@ -217,10 +217,10 @@ else:
 FRONTDESK_EVENT_BATCH_SIZE = env.int("FRONTDESK_EVENT_BATCH_SIZE", 50)
 # Seconds an agent's queue counts are reused before they are counted again (0: every page counts).
 FRONTDESK_QUEUE_COUNT_SECONDS = env.float("FRONTDESK_QUEUE_COUNT_SECONDS", 15.0)
-# Threads per process for the chat sockets' database work (chats of a process wait for the database side by
-# side); 0: the one thread of Django's thread-sensitive calls (embedded SQLite). More threads hold the
-# interpreter lock from the sockets' event loop more often (bench/README.md, the chat load test).
-FRONTDESK_CHAT_DB_THREADS = env.int("FRONTDESK_CHAT_DB_THREADS", 0 if EMBEDDED else 3)
+# Threads per process for the chat sockets' database work; 0: the one thread of Django's thread-sensitive
+# calls. More threads keep the interpreter lock from the sockets' event loop: with 3 or 6 the load test's p99
+# was 6-9 s, with 0 under 0.2 s (bench/README.md, the chat load test).
+FRONTDESK_CHAT_DB_THREADS = env.int("FRONTDESK_CHAT_DB_THREADS", 0)
 # Dotted path of the function that suggests "read also" articles by text (empty: the built-in ranking).
 FRONTDESK_KB_SIMILAR = env.str("FRONTDESK_KB_SIMILAR", "")
 # Consumers of ticket events (dotted paths), run after commit by the worker: notifications, automation, pushes.

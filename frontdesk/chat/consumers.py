@@ -50,9 +50,9 @@ _pool: ThreadPoolExecutor | None = None
 
 def _run(func: Any) -> Any:
     """``func`` (a ``chat.handling`` function: its own transaction, nothing shared with the socket) as a
-    coroutine. With ``FRONTDESK_CHAT_DB_THREADS`` (production on PostgreSQL) it runs on a pool of that many
-    threads, so that a process's sockets wait for the database side by side rather than one after another in
-    the single thread of thread-sensitive calls; embedded SQLite and the tests keep that one thread."""
+    coroutine, in the single thread of thread-sensitive calls by default. ``FRONTDESK_CHAT_DB_THREADS`` puts it
+    on a pool of that many threads instead (the frames of a process wait for the database side by side), which
+    the load test measured as slower: the threads keep the interpreter lock from the sockets' event loop."""
     global _pool
     threads = settings.FRONTDESK_CHAT_DB_THREADS
     if not threads:
