@@ -268,15 +268,6 @@ QUEUE_PER_LINE = 500
 QUEUE_LIMIT = 500
 
 
-def queue_frame(actor: Actor) -> dict[str, Any]:
-    """The agent's queue as one read (the sockets build it from the pushes instead: ``waiting_lists``)."""
-    return {
-        "type": "queue",
-        "waiting": [session_frame(s) for s in waiting_sessions_for(actor)[:QUEUE_LIMIT]],
-        "mine": my_sessions(actor),
-    }
-
-
 @dataclass
 class WaitingLists:
     """The waiting chats of some brands (brand id → frames, longest waiting first), as read at ``read_at``
