@@ -311,3 +311,63 @@ def test_the_tickets_tags_are_shown_in_its_facts(cast, client):
 
     assert '<dd class="tags"><span class="tag">negative-mention</span> <span class="tag">vip</span>' in page
     assert 'class="tags"' not in client.get(f"/desk/tickets/{plain.number}/").content.decode()
+
+
+def test_the_timeline_escapes_what_people_wrote_and_keeps_its_line_breaks(cast, client):
+    ticket = cast.opera.ticket()
+    customer = ticket.customer
+    customer.name = '<script>alert("name")</script>'
+    customer.save(update_fields=["name"])
+    agent = actor_for(cast.opera.line1)
+    ticket_actions.add_note(
+        ticket,
+        actor=agent,
+        body=make_body(text="See the scan."),
+        attachments=[AttachmentIn("scan.png", "image/png", b"\x89PNG\r\n\x1a\n" + b"0" * 20)],
+    )
+    escalate_ticket(
+        ticket,
+        actor=agent,
+        worklog=WorkLog(
+            diagnosis="Seat <b>12</b> & 13\nare double-booked",
+            steps_taken="Called the box office",
+            request="Refund <i>one</i>",
+            minutes_spent=25,
+        ),
+    )
+    html = _sign_in(client, cast.opera.line1).get(_url(ticket)).content.decode()
+    assert "<script>alert" not in html
+    assert "Seat &lt;b&gt;12&lt;/b&gt; &amp; 13<br>are double-booked" in html
+    assert "Refund &lt;i&gt;one&lt;/i&gt;" in html
+    assert "25 minutes" in html
+    assert 'class="attachment-image"' in html
+
+
+def test_the_timeline_renders_no_template_per_message(cast, client, django_capture_on_commit_callbacks):
+    """The timeline is written by one template tag: the page renders as many templates for 2 messages as for
+    20 (it included three or four per message)."""
+    from django.test.signals import template_rendered
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = cast.opera.ticket()
+    agent = actor_for(cast.opera.line1)
+    _sign_in(client, cast.opera.line1)
+
+    def rendered() -> int:
+        names: list[str] = []
+
+        def count(sender, template, **kwargs):
+            names.append(template.name)
+
+        template_rendered.connect(count)
+        try:
+            assert client.get(_url(ticket)).status_code == 200
+        finally:
+            template_rendered.disconnect(count)
+        return len(names)
+
+    ticket_actions.reply_to_ticket(ticket, actor=agent, body=make_body(text="Reply 0"))
+    few = rendered()
+    for i in range(1, 19):
+        ticket_actions.reply_to_ticket(ticket, actor=agent, body=make_body(text=f"Reply {i}"))
+    assert rendered() == few
