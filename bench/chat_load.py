@@ -10,7 +10,8 @@ doubled or delivered to another session.
 
 Everything lives in a throwaway PostgreSQL database (``frontdesk_chatbench_<pid>`` on the server of
 ``DATABASE_URL``, dropped at the end) and a Redis database of its own for the channel layer and the cache
-(``BENCH_REDIS_URL``, default database 6 of ``REDIS_URL``'s server; flushed before and after). A brand with the
+(``BENCH_REDIS_URL``, default the first of databases 6-12 of ``REDIS_URL``'s server that no other run of this
+benchmark holds; flushed before and after). A brand with the
 chat enabled and ``--agents`` line-1 agents are made through the domain actions; the agents sign in with real
 sessions. ``frontdesk serve --workers 2`` runs on 127.0.0.1 with the production settings, with one
 bench-only websocket route added in front of Frontdesk's application (``bench/chat_echo.py``).
@@ -92,12 +93,44 @@ P99_TARGET = 1.0  # seconds
 DIRECTIONS = {"v": "visitor → agent", "a": "agent → visitor"}
 
 
-def redis_url() -> str:
-    """``BENCH_REDIS_URL``, else database 6 of ``REDIS_URL``'s server: the channel layer's and the cache's."""
+# Redis databases a run may take for itself (the layer's and the cache's keys), unless BENCH_REDIS_URL names one.
+REDIS_DATABASES = range(6, 13)
+OWNER_KEY = "bench:chat_load:owner"
+OWNER_SECONDS = 4 * 3600  # longer than the longest run (5 rounds of two 900 s phases)
+
+
+def claim_redis() -> str:
+    """A Redis database no other run of this benchmark is using, flushed and marked as this run's.
+
+    Each run flushes its database before and after, which wipes the channel layer's groups: two runs on one
+    database (a CI smoke run beside a full one) lose each other's messages. ``BENCH_REDIS_URL`` names the
+    database; otherwise the first free one of ``REDIS_DATABASES`` of ``REDIS_URL``'s server is taken. The mark
+    expires by itself should a run die without releasing it."""
+    import redis as redis_client
+
     if os.environ.get("BENCH_REDIS_URL"):
-        return os.environ["BENCH_REDIS_URL"]
-    parts = urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
-    return urlunsplit(parts._replace(path="/6"))
+        candidates = [os.environ["BENCH_REDIS_URL"]]
+    else:
+        parts = urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
+        candidates = [urlunsplit(parts._replace(path=f"/{n}")) for n in REDIS_DATABASES]
+    holders = []
+    for url in candidates:
+        client = redis_client.Redis.from_url(url)
+        if client.set(OWNER_KEY, os.getpid(), nx=True, ex=OWNER_SECONDS):
+            client.flushdb()
+            client.set(OWNER_KEY, os.getpid(), ex=OWNER_SECONDS)
+            return url
+        holders.append(f"{url} (pid {(client.get(OWNER_KEY) or b'?').decode()})")
+    raise SystemExit(
+        "Other chat load runs are using " + ", ".join(holders) + ": wait for them or set BENCH_REDIS_URL."
+    )
+
+
+def release_redis(url: str) -> None:
+    """Flush this run's database (its mark with it)."""
+    import redis as redis_client
+
+    redis_client.Redis.from_url(url).flushdb()
 
 
 def throwaway_database() -> str:
@@ -539,7 +572,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = arguments(argv)
     raise_file_limit(args.sessions + args.agents)
-    os.environ["BENCH_REDIS_URL"] = redis_url()
+    os.environ["BENCH_REDIS_URL"] = claimed = claim_redis()
     db_url = throwaway_database()
     print(f"Load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     if args.copy_of:
@@ -549,6 +582,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args, db_url)
     finally:
+        release_redis(claimed)
         if not args.keep_database:
             with suppress(Exception):
                 from django.db import connections
@@ -580,8 +614,7 @@ def run(args: argparse.Namespace, db_url: str) -> int:
     setup_django(db_url)
     from django.core.management import call_command
 
-    redis = redis_client.Redis.from_url(os.environ["BENCH_REDIS_URL"])
-    redis.flushdb()
+    redis = redis_client.Redis.from_url(os.environ["BENCH_REDIS_URL"])  # claimed and flushed by main
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
     ensure_bare_table()
@@ -639,7 +672,7 @@ def run(args: argparse.Namespace, db_url: str) -> int:
                 show_sql=args.show_sql,
             )
     finally:
-        redis.flushdb()
+        release_redis(os.environ["BENCH_REDIS_URL"])
     print(
         "\nTarget (p99 <= 1 s both ways, nothing lost, doubled or misdelivered): "
         + ("met." if not missed else "MISSED: " + "; ".join(missed))

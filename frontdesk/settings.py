@@ -11,6 +11,7 @@ import secrets
 import warnings
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -154,6 +155,15 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, background work, live updates -------------------------------------------------------------------
+
+
+def broadcast_prefix(redis_url: str) -> str:
+    """The broadcast layer's channel prefix for a Redis URL: one per database (``/N`` or ``?db=N``)."""
+    parts = urlsplit(redis_url)
+    database = parse_qs(parts.query).get("db", [parts.path.strip("/") or "0"])[0]
+    return f"frontdesk.{database}"
+
+
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -186,9 +196,14 @@ if REDIS_URL:
         },
         # News that many sockets of a process hear alike (a brand's chat queue): one PUBLISH per message, which
         # each process hears once and hands to its sockets, instead of one message per socket in the layer above.
+        # Publish/subscribe channels are the whole Redis server's, whatever its database: the prefix keeps
+        # help desks on other databases of one server (staging beside production) from hearing each other.
         "broadcast": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "prefix": broadcast_prefix(REDIS_URL),
+            },
         },
     }
 else:
