@@ -19,6 +19,8 @@ from frontdesk.users.choices import ActorKind, AgentRole
 from frontdesk.users.models import AgentMembership, ApiToken, Customer, User
 
 ACTOR_CACHE_SECONDS = 300
+# How long a user object remembers its actor (see actor_for).
+REQUEST_MEMO_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -114,10 +116,18 @@ def actor_for(user: User | None) -> Actor:
         return NOBODY
     # The join time tells apart accounts that got the same id in a recreated or restored database.
     key = f"actor:{user.pk}:{user.access_version}:{user.date_joined.timestamp():.6f}"
+    # A request asks several times (its view, the page's context, the header): the user object it holds
+    # keeps the answer for the same key for a moment, so the cache is asked once. (Only a moment: a socket
+    # holds its user for hours and must see the cached actor expire.)
+    now = time.monotonic()
+    kept = getattr(user, "_frontdesk_actor", None)
+    if kept is not None and kept[0] == key and now < kept[2]:
+        return kept[1]
     actor = cache.get(key)
     if actor is None:
         actor = _resolve(user)
         cache.set(key, actor, ACTOR_CACHE_SECONDS)
+    user._frontdesk_actor = (key, actor, now + REQUEST_MEMO_SECONDS)  # type: ignore[union-attr]
     return actor
 
 

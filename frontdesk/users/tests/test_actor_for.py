@@ -73,3 +73,40 @@ def test_an_account_that_gets_an_old_id_again_does_not_inherit_the_cached_actor(
     )
 
     assert actor_for(newcomer).kind == ActorKind.NOBODY
+
+
+def test_a_request_asks_the_cache_for_its_actor_once(cast, client, monkeypatch):
+    """The view, the page's notification bell and the rest ask for the actor of the same user object: it keeps
+    the answer for the request instead of asking the cache each time."""
+    from frontdesk.testing.cast import PASSWORD
+    from frontdesk.users import actors
+
+    asked: list[str] = []
+    real_get = actors.cache.get
+
+    def get(key, *args, **kwargs):
+        if str(key).startswith("actor:"):
+            asked.append(key)
+        return real_get(key, *args, **kwargs)
+
+    assert client.login(email=cast.opera.line1.email, password=PASSWORD)
+    ticket = cast.opera.ticket()
+    client.get(f"/desk/tickets/{ticket.number}/")  # the actor is in the cache now
+    monkeypatch.setattr(actors.cache, "get", get)
+    assert client.get(f"/desk/tickets/{ticket.number}/").status_code == 200
+    assert len(asked) == 1
+
+
+def test_a_user_object_forgets_its_actor_after_a_moment(cast, monkeypatch):
+    """A socket holds its user for hours: what it remembers expires, and the cache (or the database) is asked
+    again."""
+    from frontdesk.users import actors
+
+    user = User.objects.get(pk=cast.opera.line1.pk)
+    first = actor_for(user)
+    assert actor_for(user) is first
+    now = actors.time.monotonic()
+    monkeypatch.setattr(actors.time, "monotonic", lambda: now + actors.REQUEST_MEMO_SECONDS + 1)
+    monkeypatch.setattr(actors.cache, "get", lambda key, *a, **k: None)
+    assert actor_for(user) is not first
+    assert actor_for(user) == first
