@@ -127,7 +127,7 @@ def actor_for(user: User | None) -> Actor:
     if actor is None:
         actor = _resolve(user)
         cache.set(key, actor, ACTOR_CACHE_SECONDS)
-    user._frontdesk_actor = (key, actor, now + REQUEST_MEMO_SECONDS)  # type: ignore[union-attr]
+    user._frontdesk_actor = (key, actor, now + REQUEST_MEMO_SECONDS)  # type: ignore[attr-defined]
     return actor
 
 
