@@ -21,6 +21,13 @@ class ChatTaken(Conflict):
     title = gettext_noop("Another agent has this chat")
 
 
+class ChatLive(Conflict):
+    """The ticket's chat is going on: its customer is answered in the chat, not by a mail from the reply box."""
+
+    code = "chat_live"
+    title = gettext_noop("The chat is going on")
+
+
 class LimitReached(Conflict):
     """The agent already has as many chats as the brand allows at once."""
 

@@ -8,12 +8,16 @@ from datetime import timedelta
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from frontdesk.brands.models import Brand
 from frontdesk.chat.choices import SessionState
+from frontdesk.chat.errors import ChatLive
 from frontdesk.chat.frames import file_link
 from frontdesk.chat.models import AgentPresence, ChatMessage, ChatSession, ChatSettings
 from frontdesk.core.errors import NotFound
+from frontdesk.tickets.choices import Channel
+from frontdesk.tickets.models import Ticket
 from frontdesk.users.actors import Actor
 from frontdesk.users.models import AgentMembership
 
@@ -161,3 +165,18 @@ def attachment_url(message: ChatMessage) -> str | None:
     """The absolute, signed download link of the message's file (as the sockets send it: valid for 30 days),
     or None for a message without a file. For the desk's panel, to link files of earlier messages."""
     return file_link(message) if message.attachment_name else None
+
+
+def refuse_mail_during_chat(ticket: Ticket) -> None:
+    """An agent's reply written outside the chat (the desk's reply box, the API) goes by mail; while the
+    ticket's chat is going on (waiting or active) the customer is in the chat window, so it is refused with
+    ``ChatLive`` instead of mailing someone who is waiting for an answer on the page. One query, for chat
+    tickets only."""
+    if ticket.channel != Channel.CHAT:
+        return
+    if ChatSession.objects.filter(ticket_id=ticket.pk).exclude(state=SessionState.ENDED).exists():
+        raise ChatLive(
+            _(
+                "This ticket's chat is going on: answer the customer in the chat panel. A reply from here goes by mail once the chat has ended."
+            )
+        )

@@ -21,6 +21,7 @@ from frontdesk.api.pagination import PageIn, page_schema, paginate
 from frontdesk.api.presenters import message_json, messages_json, sees_internals
 from frontdesk.api.routers.common import NumberPath, id_path, refuse_unknown_params
 from frontdesk.api.schemas.tickets import MessageForCustomerOut, MessageIn, MessageOut
+from frontdesk.chat.queries import refuse_mail_during_chat
 from frontdesk.core.errors import InvalidInput, NotFound
 from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.choices import MessageKind
@@ -140,6 +141,8 @@ def _post(actor: Actor, ticket: Ticket, payload: MessageIn, uploads: list[Attach
     body = make_body(text=payload.body, html=payload.body_html)
     message: Message
     if payload.kind == MessageKind.REPLY:
+        if not customer_side:
+            refuse_mail_during_chat(ticket)
         message = ticket_actions.reply_to_ticket(
             ticket,
             actor=actor,

@@ -228,3 +228,23 @@ def test_a_reply_to_a_closed_ticket_is_409(api, world):
     api.patch(f"/tickets/{world.number}", agent, {"status": "closed"})
     response = api.post(f"/tickets/{world.number}/messages", agent, {"body": "late"})
     assert_problem(response, 409, "invalid_transition", "status")
+
+
+def test_an_agents_reply_to_a_ticket_whose_chat_goes_on_is_409(api, cast):
+    """The customer is in the chat window: a reply by the API would be mailed to them instead."""
+    from frontdesk.chat import actions as chat_actions
+    from frontdesk.chat.models import ChatSettings
+
+    chat = ChatSettings.objects.create(
+        brand=cast.opera.brand, is_enabled=True, allowed_origins=["https://www.opera.example"]
+    )
+    session = chat_actions.start_session(chat, token="tok-api", client_id="c1", text="Hello?").message.session
+    number = session.ticket.number
+    response = api.post(
+        f"/tickets/{number}/messages", cast.opera.line1, {"kind": "reply", "body": "Hi by mail"}
+    )
+    assert_problem(response, 409, "chat_live")
+    note = api.post(
+        f"/tickets/{number}/messages", cast.opera.line1, {"kind": "note", "body": "Waiting in chat"}
+    )
+    assert note.status == 201

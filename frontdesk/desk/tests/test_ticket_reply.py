@@ -329,3 +329,46 @@ def test_a_reply_runs_a_fixed_number_of_queries(cast, agent_client, count_querie
             **HTMX,
         )
     assert response.status_code == 200
+
+
+def test_the_reply_box_does_not_mail_a_customer_who_is_in_the_chat(
+    cast, agent_client, django_capture_on_commit_callbacks
+):
+    """While a chat goes on the customer is on the page: the reply box says to answer in the chat instead of
+    mailing them; a note is fine; once the chat has ended the reply box mails as on any ticket."""
+    from frontdesk.chat import actions as chat_actions
+    from frontdesk.chat.choices import Sender
+    from frontdesk.chat.models import ChatSettings
+
+    chat = ChatSettings.objects.create(
+        brand=cast.opera.brand, is_enabled=True, allowed_origins=["https://www.opera.example"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        session = chat_actions.start_session(
+            chat,
+            token="tok-live",
+            client_id="c1",
+            text="Where are my tickets?",
+            email="visitor@opera-mail.example",
+        ).message.session
+        chat_actions.accept_session(session, actor=actor_for(cast.opera.line1))
+    ticket = Ticket.objects.get(pk=session.ticket_id)
+    mails = OutboundMessage.objects.filter(ticket=ticket).count()
+
+    page = agent_client.post(_post_url(ticket), _form(ticket), **HTMX)
+    assert page.status_code == 422
+    assert "answer the customer in the chat panel" in page.content.decode()
+    assert not _messages(ticket, MessageKind.REPLY).exclude(channel="chat").exists()
+    note = agent_client.post(
+        _post_url(ticket), _form(ticket, kind="note", body="Seen in the booking."), **HTMX
+    )
+    assert note.status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        chat_actions.end_session(session, by=Sender.VISITOR)
+    ticket.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = agent_client.post(_post_url(ticket), _form(ticket, body="Here they are again."), **HTMX)
+    assert sent.status_code == 200
+    assert _messages(ticket, MessageKind.REPLY).filter(body_text__contains="Here they are again.").exists()
+    assert OutboundMessage.objects.filter(ticket=ticket).count() == mails + 1

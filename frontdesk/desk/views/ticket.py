@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
+from frontdesk.chat.queries import refuse_mail_during_chat
 from frontdesk.connectors.queries import social_reply_states
 from frontdesk.core.errors import DomainError, NotFound, PermissionDenied, TicketChanged
 from frontdesk.desk import previews
@@ -99,6 +100,7 @@ def _send(actor: Actor, ticket: Ticket, form: ComposerForm) -> Message:
         return ticket_actions.add_note(
             ticket, actor=actor, body=body, attachments=form.uploads, version=data["version"]
         )
+    refuse_mail_during_chat(ticket)
     return ticket_actions.reply_to_ticket(
         ticket,
         actor=actor,
