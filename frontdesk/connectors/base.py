@@ -76,6 +76,16 @@ class Author:
 
 
 @dataclass(frozen=True)
+class FileRef:
+    """A file a message carries, as the network names it: fetched by the adapter's ``download``."""
+
+    ref: str  # the network's id of the file (Telegram's file_id)
+    name: str
+    content_type: str = ""
+    size: int | None = None  # what the network says, if it says
+
+
+@dataclass(frozen=True)
 class PrivateMessage:
     """A message in a private conversation with the brand: it goes to the conversation's ticket."""
 
@@ -84,6 +94,7 @@ class PrivateMessage:
     author: Author
     text: str
     sent_at: dt.datetime
+    files: tuple[FileRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,8 @@ class Adapter(Protocol):
         self, connector: Connector, target: Mapping[str, Any], text: str, *, key: str = ""
     ) -> str: ...
 
+    def download(self, connector: Connector, file: FileRef, *, limit: int) -> bytes: ...
+
 
 # API calls wait at most this long (core.http's connect and total timeouts).
 CONNECT_TIMEOUT = 5.0
@@ -141,26 +154,27 @@ TOTAL_TIMEOUT = 15.0
 RETRY_STATUSES = frozenset({408, 429})
 
 
-def call_json(url: str, *, body: bytes | None = None, headers: Mapping[str, str] | None = None) -> Any:
-    """GET (or POST ``body``) through ``core.http`` and decode the JSON answer; ``SendError`` on failure.
-
-    Secrets in the URL (Telegram's bot token) never reach the message: errors name only the answer.
-    """
+def _request(
+    url: str, *, body: bytes | None = None, headers: Mapping[str, str] | None = None, **options: Any
+) -> http.Response:
+    """GET (or POST ``body``) through ``core.http``; ``SendError`` when no answer came. Secrets in the URL
+    (Telegram's bot token) never reach the message: errors name only the host."""
+    options = {"connect_timeout": CONNECT_TIMEOUT, "total_timeout": TOTAL_TIMEOUT, **options}
     try:
         if body is None:
-            response = http.get(
-                url, headers=headers, connect_timeout=CONNECT_TIMEOUT, total_timeout=TOTAL_TIMEOUT
-            )
-        else:
-            response = http.post(
-                url, body=body, headers=headers, connect_timeout=CONNECT_TIMEOUT, total_timeout=TOTAL_TIMEOUT
-            )
+            return http.get(url, headers=headers, **options)
+        return http.post(url, body=body, headers=headers, **options)
     except http.HttpError as failure:
         host = urlsplit(url).hostname or ""
         reason = str(failure) or type(failure).__name__
         raise SendError(
             f"could not reach {host}: {reason}", retryable=failure.retryable, unreachable=host, reason=reason
         ) from None
+
+
+def call_json(url: str, *, body: bytes | None = None, headers: Mapping[str, str] | None = None) -> Any:
+    """GET (or POST ``body``) and decode the JSON answer; ``SendError`` on failure."""
+    response = _request(url, body=body, headers=headers)
     try:
         data = json.loads(response.body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
@@ -170,6 +184,18 @@ def call_json(url: str, *, body: bytes | None = None, headers: Mapping[str, str]
     if data is None:
         raise SendError(f"HTTP {response.status}: the answer is not JSON", retryable=response.status >= 300)
     return data
+
+
+def fetch_bytes(url: str, *, limit: int) -> bytes:
+    """The body of a GET: ``SendError`` on failure, or when it is larger than ``limit`` bytes (not
+    retryable)."""
+    response = _request(url, max_response_bytes=limit)
+    if response.status != 200:
+        retryable = response.status >= 500 or response.status in RETRY_STATUSES
+        raise SendError(f"HTTP {response.status}", retryable=retryable)
+    if response.truncated:
+        raise SendError(f"larger than {limit} bytes", retryable=False)
+    return response.body
 
 
 def text_of(value: Any, limit: int = 20000) -> str:

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from frontdesk.brands.models import Brand
-from frontdesk.connectors.base import Author, Entry, PrivateMessage, PublicItem
+from frontdesk.connectors.base import Author, Entry, FileRef, PrivateMessage, PublicItem, SendError
 from frontdesk.connectors.choices import NEGATIVE_MENTION_TAG, ItemStatus, Sentiment
 from frontdesk.connectors.models import Connector, RawPayload, SocialIdentity, SocialItem, SocialThread
 from frontdesk.connectors.registry import adapter_for
@@ -28,7 +28,7 @@ from frontdesk.connectors.service_level import ensure_social_service_level, nega
 from frontdesk.core.work import enqueue_on_commit
 from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.choices import Channel, Priority, Status
-from frontdesk.tickets.content import make_body
+from frontdesk.tickets.content import AttachmentIn, make_body
 from frontdesk.tickets.models import Ticket
 from frontdesk.users.actions import create_customer
 from frontdesk.users.actors import SYSTEM, Actor, actor_for_customer
@@ -77,10 +77,11 @@ def process_payload(payload_id: int) -> bool:
                 # Conversations of one connector are taken one payload at a time, in order: two workers never
                 # open two tickets for the same new chat.
                 Connector.objects.select_for_update().filter(pk=connector.pk).first()
+            last_try = row.attempts + 1 >= MAX_ATTEMPTS
             for entry in entries:
                 entry = _described(connector, entry)
                 if isinstance(entry, PrivateMessage):
-                    take_private_message(connector, entry)
+                    take_private_message(connector, entry, last_try=last_try)
                 else:
                     take_public_item(connector, entry)
             RawPayload.objects.filter(pk=row.pk).update(
@@ -179,12 +180,49 @@ def _current_ticket(ticket_id: int) -> Ticket:
     return ticket
 
 
-def take_private_message(connector: Connector, entry: PrivateMessage, *, language: str = "") -> Ticket:
+class FileMissing(Exception):
+    """A file of a message could not be fetched for now: the payload is tried again later."""
+
+
+def _fetch_files(
+    connector: Connector, files: Sequence[FileRef], *, last_try: bool
+) -> tuple[list[AttachmentIn], list[str]]:
+    """The files of a message as attachments, and a line for each one that could not be had (too large, gone,
+    refused). A failure that may pass (the network unreachable, a 5xx) raises ``FileMissing`` so the payload is
+    tried again, unless this is its last try: then the message goes in with the line, never lost."""
+    limit = settings.FRONTDESK_MAX_ATTACHMENT_BYTES
+    attachments: list[AttachmentIn] = []
+    missing: list[str] = []
+    for file in files:
+        if file.size is not None and file.size > limit:
+            missing.append(
+                _("%(name)s was not taken: it is larger than %(limit)d bytes.")
+                % {"name": file.name, "limit": limit}
+            )
+            continue
+        try:
+            data = adapter_for(connector).download(connector, file, limit=limit)
+        except SendError as failure:
+            if failure.retryable and not last_try:
+                raise FileMissing(f"{file.name}: {failure}") from None
+            logger.warning("Connector %s: file %s not fetched: %s", connector.pk, file.name, failure)
+            missing.append(
+                _("%(name)s could not be fetched: %(reason)s") % {"name": file.name, "reason": failure}
+            )
+            continue
+        attachments.append(AttachmentIn(file.name, file.content_type, data))
+    return attachments, missing
+
+
+def take_private_message(
+    connector: Connector, entry: PrivateMessage, *, language: str = "", last_try: bool = True
+) -> Ticket:
     """A private message into its conversation's ticket: the open one, a solved one reopened, or a new one
-    (a follow-up after a closed ticket)."""
+    (a follow-up after a closed ticket). Its files (a photo, a document) are attached."""
     customer = _customer_for(connector, entry.author, language)
     actor: Actor = actor_for_customer(customer)
-    body = make_body(text=_body_text(entry.text))
+    attachments, missing = _fetch_files(connector, entry.files, last_try=last_try)
+    body = make_body(text="\n\n".join([_body_text(entry.text), *(f"({line})" for line in missing)]))
     thread = (
         SocialThread.objects.select_for_update()
         .filter(connector=connector, external_id=entry.thread_id)
@@ -193,7 +231,9 @@ def take_private_message(connector: Connector, entry: PrivateMessage, *, languag
     if thread is not None:
         ticket = _current_ticket(thread.ticket_id)
         if ticket.status != Status.CLOSED and ticket.customer_id == customer.pk:
-            ticket_actions.reply_to_ticket(ticket, actor=actor, body=body, channel=Channel.SOCIAL)
+            ticket_actions.reply_to_ticket(
+                ticket, actor=actor, body=body, channel=Channel.SOCIAL, attachments=attachments
+            )
             SocialThread.objects.filter(pk=thread.pk).update(ticket=ticket, updated_at=timezone.now())
             return ticket
         follow_up_of: Ticket | None = ticket if ticket.customer_id == customer.pk else None
@@ -207,6 +247,7 @@ def take_private_message(connector: Connector, entry: PrivateMessage, *, languag
         body=body,
         channel=Channel.SOCIAL,
         follow_up_of=follow_up_of,
+        attachments=attachments,
     )
     if thread is None:
         identity = SocialIdentity.objects.filter(

@@ -1,11 +1,11 @@
-"""The Telegram adapter: webhook or getUpdates polling in, sendMessage out."""
+"""The Telegram adapter: webhook or getUpdates polling in (with the files of private messages), sendMessage out."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from frontdesk.connectors.base import Author, Entry, Fetched, Received
+from frontdesk.connectors.base import Author, Entry, Fetched, FileRef, Received
 from frontdesk.connectors.choices import ConnectorKind
 from frontdesk.connectors.telegram import client, mapping, webhooks
 
@@ -45,3 +45,6 @@ class TelegramAdapter:
         return client.send_message(
             connector, str(target.get("chat_id", "")), text, reply_to=str(target.get("message_id", ""))
         )
+
+    def download(self, connector: Connector, file: FileRef, *, limit: int) -> bytes:
+        return client.download(connector, file.ref, limit=limit)

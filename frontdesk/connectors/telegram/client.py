@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 
-from frontdesk.connectors.base import SendError, call_json, message_parts
+from frontdesk.connectors.base import SendError, call_json, fetch_bytes, message_parts
 from frontdesk.connectors.models import Connector
 
 # Updates asked for per getUpdates call, and the kinds of update the bot takes.
@@ -17,9 +17,12 @@ POLL_LIMIT = 100
 ALLOWED_UPDATES = ["message", "channel_post"]
 
 
+def _base() -> str:
+    return str(getattr(settings, "FRONTDESK_TELEGRAM_API_URL", "https://api.telegram.org")).rstrip("/")
+
+
 def _url(connector: Connector, method: str) -> str:
-    base = str(getattr(settings, "FRONTDESK_TELEGRAM_API_URL", "https://api.telegram.org")).rstrip("/")
-    return f"{base}/bot{quote(connector.bot_token, safe=':')}/{method}"
+    return f"{_base()}/bot{quote(connector.bot_token, safe=':')}/{method}"
 
 
 def call(connector: Connector, method: str, params: Mapping[str, Any] | None = None) -> Any:
@@ -69,3 +72,17 @@ def set_webhook(connector: Connector, url: str) -> None:
 
 def delete_webhook(connector: Connector) -> None:
     call(connector, "deleteWebhook", {"drop_pending_updates": False})
+
+
+def download(connector: Connector, file_id: str, *, limit: int) -> bytes:
+    """A file of a message: ``getFile`` names its path, which is then fetched (the Bot API serves files of at
+    most 20 MB). ``SendError`` when either step fails or the file is larger than ``limit`` bytes."""
+    result = call(connector, "getFile", {"file_id": file_id})
+    path = result.get("file_path") if isinstance(result, dict) else None
+    size = result.get("file_size") if isinstance(result, dict) else None
+    if not isinstance(path, str) or not path:
+        raise SendError("Telegram getFile: no file path", retryable=False)
+    if isinstance(size, int) and size > limit:
+        raise SendError(f"larger than {limit} bytes", retryable=False)
+    token = quote(connector.bot_token, safe=":")
+    return fetch_bytes(f"{_base()}/file/bot{token}/{quote(path, safe='/')}", limit=limit)

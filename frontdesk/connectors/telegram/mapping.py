@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from frontdesk.connectors.base import Author, Entry, PrivateMessage, PublicItem, moment, text_of
+from frontdesk.connectors.base import Author, Entry, FileRef, PrivateMessage, PublicItem, moment, text_of
 from frontdesk.connectors.choices import ItemKind
 
 PUBLIC_CHATS = frozenset({"group", "supergroup", "channel"})
@@ -36,6 +36,52 @@ def _text(message: Mapping[str, Any]) -> str:
     return text_of(message.get("text")) or text_of(message.get("caption"))
 
 
+# Files of these kinds in a message: the name and type Telegram gives, else these (kind, extension, type).
+_FILE_KINDS = (
+    ("document", "bin", "application/octet-stream"),
+    ("video", "mp4", "video/mp4"),
+    ("audio", "mp3", "audio/mpeg"),
+    ("voice", "ogg", "audio/ogg"),
+    ("video_note", "mp4", "video/mp4"),
+    ("animation", "mp4", "video/mp4"),
+)
+
+
+def _size(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _files(message: Mapping[str, Any], message_id: str) -> tuple[FileRef, ...]:
+    """The files of a private message: the largest size of a photo, and a document, video, audio or voice."""
+    files = []
+    sizes = [size for size in message.get("photo") or () if isinstance(size, Mapping) and size.get("file_id")]
+    if sizes:
+        largest = max(
+            sizes, key=lambda size: (_size(size.get("width")) or 0) * (_size(size.get("height")) or 0)
+        )
+        files.append(
+            FileRef(
+                str(largest["file_id"]),
+                f"photo-{message_id}.jpg",
+                "image/jpeg",
+                _size(largest.get("file_size")),
+            )
+        )
+    for kind, extension, content_type in _FILE_KINDS:
+        item = _dict(message.get(kind))
+        if item.get("file_id"):
+            files.append(
+                FileRef(
+                    str(item["file_id"]),
+                    text_of(item.get("file_name"), 200) or f"{kind}-{message_id}.{extension}",
+                    text_of(item.get("mime_type"), 100) or content_type,
+                    _size(item.get("file_size")),
+                )
+            )
+            break  # a message carries one of these at most
+    return tuple(files)
+
+
 def parse_update(update: Mapping[str, Any]) -> list[Entry]:
     """The entries of one update: none for kinds the bot does not handle (edits, joins, bots' own posts)."""
     message = _dict(update.get("message")) or _dict(update.get("channel_post"))
@@ -49,7 +95,7 @@ def parse_update(update: Mapping[str, Any]) -> list[Entry]:
     author = _author(message)
     sent_at = moment(message.get("date"))
     if chat.get("type") == "private":
-        return [PrivateMessage(chat_id, message_id, author, text, sent_at)]
+        return [PrivateMessage(chat_id, message_id, author, text, sent_at, _files(message, message_id))]
     if chat.get("type") in PUBLIC_CHATS and text:
         username = text_of(chat.get("username"), 100)
         url = f"https://t.me/{username}/{message_id}" if username else ""

@@ -53,6 +53,8 @@ class FakeApi:
         self.calls: list[Call] = []
         self.queued: dict[str, list[tuple[int, Any]]] = {}
         self.defaults: dict[str, tuple[int, Any]] = {}
+        # Files served as they are (the last path segment: Telegram's file paths), with their type.
+        self.files: dict[str, tuple[str, bytes]] = {}
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -65,6 +67,14 @@ class FakeApi:
                     self.rfile.read(length),
                 )
                 api.calls.append(call)
+                if call.api_method in api.files and call.api_method not in api.queued:
+                    content_type, data = api.files[call.api_method]
+                    self.send_response(200)
+                    self.send_header("Content-Type", content_type)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 queue = api.queued.get(call.api_method) or []
                 status, body = (
                     queue.pop(0) if queue else api.defaults.get(call.api_method, (404, {"ok": False}))

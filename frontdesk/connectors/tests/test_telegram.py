@@ -324,3 +324,94 @@ def test_a_batch_of_events_costs_one_query_when_no_ticket_is_a_conversation(
     with django_assert_num_queries(0):
         send_social_replies_for_events([e for e in events if e.kind != EventKind.REPLIED])
     assert not SocialReply.objects.exists()
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n% receipt\n%%EOF\n"
+
+
+def test_a_photo_and_a_document_come_into_the_ticket_as_attachments(
+    client, cast, bot, api, django_capture_on_commit_callbacks
+):
+    api.queue(
+        "getFile",
+        {"ok": True, "result": {"file_id": "x", "file_size": len(PNG), "file_path": "photos/file_7.jpg"}},
+    )
+    api.queue(
+        "getFile",
+        {"ok": True, "result": {"file_id": "y", "file_size": len(PDF), "file_path": "documents/file_8.pdf"}},
+    )
+    api.files["file_7.jpg"] = ("image/jpeg", PNG)
+    api.files["file_8.pdf"] = ("application/pdf", PDF)
+
+    _post(client, bot, payload("telegram_photo.json"), capture=django_capture_on_commit_callbacks)
+    _post(client, bot, payload("telegram_document.json"), capture=django_capture_on_commit_callbacks)
+
+    ticket = Ticket.objects.get(channel=Channel.SOCIAL)
+    first, second = Message.objects.filter(ticket=ticket).order_by("id")
+    assert first.body_text == "Вот скриншот ошибки при оплате"
+    photo = first.attachments.get()
+    assert (photo.filename, photo.content_type, photo.file.read()) == ("photo-58.jpg", "image/jpeg", PNG)
+    document = second.attachments.get()
+    assert (document.filename, document.content_type, document.file.read()) == (
+        "receipt-4471.pdf",
+        "application/pdf",
+        PDF,
+    )
+    # The largest size of the photo was asked for, and the files from the bot's own path.
+    assert [call.json()["file_id"] for call in api.of("getFile")] == [
+        "AgACAgIAAxkBAAMGZ-large",
+        "BQACAgIAAxkBAAMHZ-doc",
+    ]
+    assert [call.path for call in api.calls if call.path.startswith("/file/")] == [
+        "/file/bot123456:ABC-test-token/photos/file_7.jpg",
+        "/file/bot123456:ABC-test-token/documents/file_8.pdf",
+    ]
+
+
+def test_a_file_larger_than_we_take_is_named_in_the_message_and_not_fetched(
+    client, cast, bot, api, settings, django_capture_on_commit_callbacks
+):
+    settings.FRONTDESK_MAX_ATTACHMENT_BYTES = 40_000
+    _post(client, bot, payload("telegram_document.json"), capture=django_capture_on_commit_callbacks)
+    message = Message.objects.get(ticket__channel=Channel.SOCIAL)
+    assert "receipt-4471.pdf was not taken: it is larger than 40000 bytes." in message.body_text
+    assert not message.attachments.exists()
+    assert not api.of("getFile")
+
+
+def test_a_file_the_network_cannot_give_now_is_tried_again_and_never_loses_the_message(
+    client, cast, bot, api, django_capture_on_commit_callbacks
+):
+    from frontdesk.connectors import intake
+
+    api.queue("getFile", {"ok": False, "error_code": 502, "description": "Bad Gateway"}, 502)
+    _post(client, bot, payload("telegram_photo.json"), capture=django_capture_on_commit_callbacks)
+    row = RawPayload.objects.get()
+    assert row.processed_at is None
+    assert "FileMissing" in row.error
+    assert not Ticket.objects.filter(channel=Channel.SOCIAL).exists()
+
+    # The next try gets it.
+    api.queue("getFile", {"ok": True, "result": {"file_id": "x", "file_path": "photos/file_7.jpg"}})
+    api.files["file_7.jpg"] = ("image/jpeg", PNG)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert intake.process_payload(row.pk)
+    assert Message.objects.get(ticket__channel=Channel.SOCIAL).attachments.count() == 1
+
+
+def test_on_its_last_try_a_message_goes_in_without_the_file_that_failed(
+    client, cast, bot, api, django_capture_on_commit_callbacks
+):
+    from frontdesk.connectors import intake
+
+    api.default("getFile", {"ok": False, "error_code": 502, "description": "Bad Gateway"}, 502)
+    _post(client, bot, payload("telegram_photo.json"), capture=django_capture_on_commit_callbacks)
+    row = RawPayload.objects.get()
+    RawPayload.objects.filter(pk=row.pk).update(attempts=intake.MAX_ATTEMPTS - 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert intake.process_payload(row.pk)
+    message = Message.objects.get(ticket__channel=Channel.SOCIAL)
+    assert message.body_text.startswith("Вот скриншот ошибки при оплате")
+    assert "photo-58.jpg could not be fetched" in message.body_text
+    assert not message.attachments.exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from frontdesk.connectors.base import Author, Entry, Fetched, NotSupported, Received, SendError
+from frontdesk.connectors.base import Author, Entry, Fetched, FileRef, NotSupported, Received, SendError
 from frontdesk.connectors.choices import ConnectorKind
 from frontdesk.connectors.vk import client, mapping, webhooks
 
@@ -44,3 +44,6 @@ class VkAdapter:
         self, connector: Connector, target: Mapping[str, Any], text: str, *, key: str = ""
     ) -> str:
         return client.create_comment(connector, target, text, key=key)
+
+    def download(self, connector: Connector, file: FileRef, *, limit: int) -> bytes:
+        raise NotSupported("VK messages are taken as text (their photos and documents are not fetched).")

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from frontdesk.connectors.base import Author, Entry, Fetched, NotSupported, Received, Refused, json_object
+from frontdesk.connectors.base import (
+    Author,
+    Entry,
+    Fetched,
+    FileRef,
+    NotSupported,
+    Received,
+    Refused,
+    json_object,
+)
 from frontdesk.connectors.choices import ConnectorKind
 from frontdesk.connectors.webhook import mapping, signing
 
@@ -43,3 +52,6 @@ class WebhookAdapter:
         self, connector: Connector, target: Mapping[str, Any], text: str, *, key: str = ""
     ) -> str:
         raise NotSupported("An inbound webhook takes no answers.")
+
+    def download(self, connector: Connector, file: FileRef, *, limit: int) -> bytes:
+        raise NotSupported("The generic webhook carries text only.")
