@@ -193,3 +193,38 @@ def test_an_agents_answer_on_the_ticket_of_a_negative_comment_goes_under_the_com
     item.refresh_from_db()
     assert item.reply_text == "Простите за неудобство, места вернули."
     assert item.replied_by_id == cast.opera.line1.pk
+
+
+def test_the_photo_and_document_of_a_community_message_are_attached(
+    client, cast, community, api, django_capture_on_commit_callbacks
+):
+    image, pdf = b"\xff\xd8\xff\xe0 a photo", b"%PDF-1.4 a ticket"
+    api.files["photo-large.jpg"] = ("image/jpeg", image)
+    api.files["ticket.pdf"] = ("application/pdf", pdf)
+    event = _event("vk_message_new.json", community)
+    event["object"]["message"]["attachments"] = [
+        {
+            "type": "photo",
+            "photo": {
+                "id": 457239017,
+                "sizes": [
+                    {"type": "s", "width": 75, "height": 56, "url": f"{api.url}/impg/photo-small.jpg"},
+                    {"type": "w", "width": 1280, "height": 960, "url": f"{api.url}/impg/photo-large.jpg"},
+                    {"type": "m", "width": 130, "height": 97, "url": "javascript:alert(1)"},
+                ],
+            },
+        },
+        {
+            "type": "doc",
+            "doc": {"title": "ticket", "ext": "pdf", "size": len(pdf), "url": f"{api.url}/doc/ticket.pdf"},
+        },
+        {"type": "sticker", "sticker": {"sticker_id": 9}},
+    ]
+    _post(client, community, event, django_capture_on_commit_callbacks)
+    message = Message.objects.get(ticket__channel=Channel.SOCIAL)
+    files = {a.filename: (a.content_type, a.file.read()) for a in message.attachments.all()}
+    assert files == {"photo-1288-1.jpg": ("image/jpeg", image), "ticket.pdf": ("application/pdf", pdf)}
+    assert [call.path for call in api.calls if call.path.startswith(("/impg/", "/doc/"))] == [
+        "/impg/photo-large.jpg",
+        "/doc/ticket.pdf",
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from frontdesk.connectors.base import Author, Entry, PrivateMessage, PublicItem, moment, text_of
+from frontdesk.connectors.base import Author, Entry, FileRef, PrivateMessage, PublicItem, moment, text_of
 from frontdesk.connectors.choices import ItemKind
 
 
@@ -18,6 +18,40 @@ def _author(from_id: Any) -> Author:
     if person.lstrip("-").isdigit() and person.startswith("-"):
         return Author(person, f"club{person[1:]}", f"club{person[1:]}")
     return Author(person, f"id{person}", f"id{person}")
+
+
+def _size(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _web(url: Any) -> str:
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else ""
+
+
+def _files(message: Mapping[str, Any]) -> tuple[FileRef, ...]:
+    """The photos (the largest size) and documents of a message, by the addresses VK gives for them (the
+    address is the file's reference; ``download`` fetches it)."""
+    files = []
+    for number, attachment in enumerate(message.get("attachments") or (), start=1):
+        attachment = _dict(attachment)
+        if attachment.get("type") == "photo":
+            sizes = [_dict(size) for size in _dict(attachment.get("photo")).get("sizes") or ()]
+            sizes = [size for size in sizes if _web(size.get("url"))]
+            if sizes:
+                largest = max(sizes, key=lambda size: _size(size.get("width")) * _size(size.get("height")))
+                files.append(FileRef(largest["url"], f"photo-{message.get('id')}-{number}.jpg", "image/jpeg"))
+        elif attachment.get("type") == "doc":
+            doc = _dict(attachment.get("doc"))
+            if _web(doc.get("url")):
+                extension = text_of(doc.get("ext"), 10)
+                title = text_of(doc.get("title"), 200) or f"document-{message.get('id')}-{number}"
+                name = (
+                    title
+                    if not extension or title.lower().endswith(f".{extension.lower()}")
+                    else f"{title}.{extension}"
+                )
+                files.append(FileRef(doc["url"], name, "", _size(doc.get("size")) or None))
+    return tuple(files)
 
 
 def parse_event(event: Mapping[str, Any]) -> list[Entry]:
@@ -34,6 +68,7 @@ def parse_event(event: Mapping[str, Any]) -> list[Entry]:
                 author=_author(message.get("from_id", message["peer_id"])),
                 text=text_of(message.get("text")),
                 sent_at=moment(message.get("date")),
+                files=_files(message),
             )
         ]
     if kind == "wall_reply_new":
