@@ -70,8 +70,8 @@ class ConnectorForm(forms.ModelForm):  # type: ignore[type-arg]
                 self.add_error("access_token", gettext("A VK community needs an access token."))
             if not str(data.get("group_id") or "").isdigit():
                 self.add_error("group_id", gettext("Enter the community's number."))
-        if kind != ConnectorKind.TELEGRAM and data.get("mode") == ReceiveMode.POLLING:
-            self.add_error("mode", gettext("Only Telegram bots can be polled."))
+        if kind not in (ConnectorKind.TELEGRAM, ConnectorKind.VK) and data.get("mode") == ReceiveMode.POLLING:
+            self.add_error("mode", gettext("Only Telegram bots and VK communities can be polled."))
         return data
 
 

@@ -1,4 +1,4 @@
-"""Polling connectors (Telegram bots in polling mode): fetch the updates after the cursor, store them raw,
+"""Polling connectors (Telegram bots and VK communities in polling mode): fetch the updates after the cursor, store them raw,
 move the cursor, in one transaction, so an update is neither lost nor stored twice."""
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ LEASE = timedelta(minutes=2)
 
 def pollable() -> list[int]:
     return list(
-        Connector.objects.filter(is_enabled=True, mode=ReceiveMode.POLLING, kind=ConnectorKind.TELEGRAM)
+        Connector.objects.filter(
+            is_enabled=True, mode=ReceiveMode.POLLING, kind__in=(ConnectorKind.TELEGRAM, ConnectorKind.VK)
+        )
         .order_by("pk")
         .values_list("pk", flat=True)
     )

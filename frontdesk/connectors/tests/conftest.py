@@ -34,6 +34,7 @@ class Call:
     path: str
     headers: dict[str, str]
     body: bytes
+    query: str = ""
 
     @property
     def api_method(self) -> str:
@@ -44,6 +45,9 @@ class Call:
 
     def form(self) -> dict[str, str]:
         return {key: values[0] for key, values in parse_qs(self.body.decode()).items()}
+
+    def params(self) -> dict[str, str]:
+        return {key: values[0] for key, values in parse_qs(self.query).items()}
 
 
 class FakeApi:
@@ -65,6 +69,7 @@ class FakeApi:
                     urlsplit(self.path).path,
                     {k.lower(): v for k, v in self.headers.items()},
                     self.rfile.read(length),
+                    urlsplit(self.path).query,
                 )
                 api.calls.append(call)
                 if call.api_method in api.files and call.api_method not in api.queued:

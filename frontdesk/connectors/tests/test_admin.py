@@ -72,7 +72,25 @@ def test_a_vk_community_needs_its_token_and_number(client, cast):
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert set(errors) == {"access_token", "group_id", "mode"}
+    assert set(errors) == {"access_token", "group_id"}
+
+
+def test_a_vk_community_may_be_polled_and_a_generic_webhook_may_not(client, cast):
+    _login(client, cast.opera.admin)
+    add = reverse("admin:connectors_connector_add")
+    vk = {"brand": cast.opera.brand.pk, "kind": ConnectorKind.VK, "name": "VK", "mode": "polling"}
+    vk |= {"access_token": "vk1.a.token", "group_id": "218394011", "confirmation_code": "a1b2c3"}
+    assert client.post(add, vk).status_code == 302
+    assert Connector.objects.get(kind=ConnectorKind.VK).mode == ReceiveMode.POLLING
+    hook = {
+        "brand": cast.opera.brand.pk,
+        "kind": ConnectorKind.WEBHOOK,
+        "name": "Monitoring",
+        "mode": "polling",
+    }
+    response = client.post(add, hook)
+    assert response.status_code == 200
+    assert set(response.context["adminform"].form.errors) == {"mode"}
 
 
 @pytest.mark.parametrize("who", ["tours_admin", "line1", "outsider"])

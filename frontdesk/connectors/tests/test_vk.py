@@ -10,7 +10,7 @@ import pytest
 from frontdesk.connectors.actions import reply_to_social_item
 from frontdesk.connectors.choices import ConnectorKind, ItemKind, ItemStatus, ReplyStatus
 from frontdesk.connectors.models import RawPayload, SocialIdentity, SocialItem, SocialReply
-from frontdesk.connectors.tests.conftest import inbound_url, make_connector, payload
+from frontdesk.connectors.tests.conftest import VK_GROUP, inbound_url, make_connector, payload
 from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.choices import Channel
 from frontdesk.tickets.content import make_body
@@ -228,3 +228,75 @@ def test_the_photo_and_document_of_a_community_message_are_attached(
         "/impg/photo-large.jpg",
         "/doc/ticket.pdf",
     ]
+
+
+def _long_poll_server(api, ts="1000"):
+    api.queue(
+        "groups.getLongPollServer",
+        {"response": {"key": "lp-key-1", "server": f"{api.url}/whp/{VK_GROUP}", "ts": ts}},
+    )
+
+
+def test_a_community_in_polling_mode_takes_its_events_by_long_poll_and_moves_the_cursor(
+    cast, api, django_capture_on_commit_callbacks
+):
+    from frontdesk.connectors.choices import ReceiveMode
+    from frontdesk.connectors.polling import poll_connector, pollable
+
+    community = make_connector(cast.opera.brand, ConnectorKind.VK, mode=ReceiveMode.POLLING)
+    assert community.pk in pollable()
+    event = payload("vk_message_new.json")
+    event.pop("secret")
+    _long_poll_server(api)
+    api.queue(VK_GROUP, {"ts": "1001", "updates": [event]})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert poll_connector(community.pk) == 1
+    community.refresh_from_db()
+    assert community.cursor == "1001"
+    ticket = Ticket.objects.get(channel=Channel.SOCIAL)
+    assert "как вернуть билет" in Message.objects.get(ticket=ticket).body_text
+    # The same event again (or by the Callback API) is stored once; the next poll asks from the cursor.
+    _long_poll_server(api, ts="5000")
+    api.queue(VK_GROUP, {"ts": "1002", "updates": [event]})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert poll_connector(community.pk) == 0
+    first, second = api.of(VK_GROUP)
+    assert (first.params()["act"], first.params()["key"], first.params()["ts"]) == (
+        "a_check",
+        "lp-key-1",
+        "1000",
+    )
+    assert second.params()["ts"] == "1001"
+    assert api.of("groups.getLongPollServer")[0].form()["group_id"] == VK_GROUP
+    assert RawPayload.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("failed", "cursor"), [({"failed": 1, "ts": "1900"}, "1900"), ({"failed": 2}, "5000")]
+)
+def test_when_vk_lost_events_or_the_key_expired_the_poll_goes_on_from_where_it_says(
+    cast, api, failed, cursor
+):
+    from frontdesk.connectors.choices import ReceiveMode
+    from frontdesk.connectors.polling import poll_connector
+
+    community = make_connector(cast.opera.brand, ConnectorKind.VK, mode=ReceiveMode.POLLING, cursor="1500")
+    _long_poll_server(api, ts="5000")
+    api.queue(VK_GROUP, failed)
+    assert poll_connector(community.pk) == 0
+    community.refresh_from_db()
+    assert (community.cursor, community.last_error) == (cursor, "")
+
+
+def test_a_refused_long_poll_keeps_the_cursor_and_records_the_error(cast, api):
+    from frontdesk.connectors.choices import ReceiveMode
+    from frontdesk.connectors.polling import poll_connector
+
+    community = make_connector(cast.opera.brand, ConnectorKind.VK, mode=ReceiveMode.POLLING, cursor="1500")
+    api.queue(
+        "groups.getLongPollServer", {"error": {"error_code": 100, "error_msg": "Long Poll is disabled"}}
+    )
+    assert poll_connector(community.pk) == 0
+    community.refresh_from_db()
+    assert community.cursor == "1500"
+    assert "Long Poll is disabled" in community.last_error

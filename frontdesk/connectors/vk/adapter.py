@@ -10,7 +10,6 @@ from frontdesk.connectors.base import (
     Entry,
     Fetched,
     FileRef,
-    NotSupported,
     Received,
     SendError,
     fetch_bytes,
@@ -34,7 +33,13 @@ class VkAdapter:
         return mapping.parse_event(payload)
 
     def fetch(self, connector: Connector) -> Fetched:
-        raise NotSupported("VK communities deliver events by the Callback API only.")
+        """The events after the cursor (the Long Poll ``ts``), each by its ``event_id`` (as the Callback API
+        would have brought them, so the same event by both ways is stored once)."""
+        updates, ts = client.long_poll(connector, connector.cursor)
+        taken = [
+            (str(u["event_id"]), u) for u in updates if isinstance(u.get("event_id"), str) and u["event_id"]
+        ]
+        return Fetched(updates=taken, cursor=ts)
 
     def describe(self, connector: Connector, author: Author) -> Author:
         """A person's name by ``users.get`` (VK's events carry ids only); the author as it is on failure."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 
@@ -78,3 +78,31 @@ def user(connector: Connector, user_id: str) -> Author | None:
         return None
     name = " ".join(str(person.get(key) or "") for key in ("first_name", "last_name")).strip()
     return Author(user_id, name[:200] or f"id{user_id}", str(person.get("screen_name") or "")[:100])
+
+
+def long_poll(connector: Connector, ts: str) -> tuple[list[dict[str, Any]], str]:
+    """The community's events after ``ts`` by the Bots Long Poll API (without waiting: the worker asks every
+    minute), and the ``ts`` to ask from next. A fresh server and key are asked for each time
+    (``groups.getLongPollServer``); with no ``ts`` yet, or when VK says the history is gone, it starts from
+    now."""
+    server = call(connector, "groups.getLongPollServer", {"group_id": connector.group_id})
+    if not isinstance(server, dict) or not all(
+        isinstance(server.get(k), str | int) for k in ("server", "key", "ts")
+    ):
+        raise SendError("VK groups.getLongPollServer: no server", retryable=True)
+    address = str(server["server"])
+    if urlsplit(address).scheme not in ("http", "https"):
+        raise SendError("VK groups.getLongPollServer: not a web address", retryable=False)
+    start = ts if ts.isdigit() else str(server["ts"])
+    query = urlencode({"act": "a_check", "key": server["key"], "ts": start, "wait": 0})
+    data = call_json(f"{address}?{query}")
+    if not isinstance(data, dict):
+        raise SendError("VK long poll: not an object", retryable=True)
+    if "failed" in data:
+        # 1: events were lost, go on from the ts given; 2, 3: key or history expired, start again from now.
+        if data.get("failed") == 1 and str(data.get("ts", "")).isdigit():
+            return [], str(data["ts"])
+        return [], str(server["ts"])
+    updates = data.get("updates")
+    next_ts = str(data.get("ts", start))
+    return [u for u in updates if isinstance(u, dict)] if isinstance(updates, list) else [], next_ts
