@@ -55,7 +55,10 @@ class ConnectorForm(forms.ModelForm):  # type: ignore[type-arg]
             "confirmation_code",
         )
         help_texts = {
-            "mode": _("Telegram only. Webhook: Telegram calls us (set it with the action on the list)."),
+            "mode": _(
+                "Telegram and VK. Webhook: the network calls us (Telegram: set it with the action on the list; VK:"
+                " the Callback API). Polling: the worker asks every minute (VK: switch on the Long Poll API)."
+            ),
             "group_id": _("VK: the community's number, as in the Callback API settings."),
             "confirmation_code": _("VK: the string the Callback API settings ask the server to return."),
         }

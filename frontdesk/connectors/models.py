@@ -46,7 +46,7 @@ class Connector(TimestampedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=ConnectorKind.choices)
     name = models.CharField(_("name"), max_length=100)
     is_enabled = models.BooleanField(_("enabled"), default=True)
-    # Telegram only: webhook (Telegram calls us) or polling (the worker calls getUpdates).
+    # Telegram and VK: webhook (the network calls us) or polling (the worker calls getUpdates, VK's Long Poll).
     mode = models.CharField(
         _("receive by"), max_length=10, choices=ReceiveMode.choices, default=ReceiveMode.WEBHOOK
     )
@@ -63,7 +63,7 @@ class Connector(TimestampedModel):
     # Checked on every inbound request: Telegram's secret_token header, VK's "secret" field, the HMAC key of the
     # inbound webhook's signature.
     secret = models.CharField(_("secret"), max_length=128, default=generate_secret)
-    # Polling: where the next fetch starts (Telegram: the next update_id).
+    # Polling: where the next fetch starts (Telegram: the next update_id; VK: the Long Poll ts).
     cursor = models.CharField(_("cursor"), max_length=64, blank=True)
     polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
