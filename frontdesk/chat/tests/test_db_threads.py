@@ -10,6 +10,9 @@ from asgiref.sync import async_to_sync
 
 from frontdesk.chat import consumers
 
+# Django's wrapper closes outdated connections around the call: the database must be open to the test.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture
 def fresh_pool(monkeypatch):
