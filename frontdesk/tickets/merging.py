@@ -143,6 +143,15 @@ def split_message(message: Message, *, actor: Actor) -> Ticket:
         language=original.language,
         attachments=_copy_attachments(message),
     )
+    # The copy is the customer's message, as written: their words, not the agent's who split it off.
+    Message.objects.filter(ticket_id=ticket.pk).update(
+        author_kind=message.author_kind, author_id=message.author_id, author_label=message.author_label
+    )
+    # And the two tickets are related.
+    low, high = _pair(original, ticket)
+    TicketLink.objects.get_or_create(
+        low=low, high=high, defaults={"brand_id": original.brand_id, "created_by_id": actor.user_id}
+    )
     original.updated_at = timezone.now()
     record_event(
         ticket,

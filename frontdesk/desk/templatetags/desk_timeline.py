@@ -74,8 +74,17 @@ def timeline_entries(context: template.Context, timeline: Iterable[MessageItem |
     ticket = context["ticket"]
     urls = _Addresses(ticket.number)
     csrf = _csrf_input(context)
+    timeline = list(timeline)
+    # Messages split off already (the split's event names them) offer no second split.
+    split = {
+        item.event.data.get("message")
+        for item in timeline
+        if isinstance(item, EventItem) and isinstance(item.event.data, dict) and "split_to" in item.event.data
+    }
     parts = [
-        _message(item, ticket, urls, csrf, context) if isinstance(item, MessageItem) else _event(item)
+        _message(item, ticket, urls, csrf, context, split=split)
+        if isinstance(item, MessageItem)
+        else _event(item)
         for item in timeline
     ]
     return format_html_join("\n", "{}", ((part,) for part in parts))
@@ -92,7 +101,13 @@ def delivery_line(context: template.Context, delivery: Delivery) -> SafeString:
 
 
 def _message(
-    item: MessageItem, ticket: Any, urls: _Addresses, csrf: SafeString, context: template.Context
+    item: MessageItem,
+    ticket: Any,
+    urls: _Addresses,
+    csrf: SafeString,
+    context: template.Context,
+    *,
+    split: set[Any],
 ) -> SafeString:
     message = item.message
     if item.is_note:
@@ -126,7 +141,7 @@ def _message(
         badge,
         item.channel,
         _time(message.created_at, "muted"),
-        _merge_or_split(item, ticket, urls, csrf),
+        "" if item.message.pk in split else _merge_or_split(item, ticket, urls, csrf),
         _answer_button(item, ticket, urls),
         item.body.new,
         quoted,

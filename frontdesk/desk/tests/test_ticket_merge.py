@@ -123,6 +123,8 @@ def test_split_off_opens_the_new_ticket(cast, agent):
     new = Ticket.objects.exclude(pk=ticket.pk).get()
     assert response["HX-Redirect"] == _url(new)
     assert Message.objects.get(ticket=new).body_text == "And my invoice is wrong"
+    # The message split off offers no second split.
+    assert f"messages/{message.pk}/split/" not in agent.get(_url(ticket)).content.decode()
 
 
 def test_splitting_the_first_message_is_a_form_error(cast, agent):

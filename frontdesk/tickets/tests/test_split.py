@@ -77,3 +77,25 @@ def test_a_message_is_split_off_once(cast):
     split_message(message, actor=agent)
     with pytest.raises(InvalidInput):
         split_message(message, actor=agent)
+
+
+def test_the_copy_is_the_customers_message_and_the_two_tickets_are_related(cast):
+    """The customer wrote it: the new ticket's message is theirs (not the agent's who split it off, which would
+    also have counted as an agent's answer), and each ticket lists the other as related."""
+    from frontdesk.tickets.choices import AuthorKind
+    from frontdesk.tickets.queries import linked_tickets_visible_to
+
+    agent = actor_for(cast.opera.line1)
+    ticket = cast.opera.ticket("Tickets and invoice")
+    message = _second_message(cast, ticket)
+
+    new = split_message(message, actor=agent)
+
+    copy = Message.objects.get(ticket=new)
+    assert (copy.author_kind, copy.author_id, copy.author_label) == (
+        AuthorKind.CUSTOMER,
+        message.author_id,
+        message.author_label,
+    )
+    assert [t.pk for t in linked_tickets_visible_to(agent, ticket)] == [new.pk]
+    assert [t.pk for t in linked_tickets_visible_to(agent, new)] == [ticket.pk]
