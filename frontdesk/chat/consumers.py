@@ -41,6 +41,7 @@ from frontdesk.chat.origins import origin_allowed
 from frontdesk.chat.queries import PRESENCE_EVERY, hash_token
 from frontdesk.core.errors import DomainError, InvalidInput
 from frontdesk.core.live import note_web_loop
+from frontdesk.core.text import refuse_nul
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +156,7 @@ class ChatSocket(AsyncWebsocketConsumer):
                     raise InvalidInput(_("Frames are JSON text."))
                 if len(text_data) > self.max_frame:
                     raise TooLarge(_("This frame is too large."))
+                refuse_nul(text_data, field="text", json=True)
                 try:
                     frame = json.loads(text_data)
                 except ValueError:

@@ -364,6 +364,11 @@ def test_too_long_texts_large_files_and_garbage_get_clear_errors(opera_chat):
         assert (await until(socket, "error"))["code"] == "invalid"
         await socket.send_input({"type": "websocket.receive", "text": "not json"})
         assert (await until(socket, "error"))["code"] == "invalid"
+        # PostgreSQL stores no NUL character: refused before anything is written.
+        await send(socket, "nul", "before\x00after")
+        assert (await until(socket, "error"))["code"] == "invalid"
+        await socket.send_input({"type": "websocket.receive", "text": '{"type": "hello", "name": "a\\u0000b"}'})
+        assert (await until(socket, "error"))["code"] == "invalid"
         await socket.send_json_to({"type": "launch"})
         assert (await until(socket, "error"))["code"] == "invalid"
         small = base64.b64encode(b"hello").decode()
