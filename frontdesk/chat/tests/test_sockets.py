@@ -367,7 +367,9 @@ def test_too_long_texts_large_files_and_garbage_get_clear_errors(opera_chat):
         # PostgreSQL stores no NUL character: refused before anything is written.
         await send(socket, "nul", "before\x00after")
         assert (await until(socket, "error"))["code"] == "invalid"
-        await socket.send_input({"type": "websocket.receive", "text": '{"type": "hello", "name": "a\\u0000b"}'})
+        await socket.send_input(
+            {"type": "websocket.receive", "text": '{"type": "hello", "name": "a\\u0000b"}'}
+        )
         assert (await until(socket, "error"))["code"] == "invalid"
         await socket.send_json_to({"type": "launch"})
         assert (await until(socket, "error"))["code"] == "invalid"
