@@ -317,7 +317,12 @@ def _check_room(user_id: int, brand_id: int, *, other: User | None = None) -> No
         )
     if active >= limit:
         raise LimitReached(
-            _("You already have %(count)d chats, the most this brand allows at once.") % {"count": active}
+            ngettext(
+                "You already have %(count)d chat, the most this brand allows at once.",
+                "You already have %(count)d chats, the most this brand allows at once.",
+                active,
+            )
+            % {"count": active}
         )
 
 
