@@ -239,3 +239,12 @@ def test_the_timelines_name_the_other_ticket_of_a_merge_a_split_and_a_link(cast,
     assert f"merged {duplicate.number} into this ticket" in page
     assert f"linked ticket {related.number}" in page
     assert f"merged this ticket into {original.number}" in agent.get(_url(duplicate)).content.decode()
+
+
+def test_a_number_typed_in_small_letters_finds_the_ticket(cast, agent):
+    a, b = _ticket(cast, "A"), _ticket(cast, "B")
+
+    html = agent.post(_url(a, "links/"), {"other": f"  {b.number.lower()} "}, **HTMX).content.decode()
+
+    assert f'href="{_url(b)}"' in html
+    assert TicketLink.objects.count() == 1

@@ -45,12 +45,16 @@ class LinkForm(forms.Form):
 
 
 def _other(actor: Actor, form: forms.Form, field: str) -> Ticket | None:
-    """The ticket named in ``field``, or None with a form error (another brand's looks like a missing one)."""
-    try:
-        return access_ticket(actor, form.cleaned_data[field].strip())
-    except NotFound:
-        form.add_error(field, _("No ticket with this number is available to you."))
-        return None
+    """The ticket named in ``field`` (as typed, or in capitals: "box-26-000060" finds BOX-26-000060), or None
+    with a form error (another brand's looks like a missing one)."""
+    typed = form.cleaned_data[field].strip()
+    for number in dict.fromkeys((typed, typed.upper())):
+        try:
+            return access_ticket(actor, number)
+        except NotFound:
+            continue
+    form.add_error(field, _("No ticket with this number is available to you."))
+    return None
 
 
 def _panel(
