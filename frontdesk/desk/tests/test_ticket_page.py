@@ -313,6 +313,21 @@ def test_the_tickets_tags_are_shown_in_its_facts(cast, client):
     assert 'class="tags"' not in client.get(f"/desk/tickets/{plain.number}/").content.decode()
 
 
+def test_the_tickets_category_is_shown_in_its_facts(cast, client):
+    from frontdesk.tickets.models import Category, Ticket
+
+    category = Category.objects.create(brand=cast.opera.brand, name="Refunds")
+    ticket = cast.opera.ticket("Money back")
+    Ticket.objects.filter(pk=ticket.pk).update(category=category)
+    plain = cast.opera.ticket("Seats")
+    client.force_login(cast.opera.line1)
+
+    assert (
+        '<dd class="category">Refunds</dd>' in client.get(f"/desk/tickets/{ticket.number}/").content.decode()
+    )
+    assert '<dd class="category">—</dd>' in client.get(f"/desk/tickets/{plain.number}/").content.decode()
+
+
 def test_the_timeline_escapes_what_people_wrote_and_keeps_its_line_breaks(cast, client):
     ticket = cast.opera.ticket()
     customer = ticket.customer
