@@ -18,9 +18,11 @@
   var baseTitle = document.title;
   var MAX_TEXT = 4000;
 
+  // The words are in a <template>: its content is a fragment of its own, not part of the page.
   function text(name) {
-    var node = document.querySelector('#chat-texts [data-text="' + name + '"]');
-    return node ? node.textContent : name;
+    var texts = document.getElementById("chat-texts");
+    var node = texts && (texts.content || texts).querySelector('[data-text="' + name + '"]');
+    return node ? node.textContent.trim() : name;
   }
 
   function conversation() { return document.getElementById("chat-conversation"); }

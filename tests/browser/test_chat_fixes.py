@@ -1,0 +1,124 @@
+"""The chat's words and suggestions: the agent's panel speaks its own language (not the names of its texts), and
+the widget's knowledge-base suggestions follow what is in the box, in the chat form and in the e-mail form.
+
+The visitor's socket goes to the real help desk through a route that can say no agent is online and that puts a
+known article into each ``suggestions`` answer (the demo knowledge base need not be confident about the words
+typed here), or holds the answers back to hand them over late.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from tests.browser import test_chat_journey as journey
+from tests.browser.signin import sign_in
+from tests.browser.test_chat_journey import WIDGET, ChatDesk
+
+pytestmark = pytest.mark.browser
+chat_desk = journey.chat_desk  # a help desk with the chat on, started once for this module
+
+ARTICLE = {"title": "Gift vouchers and how to use them", "url": "http://127.0.0.1/kb/gift-vouchers/"}
+
+
+@dataclass
+class Route:
+    """The visitor's socket, watched: what the page asked for, and the suggestions held back when ``hold``."""
+
+    online: bool
+    hold: bool = False
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+    answered: int = 0
+    page_side: Any = None
+
+    def __call__(self, page_side: Any) -> None:
+        self.page_side = page_side
+        server = page_side.connect_to_server()
+
+        def from_page(message: str) -> None:
+            self.sent.append(json.loads(message))
+            server.send(message)
+
+        def from_server(message: str) -> None:
+            frame = json.loads(message)
+            if frame["type"] == "welcome":
+                frame["online"] = self.online
+            elif frame["type"] == "suggestions":
+                self.answered += 1
+                frame["articles"] = [ARTICLE]
+                if self.hold:
+                    self.held.append(json.dumps(frame))
+                    return
+            page_side.send(json.dumps(frame))
+
+        page_side.on_message(from_page)
+        server.on_message(from_server)
+
+    def asked(self) -> list[str]:
+        return [f["q"] for f in self.sent if f["type"] == "suggest"]
+
+    def release(self) -> None:
+        for message in self.held:
+            self.page_side.send(message)
+        self.held.clear()
+
+
+@pytest.fixture
+def visitor(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(locale="en-US")
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
+
+
+def _open_widget(page: Any, desk: ChatDesk, route: Route) -> Any:
+    page.route_web_socket(re.compile(r"/ws/chat/"), route)
+    page.goto(desk.site.origin + "/")
+    page.locator(f"{WIDGET} button.l").click()
+    return page.locator(f"{WIDGET} section.p")
+
+
+def test_the_agent_panel_shows_its_texts_in_words_not_their_names(chat_desk: ChatDesk, chromium: Any) -> None:
+    d = chat_desk
+    contexts = [chromium.new_context(locale="en-US") for _ in range(2)]
+    try:
+        for context in contexts:
+            context.set_default_timeout(20_000)
+        agent, visitor = (context.new_page() for context in contexts)
+        sign_in(agent, d.desk, d.email, d.password)
+        agent.goto(d.desk.url + "desk/chat/")
+        agent.locator("#chat-queue").wait_for()
+        visitor.goto(d.site.origin + "/")
+        visitor.locator(f"{WIDGET} button.l").click()
+        panel = visitor.locator(f"{WIDGET} section.p")
+        panel.locator("small").filter(has_text="We are online").wait_for()
+        panel.locator("form.f input[name=name]").fill("Renata Tebaldi")
+        panel.locator("form.f textarea").fill("Is there a matinee on Sunday?")
+        panel.locator("form.f textarea").press("Enter")
+        panel.locator(".b.visitor:not(.pending)").filter(has_text="matinee").wait_for()
+
+        waiting = agent.locator("#chat-queue .chat-waiting li").filter(has_text="Renata Tebaldi")
+        waiting.locator("button.chat-accept").click()
+        agent.wait_for_url("**/desk/chat/*/")
+        conversation = agent.locator("#chat-conversation")
+        conversation.locator(".chat-log").filter(has_text="matinee").wait_for()
+
+        agent.locator("#id_body").fill("x" * 4100)
+        count = conversation.locator(".chat-count")
+        count.filter(has_text="4100/4000").wait_for()
+        assert count.inner_text().strip() == "Too long to send, characters: 4100/4000"
+        agent.locator("#id_body").fill("")
+
+        panel.locator("form.f textarea").press_sequentially("Yes", delay=50)
+        typing = conversation.locator(".chat-typing")
+        typing.wait_for()
+        assert typing.inner_text().strip() == "The visitor is typing…"
+    finally:
+        for context in contexts:
+            context.close()
