@@ -122,3 +122,58 @@ def test_the_agent_panel_shows_its_texts_in_words_not_their_names(chat_desk: Cha
     finally:
         for context in contexts:
             context.close()
+
+
+def test_sending_right_after_typing_leaves_no_suggestions_behind(chat_desk: ChatDesk, visitor: Any) -> None:
+    route = Route(online=True)
+    panel = _open_widget(visitor, chat_desk, route)
+    box = panel.locator("form.f textarea")
+    tips = panel.locator(".s a")
+
+    # Suggestions come while typing …
+    box.press_sequentially("gift vouchers", delay=20)
+    tips.filter(has_text=ARTICLE["title"]).wait_for()
+    # … and go with the message, also when it is sent before the pause that would ask for them.
+    box.press_sequentially(" for Tosca?", delay=20)
+    box.press("Enter")
+    panel.locator(".b.visitor").filter(has_text="gift vouchers for Tosca?").wait_for()
+    assert tips.count() == 0
+    visitor.wait_for_timeout(1500)
+    assert tips.count() == 0
+    assert "gift vouchers for Tosca?" not in route.asked()
+    assert box.input_value() == ""
+
+
+def test_a_late_suggestion_answer_for_text_no_longer_in_the_box_is_not_shown(
+    chat_desk: ChatDesk, visitor: Any
+) -> None:
+    route = Route(online=True, hold=True)
+    panel = _open_widget(visitor, chat_desk, route)
+    box = panel.locator("form.f textarea")
+    tips = panel.locator(".s a")
+
+    # Asked, then the box emptied before the answer came.
+    box.press_sequentially("standing tickets", delay=20)
+    _wait_for(visitor, lambda: route.held)
+    assert route.asked()[-1] == "standing tickets"
+    box.fill("")
+    route.release()
+    visitor.wait_for_timeout(500)
+    assert tips.count() == 0
+
+    # Asked, then the text sent before the answer came.
+    box.press_sequentially("opera glasses", delay=20)
+    _wait_for(visitor, lambda: route.held)
+    box.press("Enter")
+    panel.locator(".b.visitor").filter(has_text="opera glasses").wait_for()
+    route.release()
+    visitor.wait_for_timeout(500)
+    assert tips.count() == 0
+
+
+def _wait_for(page: Any, ready: Any, seconds: float = 10) -> None:
+    for _ in range(int(seconds * 10)):
+        if ready():
+            return
+        page.wait_for_timeout(100)
+    pytest.fail("the page never asked for suggestions")

@@ -75,7 +75,7 @@
   }
 
   var brand = {}, session = "none", agent = null, online = false, live = false, shown = {}, ws = null;
-  var retry = 1000, typingTimer, suggestTimer, lastTyping = 0;
+  var retry = 1000, typingTimer, suggestTimer, lastTyping = 0, asked = "", asker;
   // Sending: one message at a time, oldest first, each once per try; a refused one waits (2 s, 4 s … 30 s).
   var inflight = null, steps = 0, pause = 0, why, full = false, offSent = false, welcomed = false, fails = 0, said;
 
@@ -90,6 +90,7 @@
     who.hidden = session !== "none";
     end.hidden = session === "none" || done;
     restart.hidden = !done;
+    if (asker && asker.form.hidden) { asker = null; hush(); } // its form went (the chat ended, or e-mail instead)
   }
 
   function safe(url) { try { var u = new URL(url, src); } catch (e) { return null; } return /^https?:$/.test(u.protocol) ? u.href : null; }
@@ -166,6 +167,16 @@
     clear();
     full = true;
   }
+  // Articles for what is typed, 0.4 s after the last key; an answer shows only while its text
+  // is still the box's (answers come in order but name no question), and sending takes the list down.
+  function words(n) { return n.value.trim().slice(0, 200); }
+  function hush() { clearTimeout(suggestTimer); asked = ""; tips.replaceChildren(); }
+  function hint(n) {
+    var q = words(n);
+    if (q.length < 3) return hush();
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(function () { if (words(n) === q && out({ type: "suggest", q: q })) { asked = q; asker = n; } }, 400);
+  }
   function check(n) { // over the limit: say so and send nothing, rather than cut the text
     var c = Array.from(n.value.trim()).length, s = c > MAX ? t("long") + c + "/" + MAX : "";
     n.setCustomValidity(s);
@@ -229,6 +240,7 @@
       typingTimer = setTimeout(function () { typing.hidden = true; }, 6000);
     } else if (k === "status") { agent = m.agent; if (m.session === "ended") over(); else session = m.session; }
     else if (k === "suggestions") {
+      if (!asked || words(asker) !== asked || asker.form.hidden) return;
       tips.replaceChildren();
       var good = (m.articles || []).filter(function (a) { return safe(a.url); }).slice(0, 3);
       if (good.length) el("p", null, t("suggest"), tips);
@@ -274,15 +286,13 @@
     if (!s || !check(text)) return;
     queue({ type: "message", text: s });
     text.value = "";
-    tips.replaceChildren();
+    hush();
   };
   text.onkeydown = function (e) { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); } };
   text.oninput = function () {
     check(text);
     if (session !== "none" && Date.now() - lastTyping > 2000) { lastTyping = Date.now(); out({ type: "typing" }); }
-    var q = text.value.trim();
-    clearTimeout(suggestTimer);
-    suggestTimer = setTimeout(function () { if (q.length > 2) out({ type: "suggest", q: q.slice(0, 200) }); else tips.replaceChildren(); }, 400);
+    hint(text);
   };
   $(".a").onclick = function () { file.click(); };
   file.onchange = function () {
