@@ -128,6 +128,8 @@ def test_one_submit_opens_the_ticket_for_a_picked_caller_with_the_call_record(
         refunds,
         Status.NEW,
     )
+    # The agent who took the call has the ticket.
+    assert ticket.assignee_id == cast.opera.line1.pk
     call = Message.objects.get(ticket=ticket)
     assert (call.kind, call.call_direction, call.call_duration_seconds) == (MessageKind.CALL, "outbound", 245)
     assert "Caller lost them." in call.body_text
@@ -159,7 +161,7 @@ def test_a_new_customer_is_created_in_the_same_step_and_solved_on_the_call(cast,
     )
     ticket = Ticket.objects.get(customer=customer)
     assert response["HX-Redirect"] == f"/desk/tickets/{ticket.number}/"
-    assert ticket.status == Status.SOLVED
+    assert (ticket.status, ticket.assignee_id) == (Status.SOLVED, cast.opera.line1.pk)
     assert Message.objects.get(ticket=ticket).call_duration_seconds == 95
 
 

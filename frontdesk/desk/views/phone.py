@@ -33,6 +33,7 @@ from frontdesk.tickets.queries import (
 from frontdesk.users import actions as user_actions
 from frontdesk.users.actors import Actor
 from frontdesk.users.queries import (
+    access_agent,
     access_brand_by_id,
     access_customer,
     brands_visible_to,
@@ -211,6 +212,8 @@ def _take_call(actor: Actor, form: PhoneTicketForm, caller: Customer | None) -> 
             channel=Channel.PHONE,
             priority=data["priority"],
             category=category,
+            # The agent who took the call has the ticket (and, solved on the call, it counts as theirs).
+            assignee=access_agent(actor, actor.user_id) if actor.user_id and actor.serves(brand.pk) else None,
             kind=MessageKind.CALL,
             call_direction=data["direction"],
             call_duration_seconds=data["duration"],
