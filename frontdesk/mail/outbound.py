@@ -591,16 +591,22 @@ def build_email(
     return email
 
 
+def _said(message: bytes | str) -> str:
+    return message.decode("utf-8", errors="replace") if isinstance(message, bytes) else str(message)
+
+
 def _classify(error: Exception) -> Exception:
+    """Transient or permanent, with what the mail server said as a person reads it ("a@b.example: 550 5.1.1
+    User unknown", not Python's representation of the exception)."""
     if isinstance(error, TransientError | PermanentError):
         return error
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in error.recipients.values()]
-        return (TransientError if codes and all(400 <= c < 500 for c in codes) else PermanentError)(
-            str(error)
-        )
+        said = "; ".join(f"{to}: {code} {_said(msg)}".strip() for to, (code, msg) in error.recipients.items())
+        return (TransientError if codes and all(400 <= c < 500 for c in codes) else PermanentError)(said)
     if isinstance(error, smtplib.SMTPResponseException):
-        return (PermanentError if error.smtp_code >= 500 else TransientError)(str(error))
+        said = f"{error.smtp_code} {_said(error.smtp_error)}".strip()
+        return (PermanentError if error.smtp_code >= 500 else TransientError)(said)
     if isinstance(error, OSError | smtplib.SMTPException):
         return TransientError(str(error))
     return PermanentError(f"{type(error).__name__}: {error}")
