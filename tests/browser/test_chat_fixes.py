@@ -171,6 +171,38 @@ def test_a_late_suggestion_answer_for_text_no_longer_in_the_box_is_not_shown(
     assert tips.count() == 0
 
 
+def test_a_visitor_writing_an_e_mail_gets_the_same_suggestions(chat_desk: ChatDesk, visitor: Any) -> None:
+    route = Route(online=False)
+    panel = _open_widget(visitor, chat_desk, route)
+    offline = panel.locator("form.o")
+    offline.wait_for()
+    tips = panel.locator(".s a")
+
+    offline.locator("input[name=name]").fill("Maria Callas")
+    offline.locator("input[name=email]").fill("maria@callas.example")
+    offline.locator("textarea").press_sequentially("Do you sell gift vouchers?", delay=20)
+    # Asked over the same socket as in the chat form, answered by the help desk, shown the same way.
+    tips.filter(has_text=ARTICLE["title"]).wait_for()
+    assert route.asked()[-1] == "Do you sell gift vouchers?"
+    assert route.answered >= 1
+    assert panel.locator(".s p").inner_text() == "Articles that may help:"
+    assert tips.get_attribute("href") == ARTICLE["url"]
+
+    offline.locator("textarea").fill("")
+    offline.locator("textarea").press_sequentially("Hi", delay=20)  # too short to ask about
+    asked = len(route.asked())
+    visitor.wait_for_timeout(800)
+    assert tips.count() == 0
+    assert len(route.asked()) == asked
+
+    offline.locator("textarea").fill("")
+    offline.locator("textarea").press_sequentially("Do you sell gift vouchers?", delay=20)
+    tips.first.wait_for()
+    offline.locator("button").click()
+    panel.locator(".n").filter(has_text="We received your message. Request number:").wait_for()
+    assert tips.count() == 0
+
+
 def _wait_for(page: Any, ready: Any, seconds: float = 10) -> None:
     for _ in range(int(seconds * 10)):
         if ready():

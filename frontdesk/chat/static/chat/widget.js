@@ -167,7 +167,7 @@
     clear();
     full = true;
   }
-  // Articles for what is typed, 0.4 s after the last key; an answer shows only while its text
+  // Articles for what is typed in either form, 0.4 s after the last key; an answer shows only while its text
   // is still the box's (answers come in order but name no question), and sending takes the list down.
   function words(n) { return n.value.trim().slice(0, 200); }
   function hush() { clearTimeout(suggestTimer); asked = ""; tips.replaceChildren(); }
@@ -245,7 +245,7 @@
       var good = (m.articles || []).filter(function (a) { return safe(a.url); }).slice(0, 3);
       if (good.length) el("p", null, t("suggest"), tips);
       good.forEach(function (a) { el("a", { href: safe(a.url), target: "_blank", rel: "noopener" }, a.title, el("div", null, null, tips)); });
-    } else if (k === "offline_received") { off.reset(); st.sent = [m.number, Date.now()]; full = offSent = false; save(); note(t("thanks") + m.number); }
+    } else if (k === "offline_received") { off.reset(); hush(); st.sent = [m.number, Date.now()]; full = offSent = false; save(); note(t("thanks") + m.number); }
     else if (k === "ended") over();
     else if (k === "error") {
       // A file over the frame limit is refused before its client_id is read: the one in flight.
@@ -307,10 +307,11 @@
     reader.readAsDataURL(f);
   };
   end.onclick = function () { out({ type: "end" }); };
-  off.elements.text.oninput = function () { check(this); };
+  off.elements.text.oninput = function () { check(this); hint(this); };
   off.onsubmit = function (e) {
     e.preventDefault();
     var v = off.elements;
+    hush();
     if (check(v.text)) offSent = out({ type: "offline", name: v.name.value.trim(), email: v.email.value.trim(), text: v.text.value.trim(), language: lang });
   };
   restart.onclick = function () {
