@@ -15,7 +15,15 @@ from django.utils.translation import ngettext
 
 from frontdesk.mail.choices import OutboundStatus
 from frontdesk.mail.queries import Body, split_quoted_history
-from frontdesk.tickets.choices import CallDirection, Channel, EventKind, MessageKind, Priority, Status
+from frontdesk.tickets.choices import (
+    AuthorKind,
+    CallDirection,
+    Channel,
+    EventKind,
+    MessageKind,
+    Priority,
+    Status,
+)
 
 if TYPE_CHECKING:
     from frontdesk.mail.models import OutboundMessage
@@ -364,7 +372,7 @@ def build_timeline(
             deliveries=deliveries.get(message.pk, []),
             is_note=message.kind == MessageKind.NOTE,
             is_call=message.kind == MessageKind.CALL,
-            channel=_label(Channel, message.channel),
+            channel=_channel_label(message),
             call_direction=_label(CallDirection, message.call_direction) if message.call_direction else "",
             call_duration=call_duration(message.call_duration_seconds),
         )
@@ -384,6 +392,17 @@ def build_timeline(
         )
     rows.sort(key=lambda row: row[0])
     return [item for _key, item in rows]
+
+
+def _channel_label(message: Message) -> str:
+    """Where the message came from, when that says something: a customer's channel, a call, a chat or a
+    social network. Notes, and answers written in the desk (stored as "web"), show none: an answer's mail
+    delivery is shown on it instead."""
+    if message.kind == MessageKind.NOTE:
+        return ""
+    if message.author_kind != AuthorKind.CUSTOMER and message.channel == Channel.WEB:
+        return ""
+    return _label(Channel, message.channel)
 
 
 def call_duration(seconds: int | None) -> str:

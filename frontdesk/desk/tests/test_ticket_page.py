@@ -388,3 +388,24 @@ def test_the_timeline_renders_no_template_per_message(cast, client, django_captu
     for i in range(1, 19):
         ticket_actions.reply_to_ticket(ticket, actor=agent, body=make_body(text=f"Reply {i}"))
     assert rendered() == few
+
+
+def test_the_channel_is_named_on_what_came_in_not_on_notes_and_answers_written_here(cast, client):
+    import re
+
+    ticket = cast.opera.ticket()
+    agent = actor_for(cast.opera.line1)
+    note = ticket_actions.add_note(ticket, actor=agent, body=make_body(text="Checked."))
+    reply = ticket_actions.reply_to_ticket(ticket, actor=agent, body=make_body(text="Sent again."))
+    html = _sign_in(client, cast.opera.line1).get(_url(ticket)).content.decode()
+
+    def channel_of(message_id):
+        entry = html[html.index(f'id="message-{message_id}"') :]
+        return re.search(r'<span class="muted">([^<]*)</span>', entry)[1]
+
+    from frontdesk.tickets.models import Message
+
+    first = Message.objects.filter(ticket=ticket).order_by("id").first()
+    assert channel_of(first.pk) == "Web form"
+    assert channel_of(note.pk) == ""
+    assert channel_of(reply.pk) == ""
