@@ -212,3 +212,16 @@ def test_without_htmx_the_confirmation_is_a_page(cast, client):
     assert "<html" in html
     assert ticket.number in html
     assert "Back to the queues" in html
+
+
+def test_the_filter_and_the_bulk_form_have_no_element_id_in_common(cast, client):
+    """Both ask for a brand, an assignee, a priority...: with the same ids a label of one would focus a field
+    of the other (and a filter change reloads the list and its ticks)."""
+    import re
+    from collections import Counter
+
+    client.force_login(cast.opera.line1)
+    html = client.get("/desk/queues/mine/").content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [name for name, count in ids.items() if count > 1] == []
+    assert 'id="bulk_assignee"' in html

@@ -205,11 +205,13 @@ def _render(
     views = list(saved_views_visible_to(actor))
     view_id = _view_id(request)
     current_view = next((v for v in views if v.pk == view_id), None)
-    bulk_form = BulkForm(renderer=quick_renderer())
+    # Its fields' ids differ from the filter form's beside it (both have brand, assignee, priority, ...).
+    bulk_form = BulkForm(renderer=quick_renderer(), auto_id="bulk_%s")
     bulk_form.offer(agents=agents, categories=categories)
     if save_form is None:
         save_form = SavedViewForm(
             renderer=quick_renderer(),
+            auto_id="save_%s",
             initial={
                 "queue": queue.value,
                 "query": context["save_query"],
@@ -257,7 +259,7 @@ def saved_view_page(request: HttpRequest, actor: Actor, view_id: int) -> HttpRes
 
 
 def _save_view_or_page(request: HttpRequest, actor: Actor, view: SavedView | None = None) -> HttpResponse:
-    form = SavedViewForm(request.POST)
+    form = SavedViewForm(request.POST, auto_id="save_%s")
     filters = form.view_filters() if form.is_valid() else None
     if form.is_valid() and filters is None:
         form.add_error(None, _("The filters of this list are not valid; correct them first."))
@@ -325,7 +327,7 @@ def _bulk_value(actor: Actor, kind: BulkKind, value: Any) -> Any:
 def bulk(request: HttpRequest, actor: Actor) -> HttpResponse:
     """First post: what will change, to confirm. Second post (``confirm``): the change, ticket by ticket,
     with what was refused and why; the list is told to refresh."""
-    form = BulkForm(request.POST)
+    form = BulkForm(request.POST, auto_id="bulk_%s")
     context: dict[str, Any] = {"form": form}
     template = "desk/partials/queue_bulk_confirm.html"
     status = 200
