@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.http import QueryDict
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from frontdesk.core.errors import InvalidInput
 from frontdesk.tickets.actions import Body, make_body
@@ -94,6 +95,13 @@ class IdOrNoneField(forms.CharField):
         return int(value)
 
 
+def _line_text(n: int) -> str:
+    return gettext("Line %(line)d") % {"line": n}
+
+
+_line_label = lazy(_line_text, str)
+
+
 class QueueFilterForm(forms.Form):
     """The filters above a queue, in the query string (``?status=open&priority=high``) so that a filtered
     list is a link. Ids are checked as numbers only: the queue reads within what the agent sees, so a foreign
@@ -110,7 +118,8 @@ class QueueFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=_any(_("Any line")) + [(n, _("Line %(line)d") % {"line": n}) for n in (1, 2, 3)],
+        # Lazy labels: formatted when shown, in the viewer's language (not once at import, in English).
+        choices=_any(_("Any line")) + [(n, _line_label(n)) for n in (1, 2, 3)],
     )
     priority = forms.ChoiceField(
         label=_("Priority"), required=False, choices=_any(_("Any priority")) + Priority.choices

@@ -225,3 +225,13 @@ def test_the_filter_and_the_bulk_form_have_no_element_id_in_common(cast, client)
     ids = Counter(re.findall(r'\sid="([^"]+)"', html))
     assert [name for name, count in ids.items() if count > 1] == []
     assert 'id="bulk_assignee"' in html
+
+
+def test_the_line_filter_speaks_the_agents_language(cast, client):
+    user = cast.opera.line1
+    user.language = "ru"
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    html = client.get("/desk/queues/mine/").content.decode()
+    assert "Линия 2" in html
+    assert "Line 2" not in html

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDi
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -55,7 +55,7 @@ FOUND = {
     "ticket": gettext_lazy("ticket number"),
     "exact": gettext_lazy("phone or email"),
     "contact": gettext_lazy("phone or email"),
-    "name": gettext_lazy("name"),
+    "name": pgettext_lazy("a caller found by", "name"),
 }
 # Fields of the actions' errors and the form fields that show them.
 ERROR_FIELDS = {"phones": "phone", "emails": "email", "customer": "customer", "duration_seconds": "duration"}
