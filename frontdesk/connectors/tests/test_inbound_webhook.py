@@ -103,6 +103,10 @@ def test_another_connectors_secret_does_not_sign(client, cast, hook, django_capt
         ({"posted_at": "yesterday"}, "posted_at"),
         ({"posted_at": "2026-11-29T18:20:00"}, "posted_at"),
         ({"author": 5}, "author"),
+        ({"author": {"id": [1], "name": 5}}, "author"),
+        ({"author": {"id": "u-1", "name": ["Olga"]}}, "author"),
+        ({"author": {"id": True, "name": "Olga"}}, "author"),
+        ({"author": "x" * 201}, "author"),
     ],
 )
 def test_a_bad_item_is_a_400_naming_the_field(

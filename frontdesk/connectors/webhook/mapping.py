@@ -37,7 +37,12 @@ def check_item(data: Mapping[str, Any]) -> str:
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
         raise _bad("text", _("a text of 1 to 20,000 characters is required."))
     author = data.get("author", "")
-    if not isinstance(author, str | dict):
+    if isinstance(author, dict):
+        person, name = author.get("id", ""), author.get("name", "")
+        person_ok = isinstance(person, str) or (isinstance(person, int) and not isinstance(person, bool))
+        if not person_ok or not isinstance(name, str) or len(str(person)) > 64 or len(name) > 200:
+            raise _bad("author", _("a name or an object with id and name is expected."))
+    elif not isinstance(author, str) or len(author) > 200:
         raise _bad("author", _("a name or an object with id and name is expected."))
     url = data.get("url", "")
     if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))) or len(url) > 500:
