@@ -129,21 +129,23 @@ class ConnectorAdmin(BrandScopedAdmin):
 
     def _switch(self, request: HttpRequest, queryset: QuerySet[Connector], mode: str) -> None:
         actor = request_actor(request)
-        done = 0
+        done = refused = 0
         for connector in queryset.filter(kind=ConnectorKind.TELEGRAM).select_related("brand"):
             if not self.has_change_permission(request, connector):
                 continue
             try:
                 set_receive_mode(connector, actor=actor, mode=mode)
                 done += 1
-            except DomainError as refused:
-                self.message_user(request, f"{connector.name}: {refused.detail}", messages.ERROR)
-        self.message_user(
-            request,
-            ngettext("%(count)d Telegram bot switched.", "%(count)d Telegram bots switched.", done)
-            % {"count": done},
-            messages.SUCCESS if done else messages.WARNING,
-        )
+            except DomainError as error:
+                refused += 1
+                self.message_user(request, f"{connector.name}: {error.detail}", messages.ERROR)
+        if done or not refused:  # after a refusal, its error alone says what happened
+            self.message_user(
+                request,
+                ngettext("%(count)d Telegram bot switched.", "%(count)d Telegram bots switched.", done)
+                % {"count": done},
+                messages.SUCCESS if done else messages.WARNING,
+            )
 
     @admin.action(description=_("Telegram: set the webhook"))
     def use_webhook(self, request: HttpRequest, queryset: QuerySet[Connector]) -> None:

@@ -163,6 +163,7 @@ def test_setting_the_webhook_on_a_local_address_says_telegram_needs_public_https
     assert "Telegram calls a webhook only at a public HTTPS address" in page
     assert "http://127.0.0.1:8000/connectors/telegram/" in page
     assert "choose polling" in page
+    assert "0 Telegram bots switched" not in page  # the refusal alone says what happened
     assert api.of("setWebhook") == []
     assert Connector.objects.get(pk=bot.pk).mode == ReceiveMode.POLLING
 
