@@ -507,12 +507,14 @@ def _zone(brand: Brand) -> ZoneInfo:
 
 
 def _transcript_text(session: ChatSession, messages: list[ChatMessage]) -> str:
-    """One line per message, at the brand's local time."""
+    """One line per message, at the brand's local time (its zone and the day are said at the top)."""
     zone = _zone(session.brand)
+    started = (messages[0].created_at if messages else session.created_at).astimezone(zone)
     lines = [
         _("Chat transcript (%(page)s)") % {"page": session.page_url}
         if session.page_url
-        else _("Chat transcript")
+        else _("Chat transcript"),
+        _("Times of %(day)s in %(zone)s.") % {"day": started.date().isoformat(), "zone": zone.key},
     ]
     for message in messages:
         at = message.created_at.astimezone(zone).strftime("%H:%M:%S")

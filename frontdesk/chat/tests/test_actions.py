@@ -194,6 +194,9 @@ def test_ending_writes_the_transcript_into_the_ticket_once(
     assert transcript_message.kind == MessageKind.REPLY
     assert "Where are my tickets?" in transcript_message.body_text
     assert "They are in your mail now." in transcript_message.body_text
+    # The times' zone (the brand's) and day are said, since the times carry neither.
+    zone = cast.opera.brand.time_zone or "UTC"
+    assert transcript_message.body_text.splitlines()[1].endswith(f"{zone}.")
     assert [a.filename for a in transcript_message.attachments.all()] == ["photo.png"]
     with pytest.raises(ChatEnded):
         actions.post_visitor_message(session, client_id="c9", text="One more thing")
