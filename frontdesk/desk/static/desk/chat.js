@@ -243,9 +243,18 @@
 
   function refreshConversation() {
     var id = current();
+    var wasMine = conversation().dataset.mine === "1";
     var body = document.getElementById("id_body");
     var draft = body ? body.value : "";
     fetchHtml(sessionUrl(id)).then(function (html) {
+      if (id !== current()) return; // left meanwhile
+      var next = html && new DOMParser().parseFromString(html, "text/html").getElementById("chat-conversation");
+      // Transferred away (to a line or another agent): the chat is no longer the agent's to answer, accept or
+      // end here, so the panel lets go of it.
+      if (wasMine && next && !next.dataset.mine && next.dataset.state !== "ended") {
+        leaveConversation();
+        return;
+      }
       if (!swap("chat-conversation", html)) return;
       var fresh = document.getElementById("id_body");
       if (fresh && draft) fresh.value = draft;
@@ -255,6 +264,26 @@
       var list = log();
       if (list) list.scrollTop = list.scrollHeight;
     });
+  }
+
+  // The panel as it is with no conversation open, at its own address.
+  function leaveConversation() {
+    var url = panel.dataset.sessionUrl.replace(/\/0\/$/, "/");
+    var main = panel.querySelector(".chat-main");
+    var hadFocus = main && main.contains(document.activeElement);
+    fetchHtml(url).then(function (html) {
+      var doc = html && new DOMParser().parseFromString(html, "text/html");
+      var next = doc && doc.querySelector("#chat-panel .chat-main");
+      if (!next || !main || !conversation()) return;
+      main.replaceWith(next);
+      delete panel.dataset.session;
+      baseTitle = doc.title || baseTitle;
+      if (!document.title.startsWith("● ")) document.title = baseTitle;
+      if (history.replaceState) history.replaceState(null, "", url);
+      var title = document.getElementById("chat-title");
+      if (hadFocus && title) { title.tabIndex = -1; title.focus(); }
+      refreshQueue();
+    }).catch(function () {});
   }
 
   function markUnread() {
