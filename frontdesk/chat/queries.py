@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -180,3 +185,56 @@ def refuse_mail_during_chat(ticket: Ticket) -> None:
                 "This ticket's chat is going on: answer the customer in the chat panel. A reply from here goes by mail once the chat has ended."
             )
         )
+
+
+@dataclass(frozen=True)
+class ChatCounts:
+    """A brand's live chats opened in a period: how many, accepted by an agent, ended while still waiting
+    (missed), and the median wait from the visitor's first message to the (last) accept, in seconds."""
+
+    brand_id: int
+    started: int = 0
+    accepted: int = 0
+    missed: int = 0
+    median_wait: float | None = None
+
+
+def chat_counts(
+    brand_ids: Iterable[int], periods: Sequence[tuple[dt.datetime, dt.datetime]]
+) -> list[list[ChatCounts]]:
+    """For each period [start, end): the chats opened in it per brand (brands without any left out), all in one
+    query; the rows' two times are read to take the median wait in Python (the same on SQLite and
+    PostgreSQL)."""
+    ids = sorted(set(brand_ids))
+    if not ids or not periods:
+        return [[] for _period in periods]
+    rows = ChatSession.objects.filter(
+        brand_id__in=ids,
+        created_at__gte=min(start for start, _end in periods),
+        created_at__lt=max(end for _start, end in periods),
+    ).values_list("brand_id", "state", "created_at", "accepted_at")
+    found: list[dict[int, dict[str, Any]]] = [{} for _period in periods]
+    for brand_id, state, created_at, accepted_at in rows:
+        for (start, end), per_brand in zip(periods, found, strict=True):
+            if not start <= created_at < end:
+                continue
+            counts = per_brand.setdefault(brand_id, {"started": 0, "accepted": 0, "missed": 0, "waits": []})
+            counts["started"] += 1
+            if accepted_at is not None:
+                counts["accepted"] += 1
+                counts["waits"].append(max(0.0, (accepted_at - created_at).total_seconds()))
+            elif state == SessionState.ENDED:
+                counts["missed"] += 1
+    return [
+        [
+            ChatCounts(
+                brand_id,
+                counts["started"],
+                counts["accepted"],
+                counts["missed"],
+                statistics.median(counts["waits"]) if counts["waits"] else None,
+            )
+            for brand_id, counts in sorted(per_brand.items())
+        ]
+        for per_brand in found
+    ]

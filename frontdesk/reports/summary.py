@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from frontdesk.brands.models import Brand
+from frontdesk.chat.queries import ChatCounts, chat_counts
 from frontdesk.core.errors import DomainError, NotFound
 from frontdesk.kb import queries as kb_queries
 from frontdesk.reports import measures
@@ -278,6 +279,7 @@ def build_report(scope: Scope, *, zone: ZoneInfo, brands: list[Brand]) -> Report
         )
     )
     _add_social(report)
+    _add_chats(report)
     report.tables.insert(
         0,
         Table(
@@ -380,6 +382,50 @@ def _articles_before_after_table(scope: Scope, zone: ZoneInfo, brands: list[Bran
             "passed, and the change also when there were no requests before."
         )
         % {"days": measures.ARTICLE_WINDOW_DAYS, "min": measures.ARTICLE_MIN_DAYS_AFTER},
+    )
+
+
+def _chat_total(rows: list[ChatCounts]) -> tuple[int, int, int]:
+    return sum(r.started for r in rows), sum(r.accepted for r in rows), sum(r.missed for r in rows)
+
+
+def _add_chats(report: Report) -> None:
+    """Live chats opened in the period: started, accepted, missed (ended before an agent accepted) against the
+    period before, and per brand with the median wait for an agent. Like the social mentions, the ticket
+    filters do not apply (a chat is counted as a conversation; its ticket counts among the requests)."""
+    scope = report.scope
+    before = scope.previous()
+    rows, rows_before = chat_counts(scope.brand_ids, [(scope.start, scope.end), (before.start, before.end)])
+    started, accepted, missed = _chat_total(rows)
+    started_before, accepted_before, missed_before = _chat_total(rows_before)
+    report.figures.extend(
+        [
+            Figure("chats", _("Live chats"), started, started_before),
+            Figure("chats_accepted", _("Live chats accepted"), accepted, accepted_before),
+            Figure("chats_missed", _("Live chats missed"), missed, missed_before),
+        ]
+    )
+    names = {brand.pk: brand.name for brand in report.brands}
+    report.tables.append(
+        Table(
+            "chats",
+            _("Live chats per brand"),
+            [_("Brand"), _("Chats"), _("Accepted"), _("Missed"), _("Median wait for an agent (s)")],
+            [
+                [
+                    names.get(row.brand_id, str(row.brand_id)),
+                    row.started,
+                    row.accepted,
+                    row.missed,
+                    round(row.median_wait) if row.median_wait is not None else "",
+                ]
+                for row in rows
+            ],
+            note=_(
+                "Chats opened in the period. Missed: ended (by the visitor leaving or going quiet) before an "
+                "agent accepted. The wait runs from the visitor's first message to the agent's accept."
+            ),
+        )
     )
 
 
