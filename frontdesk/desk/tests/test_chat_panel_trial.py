@@ -76,3 +76,21 @@ def test_a_chat_transferred_to_another_line_is_no_longer_marked_as_the_agents(ca
     after = agent.get(f"/desk/chat/{session.pk}/", **HTMX).content.decode()
     assert 'data-mine="1"' not in after
     assert 'data-state="waiting"' in after
+
+
+def test_a_chat_waiting_for_line_2_offers_a_line_1_agent_no_accept_and_line_2_an_accept(cast, client):
+    session = _accepted_chat(cast)
+    chat_actions.transfer_session(session, actor=actor_for(cast.opera.line1), to_line=2)
+    line1 = _sign_in(client, cast.opera.line1).get(f"/desk/chat/{session.pk}/", **HTMX).content.decode()
+    assert "chat-accept" not in line1
+    assert "chat-end" in line1  # a waiting chat may be ended by any agent of the brand
+    client.logout()
+    line2 = _sign_in(client, cast.opera.line2).get(f"/desk/chat/{session.pk}/", **HTMX).content.decode()
+    assert "chat-accept" in line2
+
+
+def test_the_ticket_composer_asks_for_the_answers_when_its_box_gets_the_focus(cast, client):
+    ticket = cast.opera.ticket()
+    html = _sign_in(client, cast.opera.line1).get(f"/desk/tickets/{ticket.number}/").content.decode()
+    box = html[html.index('id="canned-q"') :].split(">", 1)[0]
+    assert 'hx-trigger="focus, input changed delay:250ms, search"' in box

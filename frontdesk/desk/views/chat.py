@@ -82,8 +82,12 @@ def _conversation_context(actor: Actor, session: ChatSession) -> dict[str, Any]:
         # The visitor's page is a link only when it is a web address (it comes from their browser).
         "page_link": session.page_url if session.page_url.startswith(("https://", "http://")) else "",
         "is_mine": mine,
-        "may_accept": session.state == SessionState.WAITING,
-        "may_end": session.state != SessionState.ENDED,
+        # What the actions would allow: a waiting chat of the agent's line (or a lower one); ending a waiting
+        # chat, or an active one that is theirs (a brand admin: any).
+        "may_accept": session.state == SessionState.WAITING
+        and (actor.sees_all_brands or session.line <= actor.agent_lines.get(session.brand_id, 0)),
+        "may_end": session.state == SessionState.WAITING
+        or (session.state == SessionState.ACTIVE and (mine or actor.administers(session.brand_id))),
         "lines": LINES,
         "agents": [],
     }
