@@ -102,6 +102,18 @@ def _line_text(n: int) -> str:
 _line_label = lazy(_line_text, str)
 
 
+def category_choices(categories: Sequence[Any], brands: Sequence[Any]) -> list[Any]:
+    """Categories as select choices: flat for one brand; grouped under each brand's name for several (brands
+    have categories of the same name: "Refunds" twice would say nothing)."""
+    names = {brand.pk: brand.name for brand in brands}
+    if len({getattr(c, "brand_id", None) for c in categories}) <= 1:
+        return [(c.pk, c.path) for c in categories]
+    groups: dict[int, list[tuple[int, str]]] = {}
+    for category in categories:
+        groups.setdefault(category.brand_id, []).append((category.pk, category.path))
+    return [(names.get(brand_id, str(brand_id)), choices) for brand_id, choices in groups.items()]
+
+
 class QueueFilterForm(forms.Form):
     """The filters above a queue, in the query string (``?status=open&priority=high``) so that a filtered
     list is a link. Ids are checked as numbers only: the queue reads within what the agent sees, so a foreign
@@ -152,7 +164,7 @@ class QueueFilterForm(forms.Form):
         fields["assignee"].widget.choices = (
             _any(_("Anyone")) + [(UNASSIGNED, _("Unassigned"))] + [(a.pk, a.get_full_name()) for a in agents]
         )
-        fields["category"].widget.choices = _any(_("Any category")) + [(c.pk, c.path) for c in categories]
+        fields["category"].widget.choices = _any(_("Any category")) + category_choices(categories, brands)
 
     def filters(self, queue: QueueKind) -> QueueFilters:
         """The filters of a valid form on top of ``queue``."""
@@ -284,12 +296,12 @@ class BulkForm(forms.Form):
         BulkKind.MERGE: "merge_into",
     }
 
-    def offer(self, *, agents: Sequence[Any], categories: Sequence[Any]) -> None:
+    def offer(self, *, agents: Sequence[Any], categories: Sequence[Any], brands: Sequence[Any] = ()) -> None:
         self.fields["assignee"].widget.choices = (
             _any("—") + [(UNASSIGNED, _("Nobody (unassign)"))] + [(a.pk, a.get_full_name()) for a in agents]
         )
         self.fields["category"].widget.choices = (
-            _any("—") + [(UNASSIGNED, _("No category"))] + [(c.pk, c.path) for c in categories]
+            _any("—") + [(UNASSIGNED, _("No category"))] + category_choices(categories, brands)
         )
 
     def clean(self) -> dict[str, Any]:

@@ -72,7 +72,7 @@ def _select(widget: Mapping[str, Any]) -> SafeString | None:
             # Each included option template ends in a newline (only the outermost output is stripped).
             parts.append(format_html("\n  {}\n", _option(option)))
         if group_name:
-            parts.append(format_html("\n  </optgroup>"))
+            parts.append(SafeString("\n  </optgroup>"))
     return format_html(
         '<select name="{}"{}>{}\n</select>',
         widget["name"],

@@ -235,3 +235,16 @@ def test_the_line_filter_speaks_the_agents_language(cast, client):
     html = client.get("/desk/queues/mine/").content.decode()
     assert "Линия 2" in html
     assert "Line 2" not in html
+
+
+def test_categories_of_several_brands_are_grouped_under_each_brands_name(cast, client):
+    from frontdesk.tickets.models import Category
+
+    Category.objects.create(brand=cast.opera.brand, name="Refunds")
+    Category.objects.create(brand=cast.tours.brand, name="Refunds")
+    client.force_login(cast.provider_admin)
+    html = client.get("/desk/queues/all/").content.decode()
+    assert f'<optgroup label="{cast.opera.brand.name}">' in html
+    assert f'<optgroup label="{cast.tours.brand.name}">' in html
+    client.force_login(cast.opera.line1)  # one brand: a plain list
+    assert "<optgroup" not in client.get("/desk/queues/mine/").content.decode()

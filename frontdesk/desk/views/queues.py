@@ -207,7 +207,7 @@ def _render(
     current_view = next((v for v in views if v.pk == view_id), None)
     # Its fields' ids differ from the filter form's beside it (both have brand, assignee, priority, ...).
     bulk_form = BulkForm(renderer=quick_renderer(), auto_id="bulk_%s")
-    bulk_form.offer(agents=agents, categories=categories)
+    bulk_form.offer(agents=agents, categories=categories, brands=brands)
     if save_form is None:
         save_form = SavedViewForm(
             renderer=quick_renderer(),
