@@ -344,6 +344,8 @@
       if (choice.length !== 2) return;
       var transfer = { type: "transfer", session: Number(form.dataset.session) };
       transfer[choice[0] === "agent" ? "to_agent" : "to_line"] = Number(choice[1]);
+      var request = form.querySelector("[name=note]");
+      if (request && request.value.trim()) transfer.note = request.value.trim();
       send(transfer);
     }
   });
