@@ -1,4 +1,5 @@
-"""An agent hands a chat to the next line with a request, which the ticket's escalation keeps.
+"""An agent hands a chat to the next line with a request, which the ticket's escalation keeps; a visitor who comes
+back to a page after the chat ended sees that it ended, once, with the end of the conversation in view.
 
 Runs against the help desk with the chat on of ``test_chat_journey`` (started once for this module).
 """
@@ -45,3 +46,46 @@ def test_a_chat_transferred_to_the_next_line_carries_the_agents_request_to_the_t
     timeline.filter(has_text="Request to the next line").wait_for()
     assert REQUEST in timeline.inner_text()
     assert "Please take over the chat." not in timeline.inner_text()
+
+
+def test_a_visitor_back_after_the_chat_ended_sees_the_end_once_and_the_last_lines(
+    chat_desk: ChatDesk, agent_and_visitor: tuple[Any, Any]
+) -> None:
+    agent, visitor = agent_and_visitor
+    # One long line that wraps into more than the log's height.
+    text = "; ".join(f"Seat {n} in row {n} of the stalls" for n in range(1, 41))
+    trial._chat_accepted(chat_desk, agent, visitor, "Kirsten Flagstad", text)
+    panel = visitor.locator(f"{WIDGET} section.p")
+    ended = panel.locator(".m .n").filter(has_text="The chat has ended.")
+
+    panel.locator("button.e").click()
+    ended.wait_for()
+    assert ended.count() == 1
+
+    visitor.reload()
+    panel = visitor.locator(f"{WIDGET} section.p")
+    panel.locator(".b.visitor").filter(has_text="Seat 40 in row 40").wait_for()
+    ended = panel.locator(".m .n").filter(has_text="The chat has ended.")
+    ended.wait_for()
+    visitor.wait_for_timeout(500)  # the replay after the welcome, if any, has come
+    _assert_ends_in_view(panel)
+    assert panel.locator("button.z").is_visible()  # "New chat"
+
+    # Closed before the reload and opened after it: the same.
+    panel.locator("button.x").click()
+    panel.wait_for(state="hidden")
+    visitor.reload()
+    visitor.locator(f"{WIDGET} button.l").click()
+    panel = visitor.locator(f"{WIDGET} section.p")
+    panel.locator(".m .n").filter(has_text="The chat has ended.").wait_for()
+    visitor.wait_for_timeout(500)
+    _assert_ends_in_view(panel)
+
+
+def _assert_ends_in_view(panel: Any) -> None:
+    """The ended notice once, as the last line, and in view: the log is scrolled to its end."""
+    log = panel.locator(".m")
+    assert log.locator(".n").filter(has_text="The chat has ended.").count() == 1
+    assert log.evaluate("m => m.lastElementChild.textContent") == "The chat has ended."
+    assert log.evaluate("m => m.scrollHeight > m.clientHeight")
+    assert log.evaluate("m => m.scrollHeight - m.scrollTop - m.clientHeight < 2")

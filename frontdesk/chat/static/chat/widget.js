@@ -104,7 +104,7 @@
   }
   function bottom() { list.scrollTop = list.scrollHeight; }
   function mine(id) { return list.querySelector('[data-client="' + CSS.escape(id) + '"]'); }
-  function note(s) { el("p", { class: "n" }, s, list); bottom(); }
+  function note(s) { var n = el("p", { class: "n" }, s, list); bottom(); return n; }
   // One standing notice per reason (not one line per refusal); warn(k) takes down k's notice only.
   function warn(k, s) { if (s || why === k) { why = s && k; warning.textContent = s || ""; warning.hidden = !s; } }
   function out(frame) { return ws && ws.readyState === 1 && (ws.send(JSON.stringify(frame)), true); }
@@ -206,7 +206,8 @@
     };
   }
 
-  function over() { if (session !== "ended") note(t("ended")); session = "ended"; clear(); }
+  // Once, and last: what a reload replays goes above it.
+  function over() { if (session !== "ended") note(t("ended")).dataset.seq = 1 / 0; session = "ended"; clear(); }
   function handle(m) {
     var k = m.type;
     if (k === "welcome") {
@@ -222,7 +223,8 @@
       retry = 1000;
       if (/^#[0-9a-f]{6}$/i.test(brand.color)) host.style.setProperty("--c", brand.color);
       if (brand.max_attachment_bytes > 0) LIMIT = brand.max_attachment_bytes;
-      session = m.session; agent = m.agent; online = m.online;
+      agent = m.agent; online = m.online;
+      if (m.session === "ended") over(); else session = m.session;
       if (brand.greeting) (list.querySelector(".g") || list.insertBefore(el("p", { class: "n g" }), list.firstChild)).textContent = brand.greeting;
       save();
       pump(); // resent after a reconnect: the server stores each client_id once
@@ -274,6 +276,7 @@
     st.open = open;
     save();
     panel.hidden = !open;
+    if (open) bottom();
     launcher.setAttribute("aria-expanded", open);
     (open ? (off.hidden ? text : off.elements.name) : launcher).focus();
   }
