@@ -198,6 +198,11 @@ def fetch_bytes(url: str, *, limit: int) -> bytes:
     return response.body
 
 
+def whole_number(value: Any) -> int | None:
+    """A network's integer field (a size, a width), None when it is missing or anything else."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def text_of(value: Any, limit: int = 20000) -> str:
     return value[:limit] if isinstance(value, str) else ""
 

@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from frontdesk.connectors.base import Author, Entry, FileRef, PrivateMessage, PublicItem, moment, text_of
+from frontdesk.connectors.base import (
+    Author,
+    Entry,
+    FileRef,
+    PrivateMessage,
+    PublicItem,
+    moment,
+    text_of,
+    whole_number,
+)
 from frontdesk.connectors.choices import ItemKind
 
 PUBLIC_CHATS = frozenset({"group", "supergroup", "channel"})
@@ -47,24 +56,21 @@ _FILE_KINDS = (
 )
 
 
-def _size(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def _files(message: Mapping[str, Any], message_id: str) -> tuple[FileRef, ...]:
     """The files of a private message: the largest size of a photo, and a document, video, audio or voice."""
     files = []
     sizes = [size for size in message.get("photo") or () if isinstance(size, Mapping) and size.get("file_id")]
     if sizes:
         largest = max(
-            sizes, key=lambda size: (_size(size.get("width")) or 0) * (_size(size.get("height")) or 0)
+            sizes,
+            key=lambda size: (whole_number(size.get("width")) or 0) * (whole_number(size.get("height")) or 0),
         )
         files.append(
             FileRef(
                 str(largest["file_id"]),
                 f"photo-{message_id}.jpg",
                 "image/jpeg",
-                _size(largest.get("file_size")),
+                whole_number(largest.get("file_size")),
             )
         )
     for kind, extension, content_type in _FILE_KINDS:
@@ -75,7 +81,7 @@ def _files(message: Mapping[str, Any], message_id: str) -> tuple[FileRef, ...]:
                     str(item["file_id"]),
                     text_of(item.get("file_name"), 200) or f"{kind}-{message_id}.{extension}",
                     text_of(item.get("mime_type"), 100) or content_type,
-                    _size(item.get("file_size")),
+                    whole_number(item.get("file_size")),
                 )
             )
             break  # a message carries one of these at most

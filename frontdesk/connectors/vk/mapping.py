@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from frontdesk.connectors.base import Author, Entry, FileRef, PrivateMessage, PublicItem, moment, text_of
+from frontdesk.connectors.base import (
+    Author,
+    Entry,
+    FileRef,
+    PrivateMessage,
+    PublicItem,
+    moment,
+    text_of,
+    whole_number,
+)
 from frontdesk.connectors.choices import ItemKind
 
 
@@ -18,10 +27,6 @@ def _author(from_id: Any) -> Author:
     if person.lstrip("-").isdigit() and person.startswith("-"):
         return Author(person, f"club{person[1:]}", f"club{person[1:]}")
     return Author(person, f"id{person}", f"id{person}")
-
-
-def _size(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _web(url: Any) -> str:
@@ -38,7 +43,12 @@ def _files(message: Mapping[str, Any]) -> tuple[FileRef, ...]:
             sizes = [_dict(size) for size in _dict(attachment.get("photo")).get("sizes") or ()]
             sizes = [size for size in sizes if _web(size.get("url"))]
             if sizes:
-                largest = max(sizes, key=lambda size: _size(size.get("width")) * _size(size.get("height")))
+                largest = max(
+                    sizes,
+                    key=lambda size: (
+                        (whole_number(size.get("width")) or 0) * (whole_number(size.get("height")) or 0)
+                    ),
+                )
                 files.append(FileRef(largest["url"], f"photo-{message.get('id')}-{number}.jpg", "image/jpeg"))
         elif attachment.get("type") == "doc":
             doc = _dict(attachment.get("doc"))
@@ -50,7 +60,7 @@ def _files(message: Mapping[str, Any]) -> tuple[FileRef, ...]:
                     if not extension or title.lower().endswith(f".{extension.lower()}")
                     else f"{title}.{extension}"
                 )
-                files.append(FileRef(doc["url"], name, "", _size(doc.get("size")) or None))
+                files.append(FileRef(doc["url"], name, "", whole_number(doc.get("size"))))
     return tuple(files)
 
 
