@@ -52,6 +52,30 @@ def _chat_accepted(d: ChatDesk, agent: Any, visitor: Any, name: str, text: str) 
     return conversation
 
 
+# The desk's socket reports itself open only 1.5 s after it is: what an agent clicks meanwhile must not be lost.
+SLOW_SOCKET = """(() => {
+  const Real = window.WebSocket;
+  const state = Object.getOwnPropertyDescriptor(Real.prototype, "readyState").get;
+  function Slow(url, protocols) {
+    const socket = protocols === undefined ? new Real(url) : new Real(url, protocols);
+    let open = false;
+    let onopen = null;
+    Object.defineProperty(socket, "readyState", {
+      get() { const real = state.call(socket); return real === Real.OPEN && !open ? Real.CONNECTING : real; },
+    });
+    Object.defineProperty(socket, "onopen", { get() { return onopen; }, set(f) { onopen = f; } });
+    socket.addEventListener("open", (event) => setTimeout(() => {
+      open = true;
+      if (onopen) onopen.call(socket, event);
+    }, 1500));
+    return socket;
+  }
+  Slow.prototype = Real.prototype;
+  Object.assign(Slow, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+  window.WebSocket = Slow;
+})();"""
+
+
 def _overflowing(page: Any, selector: str) -> list[str]:
     """The elements under ``selector`` whose content is wider than their box."""
     return list(
@@ -87,6 +111,22 @@ def test_a_chat_transferred_to_another_line_leaves_the_agents_panel(
     agent.reload()
     agent.locator("#chat-queue").wait_for()
     assert agent.locator("#chat-conversation").count() == 0
+
+
+def test_accept_and_transfer_clicked_while_the_socket_connects_are_sent_once_it_is_open(
+    chat_desk: ChatDesk, agent_and_visitor: tuple[Any, Any]
+) -> None:
+    agent, visitor = agent_and_visitor
+    agent.add_init_script(SLOW_SOCKET)
+    agent.reload()
+    agent.locator("#chat-queue").wait_for()
+    # Accept is clicked at once after the page loaded, before its socket is open.
+    conversation = _chat_accepted(chat_desk, agent, visitor, "Kiri Te Kanawa", "Are there seats left?")
+    # So is the transfer on the conversation's page, which opened a socket of its own.
+    conversation.locator("#chat-transfer-to").select_option("line:2")
+    conversation.locator("form.chat-transfer button[type=submit]").click()
+    conversation.wait_for(state="detached")
+    agent.wait_for_url("**/desk/chat/")
 
 
 def test_canned_answers_show_on_focus_and_a_long_name_stays_in_its_column(

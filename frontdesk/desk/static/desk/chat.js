@@ -13,6 +13,7 @@
   var lastTyping = 0;
   var typingClear = null;
   var outbox = {}; // client_id → frame, until the server acknowledges it
+  var actions = []; // accept, transfer and end asked for before the socket was open: sent once it is
   var unread = {}; // session id → true
   var waitingCount = null;
   var baseTitle = document.title;
@@ -53,6 +54,12 @@
     return !!message;
   }
 
+  // An agent's action: sent now, or as soon as the socket is open (a click right after the page loaded, or
+  // while the connection is lost, is not dropped).
+  function act(frame) {
+    if (!send(frame)) actions.push(frame);
+  }
+
   function newId() { return Date.now().toString(36) + Math.random().toString(36).slice(2, 10); }
 
   // Socket ---------------------------------------------------------------------------------------------------
@@ -66,6 +73,7 @@
       if (current()) sessions[current()] = lastSeq();
       send({ type: "hello", sessions: sessions });
       Object.keys(outbox).forEach(function (id) { send(outbox[id]); }); // stored once however often sent
+      actions.splice(0).forEach(send);
       if (lost) {
         lost = false;
         showError("");
@@ -319,9 +327,9 @@
     var session = Number(target.dataset.session);
     if (target.classList.contains("chat-accept")) {
       accepting = session;
-      send({ type: "accept", session: session });
+      act({ type: "accept", session: session });
     } else if (target.classList.contains("chat-end")) {
-      send({ type: "end", session: session });
+      act({ type: "end", session: session });
     }
   });
 
@@ -346,7 +354,7 @@
       transfer[choice[0] === "agent" ? "to_agent" : "to_line"] = Number(choice[1]);
       var request = form.querySelector("[name=note]");
       if (request && request.value.trim()) transfer.note = request.value.trim();
-      send(transfer);
+      act(transfer);
     }
   });
 
