@@ -78,6 +78,9 @@ def process_payload(payload_id: int) -> bool:
                 # open two tickets for the same new chat.
                 Connector.objects.select_for_update().filter(pk=connector.pk).first()
             last_try = row.attempts + 1 >= MAX_ATTEMPTS
+            threads = {entry.thread_id for entry in entries if isinstance(entry, PrivateMessage)}
+            if threads and not last_try and _earlier_to_retry(connector, row.pk, threads):
+                raise WaitingForEarlier("an earlier message of the conversation is to be tried again first")
             for entry in entries:
                 entry = _described(connector, entry)
                 if isinstance(entry, PrivateMessage):
@@ -89,11 +92,37 @@ def process_payload(payload_id: int) -> bool:
             )
             return True
     except Exception as failure:  # noqa: BLE001 - recorded on the row, the next payload goes on
-        logger.warning("Raw payload %s failed: %s", payload_id, failure)
+        log = logger.info if isinstance(failure, WaitingForEarlier) else logger.warning
+        log("Raw payload %s failed: %s", payload_id, failure)
         RawPayload.objects.filter(pk=payload_id, processed_at__isnull=True).update(
             attempts=F("attempts") + 1, error=f"{type(failure).__name__}: {failure}"[:2000]
         )
         return False
+
+
+class WaitingForEarlier(Exception):
+    """An earlier payload of the same conversation failed for now (a file the network could not give): this
+    one is tried again after it, so the conversation's messages keep their order on the ticket."""
+
+
+def _earlier_to_retry(connector: Connector, payload_id: int, threads: set[str]) -> bool:
+    """Whether an earlier payload of one of these conversations failed and is to be tried again."""
+    earlier = RawPayload.objects.filter(
+        connector=connector,
+        processed_at__isnull=True,
+        attempts__gt=0,
+        attempts__lt=MAX_ATTEMPTS,
+        pk__lt=payload_id,
+    ).values_list("payload", flat=True)[:100]
+    adapter = adapter_for(connector)
+    for payload in earlier:
+        try:
+            entries = adapter.parse(connector, payload)
+        except Exception:  # noqa: BLE001, S112 - a payload that cannot be read holds nothing back
+            continue
+        if any(isinstance(entry, PrivateMessage) and entry.thread_id in threads for entry in entries):
+            return True
+    return False
 
 
 def _described(connector: Connector, entry: Entry) -> Entry:

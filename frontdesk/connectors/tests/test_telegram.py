@@ -415,3 +415,52 @@ def test_on_its_last_try_a_message_goes_in_without_the_file_that_failed(
     assert message.body_text.startswith("Вот скриншот ошибки при оплате")
     assert "photo-58.jpg could not be fetched" in message.body_text
     assert not message.attachments.exists()
+
+
+def _photo_failed_then_text(client, bot, api, capture, *, fail):
+    """A photo whose file Telegram cannot give now, then a text in the same chat: their payloads."""
+    getattr(api, fail)("getFile", {"ok": False, "error_code": 502, "description": "Bad Gateway"}, 502)
+    _post(client, bot, payload("telegram_photo.json"), capture=capture)
+    later = payload("telegram_private.json")
+    later["update_id"] = 734120009
+    later["message"]["message_id"] = 99
+    later["message"]["text"] = "Это скриншот выше"
+    _post(client, bot, later, capture=capture)
+    return RawPayload.objects.order_by("id")
+
+
+def test_a_message_after_one_whose_file_failed_waits_for_it_so_the_chat_keeps_its_order(
+    client, cast, bot, api, django_capture_on_commit_callbacks
+):
+    from frontdesk.connectors import intake
+
+    photo, text = _photo_failed_then_text(client, bot, api, django_capture_on_commit_callbacks, fail="queue")
+    assert text.processed_at is None
+    assert "WaitingForEarlier" in text.error
+    assert not Ticket.objects.filter(channel=Channel.SOCIAL).exists()
+
+    # The photo comes on its next try; then the text, after it.
+    api.queue("getFile", {"ok": True, "result": {"file_id": "x", "file_path": "photos/file_7.jpg"}})
+    api.files["file_7.jpg"] = ("image/jpeg", PNG)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert intake.process_payload(photo.pk)
+        assert intake.process_payload(text.pk)
+    messages = Message.objects.filter(ticket__channel=Channel.SOCIAL).order_by("id")
+    assert [m.body_text for m in messages] == ["Вот скриншот ошибки при оплате", "Это скриншот выше"]
+    assert messages[0].attachments.count() == 1
+
+
+def test_on_its_last_try_a_message_no_longer_waits_for_an_earlier_one(
+    client, cast, bot, api, django_capture_on_commit_callbacks
+):
+    from frontdesk.connectors import intake
+
+    _photo, text = _photo_failed_then_text(
+        client, bot, api, django_capture_on_commit_callbacks, fail="default"
+    )
+    RawPayload.objects.filter(pk=text.pk).update(attempts=intake.MAX_ATTEMPTS - 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert intake.process_payload(text.pk)
+    assert [m.body_text for m in Message.objects.filter(ticket__channel=Channel.SOCIAL)] == [
+        "Это скриншот выше"
+    ]
