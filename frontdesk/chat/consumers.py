@@ -508,10 +508,13 @@ class AgentConsumer(ChatSocket):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        await _run(handling.touch)(self.plan.user_id, online=False)
         for brand_id in self.plan.brand_ids:
             await self.broadcast.group_discard(queue_group(brand_id), self.broadcast_channel)
         await self.channel_layer.group_discard(agent_group(self.plan.user_id), self.channel_name)
+        # Offline at once, unless the agent has the panel open elsewhere (another tab, or this page reloaded,
+        # whose new socket may have connected before this one closed): those sockets say so again.
+        await _run(handling.touch)(self.plan.user_id, online=False)
+        await self.channel_layer.group_send(agent_group(self.plan.user_id), {"type": "chat.presence"})
         for session_id in list(self.delivered):
             await self.channel_layer.group_discard(session_group(session_id), self.channel_name)
 
@@ -679,6 +682,11 @@ class AgentConsumer(ChatSocket):
         await self.send_json({"type": "status", "session": session_id, **status})
         self.mine_stale = True
         self.queue_soon()
+
+    async def chat_presence(self, event: dict[str, Any]) -> None:
+        """Another socket of this agent closed: this one is still open."""
+        assert self.plan is not None
+        await _run(handling.touch)(self.plan.user_id)
 
     async def chat_leave(self, event: dict[str, Any]) -> None:
         await self._leave(event["session"])

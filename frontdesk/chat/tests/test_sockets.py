@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 
 import pytest
@@ -442,6 +443,32 @@ def test_an_agent_with_the_panel_open_is_online_for_the_visitors_of_their_brand_
         assert (await hello(again))["online"] is False
         for s in (socket, other, again):
             await s.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_an_agent_who_closes_one_of_two_panels_stays_online(cast, opera_chat):
+    """A second tab, or the page reloaded (its new socket may connect before the old one closes)."""
+    from frontdesk.chat.queries import online_for_brand
+
+    async def online() -> bool:
+        return await database_sync_to_async(online_for_brand)(cast.opera.brand)
+
+    async def scenario():
+        first, _queue = await agent(cast.opera.line1)
+        second, _queue = await agent(cast.opera.line1)
+        await first.disconnect()
+        # The other panel says it is still there as soon as the first one has closed.
+        for _ in range(50):
+            if await online():
+                break
+            await asyncio.sleep(0.02)
+        assert await online()
+        socket, _connected, _ = await visitor()
+        assert (await hello(socket))["online"] is True
+        await second.disconnect()
+        assert not await online()
+        await socket.disconnect()
 
     async_to_sync(scenario)()
 
