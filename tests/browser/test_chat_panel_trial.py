@@ -113,16 +113,14 @@ def test_a_chat_transferred_to_another_line_leaves_the_agents_panel(
     assert agent.locator("#chat-conversation").count() == 0
 
 
-def test_accept_and_transfer_clicked_while_the_socket_connects_are_sent_once_it_is_open(
+def test_a_transfer_clicked_while_the_socket_connects_is_sent_once_it_is_open(
     chat_desk: ChatDesk, agent_and_visitor: tuple[Any, Any]
 ) -> None:
     agent, visitor = agent_and_visitor
+    # From the next page on (the queue page's socket is open: the visitor sees an agent online).
     agent.add_init_script(SLOW_SOCKET)
-    agent.reload()
-    agent.locator("#chat-queue").wait_for()
-    # Accept is clicked at once after the page loaded, before its socket is open.
     conversation = _chat_accepted(chat_desk, agent, visitor, "Kiri Te Kanawa", "Are there seats left?")
-    # So is the transfer on the conversation's page, which opened a socket of its own.
+    # The conversation's page opened a socket of its own: Transfer is clicked before it is open.
     conversation.locator("#chat-transfer-to").select_option("line:2")
     conversation.locator("form.chat-transfer button[type=submit]").click()
     conversation.wait_for(state="detached")
