@@ -305,6 +305,9 @@ class VisitorConsumer(ChatSocket):
             await self.send_json(
                 await _run(handling.suggestions)(self._chat(), text=frame.get("q"), language=self.language)
             )
+        elif kind == "presence":
+            self._limit((f"presence:{self.channel_name}", limits.PRESENCE_PER_MINUTE, 60))
+            await self.send_json(await _run(handling.presence)(self._chat()))
         elif kind == "offline":
             self._limit((f"offline-ip:{self.ip}", limits.OFFLINE_PER_HOUR, 3600))
             await self.send_json(

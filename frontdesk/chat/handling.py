@@ -436,6 +436,11 @@ def may_type(actor: Actor, session_id: int) -> bool:
     return session.agent_id == actor.user_id and session.state == SessionState.ACTIVE
 
 
+def presence(chat: ChatSettings) -> dict[str, Any]:
+    """Whether an agent of the chat's brand is online now (the widget asks while its panel is open)."""
+    return {"type": "presence", "online": online_for_brand(chat.brand_id)}
+
+
 def touch(user_id: int, *, online: bool = True) -> None:
     actions.touch_presence(user_id, online=online)
 

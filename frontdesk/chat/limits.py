@@ -23,6 +23,8 @@ IP_FACTOR = 3
 OFFLINE_PER_HOUR = 5
 # Article suggestions asked by one socket in a minute.
 SUGGESTIONS_PER_MINUTE = 30
+# "Is anyone online?" from a widget whose panel is open and no chat started (it asks every 20 seconds).
+PRESENCE_PER_MINUTE = 12
 
 # A counter to check: (key, limit, window in seconds).
 Check = tuple[str, int, int]

@@ -209,3 +209,32 @@ def _wait_for(page: Any, ready: Any, seconds: float = 10) -> None:
             return
         page.wait_for_timeout(100)
     pytest.fail("the page never asked for suggestions")
+
+
+def test_a_visitor_who_found_no_one_online_sees_an_agent_who_came_without_a_reload(
+    chat_desk: ChatDesk, chromium: Any, visitor: Any
+) -> None:
+    # The page was opened when no agent was online (the route says so in the welcome only).
+    route = Route(online=False)
+    panel = _open_widget(visitor, chat_desk, route)
+    panel.locator("form.o").wait_for()
+    assert panel.locator("form.f").is_hidden()
+
+    # An agent opens the chat panel.
+    context = chromium.new_context(locale="en-US")
+    try:
+        context.set_default_timeout(20_000)
+        agent = context.new_page()
+        sign_in(agent, chat_desk.desk, chat_desk.email, chat_desk.password)
+        agent.goto(chat_desk.desk.url + "desk/chat/")
+        agent.locator("#chat-queue").wait_for()
+
+        # The widget asks again when it is opened (and every 20 seconds while it is): the chat form is back.
+        visitor.locator(f"{WIDGET} header button.x").click()
+        visitor.locator(f"{WIDGET} button.l").click()
+        panel.locator("small").filter(has_text="We are online").wait_for()
+        panel.locator("form.f textarea").wait_for()
+        assert panel.locator("form.o").is_hidden()
+        assert {"type": "presence"} in route.sent
+    finally:
+        context.close()

@@ -447,6 +447,27 @@ def test_an_agent_with_the_panel_open_is_online_for_the_visitors_of_their_brand_
     async_to_sync(scenario)()
 
 
+def test_a_widget_asks_again_who_is_online_and_hears_an_agent_who_came(cast, opera_chat):
+    async def scenario():
+        socket, _connected, _ = await visitor()
+        assert (await hello(socket))["online"] is False
+        await socket.send_json_to({"type": "presence"})
+        assert await until(socket, "presence") == {"type": "presence", "online": False}
+        panel, _queue = await agent(cast.opera.line1)
+        await socket.send_json_to({"type": "presence"})
+        assert await until(socket, "presence") == {"type": "presence", "online": True}
+        # Asked too often: refused with a reason, not answered.
+        for _ in range(12):
+            await socket.send_json_to({"type": "presence"})
+        frames = [await socket.receive_json_from(timeout=5) for _ in range(12)]
+        assert [f["type"] for f in frames].count("presence") == 10
+        assert {f.get("code") for f in frames if f["type"] == "error"} == {"rate_limited"}
+        await panel.disconnect()
+        await socket.disconnect()
+
+    async_to_sync(scenario)()
+
+
 def test_an_agent_who_closes_one_of_two_panels_stays_online(cast, opera_chat):
     """A second tab, or the page reloaded (its new socket may connect before the old one closes)."""
     from frontdesk.chat.queries import online_for_brand

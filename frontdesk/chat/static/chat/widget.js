@@ -249,6 +249,7 @@
       good.forEach(function (a) { el("a", { href: safe(a.url), target: "_blank", rel: "noopener" }, a.title, el("div", null, null, tips)); });
     } else if (k === "offline_received") { off.reset(); hush(); st.sent = [m.number, Date.now()]; full = offSent = false; save(); note(t("thanks") + m.number); }
     else if (k === "ended") over();
+    else if (k === "presence") { if (session === "none" && !text.value.trim() && !off.elements.text.value.trim()) online = !!m.online; } // nothing typed is hidden
     else if (k === "error") {
       // A file over the frame limit is refused before its client_id is read: the one in flight.
       var c = m.code, id = m.client_id || (c === "too_large" && inflight);
@@ -272,6 +273,8 @@
     render();
   }
 
+  // Agents come and go: while the panel is open and no chat has started, it asks again now and then.
+  function ask() { if (live && session === "none" && !st.sent && !panel.hidden) out({ type: "presence" }); }
   function toggle(open) {
     st.open = open;
     save();
@@ -280,7 +283,7 @@
     launcher.setAttribute("aria-expanded", open);
     (open ? (off.hidden ? text : off.elements.name) : launcher).focus();
   }
-  launcher.onclick = function () { toggle(panel.hidden); };
+  launcher.onclick = function () { toggle(panel.hidden); ask(); };
   $(".x").onclick = function () { toggle(false); };
   panel.onkeydown = function (e) { if (e.key === "Escape") toggle(false); };
   form.onsubmit = function (e) {
@@ -334,4 +337,5 @@
   if (st.sent) note(t("thanks") + st.sent[0]);
   render();
   connect();
+  setInterval(ask, 20000);
 })();
