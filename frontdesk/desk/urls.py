@@ -22,7 +22,13 @@ from frontdesk.desk.views.queues import (
     saved_view_page,
     update_view,
 )
-from frontdesk.desk.views.ticket import download_attachment, post_message, retry_mail, ticket_page
+from frontdesk.desk.views.ticket import (
+    download_attachment,
+    post_message,
+    quoted_history,
+    retry_mail,
+    ticket_page,
+)
 
 app_name = "desk"
 
@@ -93,6 +99,11 @@ urlpatterns = [
     path("tickets/<str:number>/links/<str:other>/delete/", ticket_merge.unlink, name="unlink_ticket"),
     path("tickets/<str:number>/messages/<int:message_id>/split/", ticket_merge.split, name="split_message"),
     path("tickets/<str:number>/mail/<int:outbound_id>/retry/", retry_mail, name="retry_mail"),
+    path(
+        "tickets/<str:number>/messages/<int:message_id>/quoted/",
+        quoted_history,
+        name="quoted_history",
+    ),
     path(
         "tickets/<str:number>/attachments/<int:attachment_id>/",
         download_attachment,

@@ -56,6 +56,12 @@ def _body(parsed: ParsedMail, *, new_text_only: bool, prefix: str = "") -> Body:
         return make_body(text=text.strip() or _("(The mail has no text.)"))
 
 
+def _history_left_out(parsed: ParsedMail, *, new_text_only: bool) -> bool:
+    """Whether ``_body`` leaves quoted history (or a signature) of the mail out of the message."""
+    visible = parsed.visible_text.strip()
+    return new_text_only and bool(visible) and visible != (parsed.text or "").strip()
+
+
 def _attachments(parsed: ParsedMail) -> list[AttachmentIn]:
     return [
         AttachmentIn(filename=a.filename or "attachment", content_type=a.content_type, data=a.data)
@@ -180,6 +186,8 @@ def _ingest(
         message = ticket_actions.add_note(
             ticket, actor=SYSTEM, body=_body(parsed, new_text_only=False, prefix=prefix), attachments=first
         )
+    if _history_left_out(parsed, new_text_only=route.kind in (RouteKind.FOLLOW_UP, RouteKind.REPLY)):
+        Message.objects.filter(pk=message.pk).update(history_left_out=True)
     if extra:
         _add_extra_attachments(ticket, extra)
     mark_processed(

@@ -13,11 +13,12 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_noop
 
 from frontdesk.core.errors import NotFound
-from frontdesk.core.html import html_to_text, safe_html
-from frontdesk.mail.models import OutboundMessage
+from frontdesk.core.html import html_to_text, safe_html, text_to_html
+from frontdesk.mail.models import InboundMessage, OutboundMessage
+from frontdesk.mail.parse import ParseError, parse_message
 from frontdesk.mail.quotes import quote_start
 from frontdesk.tickets.models import Ticket
-from frontdesk.tickets.queries import can_see_ticket
+from frontdesk.tickets.queries import can_see_ticket, timeline_messages_visible_to
 from frontdesk.users.actors import Actor
 
 # What the delivery of a mail shows; the bodies stay in the database.
@@ -114,3 +115,24 @@ def split_quoted_history(body_html: str) -> Body:
         return Body(new=safe_html(body_html), quoted=SafeString(""))
     cut = owner[first]
     return Body(new=safe_html("".join(segments[:cut])), quoted=safe_html("".join(segments[cut:])))
+
+
+def left_out_history(actor: Actor, ticket: Ticket, message_id: int) -> SafeString:
+    """The quoted history that a mail's answer carried and its message left out (``Message.history_left_out``),
+    read again from the raw mail; the whole mail when no quote is found in it. The message is one of the
+    ticket's timeline (merged tickets included) as the actor sees it; ``NotFound`` otherwise."""
+    visible = timeline_messages_visible_to(actor, ticket).filter(pk=message_id, history_left_out=True)
+    raw = (
+        InboundMessage.objects.filter(ticket_message__in=visible.values("pk"))
+        .values_list("raw", flat=True)
+        .first()
+    )
+    if raw is None:
+        raise NotFound(gettext_noop("message"))
+    try:
+        parsed = parse_message(bytes(raw))
+    except ParseError:
+        raise NotFound(gettext_noop("message")) from None
+    html = safe_html(parsed.html) if parsed.html.strip() else SafeString(text_to_html(parsed.text))
+    body = split_quoted_history(html)
+    return body.quoted or body.new

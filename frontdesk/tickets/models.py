@@ -366,6 +366,8 @@ class Message(models.Model):
     body_text = models.TextField()
     call_direction = models.CharField(max_length=10, choices=CallDirection.choices, blank=True)
     call_duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # A mail's answer keeps only its new text; the quoted history it carried is in the raw mail (shown folded).
+    history_left_out = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

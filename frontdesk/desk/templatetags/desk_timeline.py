@@ -129,7 +129,7 @@ def _message(
             item.body.quoted,
         )
         if item.body.quoted
-        else ""
+        else _left_out_history(message, urls)
     )
     return format_html(
         '<article class="entry {}" id="message-{}">\n  <header>\n    <strong>{}</strong>{}\n'
@@ -148,6 +148,23 @@ def _message(
         _attachments(message, urls),
         _deliveries(item, urls, csrf),
         _social_reply(item, context),
+    )
+
+
+def _left_out_history(message: Any, urls: _Addresses) -> SafeString | str:
+    """A mail's answer keeps its new text only: the history it quoted is fetched from the raw mail when
+    unfolded (a plain link without scripts)."""
+    if not getattr(message, "history_left_out", False):
+        return ""
+    url = urls("desk:quoted_history", message.pk)
+    return format_html(
+        '\n  <details class="quoted" hx-get="{}" hx-trigger="toggle once" hx-target="find .quoted-history"'
+        ' hx-swap="innerHTML">\n    <summary>{}</summary>\n    <div class="quoted-history"><a href="{}">{}</a>'
+        "</div>\n  </details>",
+        url,
+        gettext("Quoted history"),
+        url,
+        gettext("Show the quoted history"),
     )
 
 

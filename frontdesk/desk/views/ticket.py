@@ -22,7 +22,7 @@ from frontdesk.desk.timeline import build_timeline, delivery_of, mail_recipient,
 from frontdesk.desk.views.access import agent_view
 from frontdesk.desk.views.customer import panel_context
 from frontdesk.mail.actions import retry_outbound
-from frontdesk.mail.queries import access_outbound, outbound_for_ticket
+from frontdesk.mail.queries import access_outbound, left_out_history, outbound_for_ticket
 from frontdesk.tickets import actions as ticket_actions
 from frontdesk.tickets.choices import Channel
 from frontdesk.tickets.queries import (
@@ -158,6 +158,16 @@ def retry_mail(request: HttpRequest, actor: Actor, number: str, outbound_id: int
             "viewer_tz": viewer_zone(getattr(request.user, "time_zone", "")),
         },
     )
+
+
+@require_GET
+@agent_view
+def quoted_history(request: HttpRequest, actor: Actor, number: str, message_id: int) -> HttpResponse:
+    """The quoted history that a mail's answer carried, folded under the message (fetched when unfolded)."""
+    ticket = access_ticket(actor, number)
+    response = HttpResponse(left_out_history(actor, ticket, message_id))
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET
