@@ -147,12 +147,18 @@ class Lookups:
         self._message_ids: dict[tuple[int, str], int] | None = None
         self._tickets: dict[int, Ticket] = {}
         self._pending: dict[tuple[int, str], Customer] = {}
+        # (brand id, Message-ID) of the batch's own mails: an answer to one of them is routed after it, from
+        # the database (the prefetched threads cannot know a ticket that mail opens meanwhile).
+        self._batch_ids: set[tuple[int, str]] = set()
 
     def prefetch(self, mails: list[tuple[InboundMessage, ParsedMail]]) -> None:
         senders = {(inbound.brand_id, sender_of(parsed)) for inbound, parsed in mails if sender_of(parsed)}
         found = customers_by_contacts(ContactKind.EMAIL, senders, related=("user", "organization"))
         self._customers.update({pair: found.get(pair) for pair in senders})
         own_ids = [i for i in (normalize_message_id(p.message_id) for _inbound, p in mails) if i]
+        self._batch_ids = {
+            (inbound.brand_id, i) for inbound, p in mails if (i := normalize_message_id(p.message_id))
+        }
         self._own_message_ids = (
             set(OutboundMessage.objects.filter(message_id__in=own_ids).values_list("message_id", flat=True))
             if own_ids
@@ -199,8 +205,12 @@ class Lookups:
             return message_id in self._own_message_ids
         return OutboundMessage.objects.filter(message_id=message_id).exists()
 
+    def answers_the_batch(self, brand_id: int, parsed: ParsedMail) -> bool:
+        """Whether the mail answers (In-Reply-To, References) another mail of the same batch."""
+        return any((brand_id, i) in self._batch_ids for i in _thread_ids(parsed))
+
     def known_message_ids(self, brand_id: int, ids: list[str]) -> dict[tuple[int, str], int]:
-        if self._message_ids is not None:
+        if self._message_ids is not None and not any((brand_id, i) in self._batch_ids for i in ids):
             return self._message_ids
         return _known_message_ids([brand_id], ids)
 

@@ -128,6 +128,9 @@ def process_inbound_batch(inbound_id: int, *, size: int | None = None) -> dict[i
         )
         results.update(together)
         remaining = [pk for pk in parsed if pk not in together]
+        # A mail answering another mail of the batch comes after it (in the order they arrived), so that it
+        # finds the ticket that one opened.
+        remaining.sort(key=lambda pk: pk if lookups.answers_the_batch(rows[pk].brand_id, parsed[pk]) else 0)
         for done, pk in enumerate(remaining):
             if done and time.monotonic() - started > BATCH_SECONDS:
                 rest = remaining[done:]

@@ -43,7 +43,11 @@ _MARKED = [
 
 
 def _opens_a_ticket(inbound: InboundMessage, parsed: ParsedMail, lookups: Lookups) -> Route | None:
-    if is_automatic(parsed) or len(parsed.attachments) > MAX_ATTACHMENTS:
+    if (
+        is_automatic(parsed)
+        or len(parsed.attachments) > MAX_ATTACHMENTS
+        or lookups.answers_the_batch(inbound.brand_id, parsed)  # threaded after the mail it answers
+    ):
         return None
     try:
         route = route_message(inbound, parsed, lookups)

@@ -290,3 +290,30 @@ def test_when_writing_together_fails_every_mail_goes_one_by_one(
     assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Mail 0", "Mail 1", "Mail 2"]
     # The customers created before the failure were rolled back and made again, once each.
     assert Customer.objects.filter(email__endswith="@customer.example").count() == 3
+
+
+def test_an_answer_to_a_mail_of_the_same_batch_joins_the_ticket_that_mail_opened(
+    mail_cast, django_capture_on_commit_callbacks
+):
+    """The customer writes twice in a row, the second mail answering the first ("forgot to say..."), and a
+    third person writes too: one batch, two tickets, the answer on the first one's ticket."""
+    brand = mail_cast.opera.brand
+    first = make_mail(frm="anna@customer.example", message_id="<first@customer.example>")
+    other = make_mail(frm="boris@customer.example")
+    answer = make_mail(
+        frm="anna@customer.example",
+        subject="Re: My tickets did not arrive",
+        body="Forgot to say: order 4471.",
+        in_reply_to="<first@customer.example>",
+    )
+    stored = [_store(raw, brand) for raw in (first, other, answer)]
+    # The answer's doorbell rings first: it still waits for the mail it answers.
+    results = process_inbound_batch(stored[2].pk)
+    assert set(results.values()) == {InboundStatus.INGESTED}
+    assert Ticket.objects.count() == 2
+    ticket = InboundMessage.objects.get(pk=stored[0].pk).ticket
+    assert InboundMessage.objects.get(pk=stored[2].pk).ticket == ticket
+    assert [m.body_text for m in Message.objects.filter(ticket=ticket).order_by("id")] == [
+        "Hello, I paid but got no e-tickets.",
+        "Forgot to say: order 4471.",
+    ]
