@@ -53,14 +53,32 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+# A word's ё may be written е, and the stemmer writes е: this many of its е are tried as ё too.
+YO_TRIES = 4
+
+
+def _yo_spellings(word: str) -> list[str]:
+    """A Russian word as a text may spell it: with е throughout, and with ё in the place of one е (FTS5's
+    tokenizer does not take ё for е, and people write either)."""
+    plain = word.replace("ё", "е").replace("Ё", "Е")
+    if not _CYRILLIC.search(plain):
+        return [word]
+    places = [i for i, letter in enumerate(plain) if letter in "еЕ"][:YO_TRIES]
+    spellings = [plain] + [plain[:i] + ("ё" if plain[i] == "е" else "Ё") + plain[i + 1 :] for i in places]
+    return list(dict.fromkeys(spellings))
+
+
 def match_expression(words: Sequence[str]) -> str:
-    """An FTS5 query: every word, the longer ones as prefixes, Russian ones by their stem."""
+    """An FTS5 query: every word, the longer ones as prefixes, Russian ones by their stem and with or
+    without ё."""
     terms = []
     for word in words:
         if _CYRILLIC.search(word) and len(word) > PREFIX_FROM:
             word = _RUSSIAN.stemWord(word)
-        terms.append(_quote(word) + ("*" if len(word) >= PREFIX_FROM else ""))
-    return " ".join(terms)
+        star = "*" if len(word) >= PREFIX_FROM else ""
+        spellings = [_quote(spelling) + star for spelling in _yo_spellings(word)]
+        terms.append(spellings[0] if len(spellings) == 1 else "(" + " OR ".join(spellings) + ")")
+    return " AND ".join(terms)  # FTS5 takes no implicit AND before a group in parentheses
 
 
 @lru_cache(maxsize=4096)

@@ -120,6 +120,16 @@ def test_russian_words_are_found_in_another_form(cast):
     assert ticket.number in _numbers(cast.opera.line1, "оплатил заказ")
 
 
+def test_russian_words_are_found_with_or_without_yo(cast):
+    ticket = _ticket(cast.opera, "Оплата", body="Ваш платёж отклонён банком, ёлка не доставлена.")
+    other = _ticket(cast.opera, "Доставка", body="Платеж прошел, ждем билеты.")
+    for query in ("платёж", "платеж", "ПЛАТЁЖ", "отклонен", "отклонён банком", "елка", "ёлка"):
+        assert ticket.number in _numbers(cast.opera.line1, query), query
+    assert set(_numbers(cast.opera.line1, "платеж")) == {ticket.number, other.number}
+    assert set(_numbers(cast.opera.line1, "платёж")) == {ticket.number, other.number}
+    assert _numbers(cast.opera.line1, "прошёл") == [other.number]
+
+
 def test_polish_words_typed_without_diacritics_are_found(cast):
     ticket = _ticket(
         cast.opera, "Zwrot pieniędzy za bilety", body="Proszę o zwrot pieniędzy, koncert odwołany."
