@@ -75,3 +75,12 @@ def test_both_periods_cost_one_query_and_an_empty_brand_list_none(cast):
     ]
     assert [(c.started, c.median_wait) for c in before] == [(1, 5.0)]
     assert chat_counts([], [october]) == [[]]
+
+
+@pytest.mark.parametrize(("language", "heading"), [("ru", "Чаты"), ("pl", "Czaty")])
+def test_the_chats_table_speaks_the_viewers_language(cast, client, language, heading):
+    _october_chats(cast)
+    assert client.login(email=cast.opera.admin.email, password=PASSWORD)
+    page = client.get("/desk/reports/", OCTOBER, HTTP_ACCEPT_LANGUAGE=language)
+    table = page.context["report"].table("chats")
+    assert [str(title) for title in table.columns][1] == heading
