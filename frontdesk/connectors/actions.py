@@ -216,6 +216,8 @@ def set_receive_mode(connector: Connector, *, actor: Actor, mode: str) -> Connec
         raise InvalidInput(_("Only Telegram bots can switch between webhook and polling."), field="mode")
     if mode not in ReceiveMode.values:
         raise InvalidInput(_("Choose webhook or polling."), field="mode")
+    if not connector.bot_token:
+        raise InvalidInput(_("A Telegram bot needs its token."), field="bot_token")
     url = webhook_url(connector)
     if mode == ReceiveMode.WEBHOOK and not is_public_https(url):
         raise InvalidInput(

@@ -5,6 +5,7 @@ every admin page: brand admins see their brands' rows only."""
 from __future__ import annotations
 
 import json
+import re
 
 from django import forms
 from django.contrib import admin, messages
@@ -21,6 +22,9 @@ from frontdesk.connectors.models import Connector, RawPayload, SocialReply, gene
 from frontdesk.core.errors import DomainError
 from frontdesk.users.admin import BrandScopedAdmin
 from frontdesk.users.admin_site import request_actor
+
+# What @BotFather gives: the bot's number, a colon, a key (about 35 characters of [A-Za-z0-9_-]).
+TELEGRAM_TOKEN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{1,100}")
 
 
 def masked(secret: str) -> str:
@@ -68,6 +72,14 @@ class ConnectorForm(forms.ModelForm):  # type: ignore[type-arg]
         kind = data.get("kind")
         if kind == ConnectorKind.TELEGRAM and not data.get("bot_token"):
             self.add_error("bot_token", gettext("A Telegram bot needs its token."))
+        elif kind == ConnectorKind.TELEGRAM and not TELEGRAM_TOKEN.fullmatch(str(data["bot_token"]).strip()):
+            self.add_error(
+                "bot_token",
+                gettext(
+                    "A Telegram bot token is the bot's number, a colon and a key of letters, digits, - and _ "
+                    "(123456789:AAF…), as @BotFather gave it."
+                ),
+            )
         if kind == ConnectorKind.VK:
             if not data.get("access_token"):
                 self.add_error("access_token", gettext("A VK community needs an access token."))

@@ -11,6 +11,7 @@ from frontdesk.connectors.models import Connector, RawPayload
 from frontdesk.connectors.tests.conftest import make_connector
 from frontdesk.sla.models import SlaPolicy
 from frontdesk.testing.cast import PASSWORD
+from frontdesk.users.actors import actor_for
 
 CONNECTORS = "admin:connectors_connector_changelist"
 PAYLOADS = "admin:connectors_rawpayload_changelist"
@@ -73,6 +74,31 @@ def test_a_vk_community_needs_its_token_and_number(client, cast):
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert set(errors) == {"access_token", "group_id"}
+
+
+@pytest.mark.parametrize(
+    "token", ["", "not a token ü ' \" <x>", "123456", ":ABC", "123456:ABC def", "12:" + "A" * 200]
+)
+def test_a_telegram_bot_needs_a_token_as_botfather_gives_it(client, cast, token):
+    _login(client, cast.opera.admin)
+
+    fields = {"kind": ConnectorKind.TELEGRAM, "name": "Bot", "mode": "polling", "bot_token": token}
+    response = client.post(
+        reverse("admin:connectors_connector_add"), {"brand": cast.opera.brand.pk, **fields}
+    )
+
+    assert response.status_code == 200
+    assert set(response.context["adminform"].form.errors) == {"bot_token"}
+    assert not Connector.objects.exists()
+
+
+def test_switching_a_telegram_connector_without_a_token_says_the_token_is_missing(cast):
+    from frontdesk.connectors.actions import set_receive_mode
+    from frontdesk.core.errors import InvalidInput
+
+    bot = make_connector(cast.opera.brand, bot_token="")
+    with pytest.raises(InvalidInput, match="^A Telegram bot needs its token.$"):
+        set_receive_mode(bot, actor=actor_for(cast.opera.admin), mode=ReceiveMode.POLLING)
 
 
 def test_a_vk_community_may_be_polled_and_a_generic_webhook_may_not(client, cast):
