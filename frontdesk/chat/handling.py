@@ -137,6 +137,15 @@ def decode_file(frame: dict[str, Any], chat: ChatSettings) -> AttachmentIn:
     return AttachmentIn(name.strip()[:200], content_type if isinstance(content_type, str) else "", raw)
 
 
+def visitor_name(frame: dict[str, Any]) -> str:
+    """The name the visitor gives with their first frame: ``visitor_name``; a ``message`` may give it as
+    ``name`` too (older widgets), an ``attachment`` never, since its ``name`` is the file's."""
+    value = frame.get("visitor_name")
+    if value is None and frame.get("type") == "message":
+        value = frame.get("name")
+    return value if isinstance(value, str) else ""
+
+
 def visitor_posts(
     chat: ChatSettings,
     *,
@@ -160,7 +169,7 @@ def visitor_posts(
                 client_id=client_id,  # type: ignore[arg-type]  # checked by the action
                 text=text,  # type: ignore[arg-type]
                 attachment=attachment,
-                name=str(frame.get("name") or ""),
+                name=visitor_name(frame),
                 email=str(frame.get("email") or ""),
                 page=page,
                 language=language,

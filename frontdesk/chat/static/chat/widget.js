@@ -152,7 +152,10 @@
     f.client_id = Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
     if (session === "none") {
       f.language = lang;
-      ["name", "email"].forEach(function (k) { var v = form.elements[k].value.trim(); if (v) f[k] = v; });
+      // The visitor's own name travels as visitor_name: an attachment's name is its file's.
+      var who = form.elements.name.value.trim(), mail = form.elements.email.value.trim();
+      if (who) f.visitor_name = who;
+      if (mail) f.email = mail;
     }
     st.outbox.push(f);
     save();
