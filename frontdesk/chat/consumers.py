@@ -122,6 +122,16 @@ def _opening_gate() -> asyncio.Semaphore:
     return gate
 
 
+def socket_closing(error: BaseException) -> bool:
+    """Whether a frame could not be sent because its socket is closing or closed: the client went away
+    (``ClientDisconnected``), or the server refuses the send since the socket never opened or was closed (a
+    ``RuntimeError`` about the ASGI message, e.g. "Expected ASGI message 'websocket.accept' ... but got
+    'websocket.send'")."""
+    if isinstance(error, ClientDisconnected):
+        return True
+    return isinstance(error, RuntimeError) and "ASGI message" in str(error)
+
+
 def _header(scope: dict[str, Any], name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
@@ -166,10 +176,11 @@ class ChatSocket(AsyncWebsocketConsumer):
                 await self.handle(frame)
             except DomainError as error:
                 await self.send_json(error_frame(error, **self._about(frame)))
-            except ClientDisconnected:
-                # The socket closed while the frame was answered: no one to tell.
-                logger.info("A chat frame's socket closed before its answer")
-            except Exception:
+            except Exception as error:
+                if socket_closing(error):
+                    # The socket closed while the frame was answered: no one to tell.
+                    logger.info("A chat frame's socket closed before its answer")
+                    return
                 logger.exception("A chat frame failed")
                 with contextlib.suppress(ClientDisconnected):
                     await self.send_json(
@@ -436,6 +447,8 @@ class AgentConsumer(ChatSocket):
         self.mine_stale = False
         self.queue_sent_at = -QUEUE_EVERY
         self.queue_task: asyncio.Task[None] | None = None
+        # Accepted: queue frames wait for it (news heard while the socket opens is in the one it sends then).
+        self.opened = False
         # Messages heard before the page's hello, per session (None once it came).
         self.held: dict[int, list[dict[str, Any]]] | None = {}
         self.hold_task: asyncio.Task[None] | None = None
@@ -468,6 +481,7 @@ class AgentConsumer(ChatSocket):
         self._keep_waiting(start.waiting)
         self.mine = start.mine
         await self.accept()
+        self.opened = True
         await _run(handling.touch)(plan.user_id)
         self.heartbeat = asyncio.ensure_future(self._beat())
         self.hold_task = asyncio.ensure_future(self._hold_for_hello())
@@ -643,7 +657,7 @@ class AgentConsumer(ChatSocket):
 
     def queue_soon(self) -> None:
         """Send the queue frame now, or once ``QUEUE_EVERY`` has passed since the last one."""
-        if self.queue_task is not None:
+        if self.queue_task is not None or not self.opened:
             return
         wait = self.queue_sent_at + QUEUE_EVERY - time.monotonic()
         self.queue_task = asyncio.ensure_future(self._queue_later(max(wait, 0.0)))
@@ -652,10 +666,11 @@ class AgentConsumer(ChatSocket):
         await asyncio.sleep(wait)
         try:
             await self.send_queue()
-        except ClientDisconnected:
-            pass  # the panel closed meanwhile
-        except Exception:
-            logger.warning("A chat queue frame was not sent", exc_info=True)
+        except Exception as error:
+            if socket_closing(error):  # the panel closed meanwhile
+                logger.info("A chat queue frame was not sent: its socket is closing")
+            else:
+                logger.warning("A chat queue frame was not sent", exc_info=True)
 
     async def _leave(self, session_id: int) -> None:
         await self.channel_layer.group_discard(session_group(session_id), self.channel_name)
