@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -10,11 +12,45 @@ from django.http.request import split_domain_port, validate_host
 from django.utils.translation import gettext as _
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# A host name as browsers send it in ``Origin`` (ASCII, internationalized names in their xn-- form): labels of
+# letters, digits, hyphens and underscores, each 1-63 characters, at most 253 in all (a final dot aside).
+_LABEL = re.compile(r"^[a-z0-9_-]{1,63}$")
+MAX_HOST = 253
+
+
+def _ascii_host(host: str) -> str | None:
+    """The host as a browser names it (lower case; an internationalized name in IDNA, as UTS #46 maps it, the
+    way browsers do), or None for a host no browser can send: other characters, a label over 63 characters, a
+    name over 253."""
+    if ":" in host:
+        try:
+            return f"[{ipaddress.IPv6Address(host).compressed}]"
+        except ValueError:
+            return None
+    if not host.isascii():
+        try:
+            host = _idna(host)
+        except UnicodeError:  # idna.IDNAError is one
+            return None
+    host = host.lower()
+    name = host.removesuffix(".")
+    if not name or len(name) > MAX_HOST or not all(_LABEL.match(label) for label in name.split(".")):
+        return None
+    return host
+
+
+def _idna(host: str) -> str:
+    try:
+        import idna  # comes with the web server (uvicorn[standard], through anyio); else Python's codec
+    except ImportError:  # pragma: no cover
+        return host.encode("idna").decode("ascii")
+    return str(idna.encode(host, uts46=True).decode("ascii"))
 
 
 def normalize_origin(value: str) -> str | None:
-    """``scheme://host[:port]`` in lower case without a default port, or None for anything else (a path, a
-    query, another scheme, no host)."""
+    """``scheme://host[:port]`` in lower case without a default port, an internationalized host in its ASCII
+    (xn--) form as browsers send it, or None for anything else (a path, a query, another scheme, no host, a
+    host no browser can send)."""
     try:
         parts = urlsplit(value.strip())
         port = parts.port
@@ -24,9 +60,9 @@ def normalize_origin(value: str) -> str | None:
         return None
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         return None
-    host = parts.hostname.lower()
-    if ":" in host:
-        host = f"[{host}]"
+    host = _ascii_host(parts.hostname)
+    if host is None:
+        return None
     if port is not None and port != _DEFAULT_PORTS[parts.scheme]:
         host = f"{host}:{port}"
     return f"{parts.scheme}://{host}"
