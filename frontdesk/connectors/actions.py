@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from frontdesk.connectors import intake
 from frontdesk.connectors.base import SendError
 from frontdesk.connectors.choices import ConnectorKind, ItemStatus, ReceiveMode, ReplyStatus
-from frontdesk.connectors.models import Connector, SocialItem, SocialReply, SocialThread
+from frontdesk.connectors.models import Connector, SocialItem, SocialReply
+from frontdesk.connectors.queries import answer_route
 from frontdesk.connectors.registry import can_answer
 from frontdesk.connectors.sending import record_connector_error
 from frontdesk.connectors.service_level import ensure_social_service_level
@@ -120,20 +121,10 @@ def queue_ticket_reply(event: TicketEvent) -> SocialReply | None:
     the ticket of a mention or comment, publicly under it (its inbox item then shows the answer)."""
     if event.kind != EventKind.REPLIED:
         return None
-    thread = SocialThread.objects.filter(ticket_id=event.ticket_id).select_related("connector").first()
-    item = None
-    if thread is None:
-        item = (
-            SocialItem.objects.filter(ticket_id=event.ticket_id, brand_id=event.brand_id)
-            .select_related("connector")
-            .order_by("pk")
-            .first()
-        )
-    connector = thread.connector if thread is not None else item.connector if item is not None else None
-    if connector is None or not can_answer(connector.kind):
+    route = answer_route(event.ticket_id, event.brand_id)
+    if route is None:
         return None
-    if item is not None and not item.reply_target:
-        return None
+    connector, thread, item = route.connector, route.thread, route.item
     message_id = (event.data or {}).get("message")
     if not isinstance(message_id, int):
         return None

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from frontdesk.connectors.choices import ItemStatus, ReplyStatus, Sentiment
 from frontdesk.connectors.models import Connector, SocialItem, SocialReply, SocialThread
+from frontdesk.connectors.registry import can_answer
 from frontdesk.core.errors import NotFound
 from frontdesk.users.actors import Actor
 
@@ -125,6 +126,36 @@ def latest_reply_states(item_ids: Iterable[int]) -> dict[int, ReplyState]:
         if reply.item_id not in states:
             states[reply.item_id] = reply_state(reply, now=now)
     return states
+
+
+@dataclass(frozen=True)
+class AnswerRoute:
+    """Where an agent's public answer on a social ticket goes: its connector, and either the private
+    conversation it is answered in or the inbox item it is answered under."""
+
+    connector: Connector
+    thread: SocialThread | None
+    item: SocialItem | None
+
+
+def answer_route(ticket_id: int, brand_id: int) -> AnswerRoute | None:
+    """The connector an answer on this ticket goes back through; None when it cannot go back (not a social
+    ticket, a generic webhook's item, an item that names nothing to answer under)."""
+    thread = SocialThread.objects.filter(ticket_id=ticket_id).select_related("connector").first()
+    item = None
+    if thread is None:
+        item = (
+            SocialItem.objects.filter(ticket_id=ticket_id, brand_id=brand_id)
+            .select_related("connector")
+            .order_by("pk")
+            .first()
+        )
+    connector = thread.connector if thread is not None else item.connector if item is not None else None
+    if connector is None or not can_answer(connector.kind):
+        return None
+    if item is not None and not item.reply_target:
+        return None
+    return AnswerRoute(connector, thread, item)
 
 
 def social_reply_states(actor: Actor, ticket_id: int) -> dict[int, ReplyState]:

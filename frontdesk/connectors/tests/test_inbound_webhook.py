@@ -142,6 +142,10 @@ def test_a_negative_item_becomes_a_ticket_and_answers_cannot_be_sent_back(
     assert ticket.customer.name == "Olga S."
     with pytest.raises(InvalidInput):
         reply_to_social_item(item, actor=cast.actor(cast.opera.line1), text="Sorry")
+    # The ticket's composer says so before the agent writes.
+    client.force_login(cast.opera.line1)
+    page = client.get(f"/desk/tickets/{ticket.number}/").content.decode()
+    assert '<p class="warning composer-route" role="note">A reply is sent nowhere' in page
 
 
 @pytest.mark.parametrize(

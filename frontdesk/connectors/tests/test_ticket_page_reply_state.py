@@ -69,3 +69,12 @@ def test_another_brands_agent_sees_neither_the_ticket_nor_its_reply_state(
     client.force_login(cast.tours.line1)
 
     assert client.get(f"/desk/tickets/{answer.ticket.number}/").status_code == 404
+
+
+def test_the_composer_says_an_answer_goes_back_on_telegram(
+    client, cast, bot, api, django_capture_on_commit_callbacks
+):
+    ticket = open_chat_ticket(client, bot, django_capture_on_commit_callbacks)
+    client.force_login(cast.opera.line1)
+    page = client.get(f"/desk/tickets/{ticket.number}/").content.decode()
+    assert f'<p class="muted composer-route">A reply goes back through the Telegram bot “{bot.name}”.</p>' in page

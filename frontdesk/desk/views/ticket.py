@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from frontdesk.chat.queries import refuse_mail_during_chat
-from frontdesk.connectors.queries import social_reply_states
+from frontdesk.connectors.queries import answer_route, social_reply_states
 from frontdesk.core.errors import DomainError, NotFound, PermissionDenied, TicketChanged
 from frontdesk.desk import previews
 from frontdesk.desk.forms import NOTE, ComposerForm, LogCallForm
@@ -72,6 +72,7 @@ def _page(
     if form is None:
         form = ComposerForm(initial={"version": ticket.version})
     context = {
+        **_reply_goes(ticket),
         "ticket": ticket,
         "timeline": timeline,
         "form": form,
@@ -158,6 +159,24 @@ def retry_mail(request: HttpRequest, actor: Actor, number: str, outbound_id: int
             "viewer_tz": viewer_zone(getattr(request.user, "time_zone", "")),
         },
     )
+
+
+def _reply_goes(ticket: Ticket) -> dict[str, str | bool]:
+    """Where the composer says a reply goes: by mail to an address, back to a network, or nowhere (a customer
+    without an address, a network that cannot be answered): it then stays on the ticket. A chat is answered in
+    the chat panel and says nothing here."""
+    if ticket.channel == Channel.CHAT:
+        return {}
+    if ticket.channel == Channel.SOCIAL:
+        route = answer_route(ticket.pk, ticket.brand_id)
+        if route is not None:
+            return {
+                "reply_network": str(route.connector.get_kind_display()),
+                "reply_connector": route.connector.name,
+            }
+        return {"reply_nowhere": True}
+    address = mail_recipient(ticket)
+    return {"reply_mail_to": address} if address else {"reply_nowhere": True}
 
 
 @require_GET
