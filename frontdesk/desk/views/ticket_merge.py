@@ -108,10 +108,14 @@ def merge(request: HttpRequest, actor: Actor, number: str) -> HttpResponse:
     survivor = _other(actor, form, "into")
     if survivor is None:
         return _panel(request, actor, ticket, merge_form=form, status=422)
+    # What merge_tickets would refuse about the pair is said before the confirmation, not after it.
+    if survivor.pk == ticket.pk:
+        form.add_error("into", _("A ticket cannot be merged into itself."))
+        return _panel(request, actor, ticket, merge_form=form, status=422)
+    if survivor.brand_id != ticket.brand_id:
+        form.add_error("into", _("The other ticket belongs to another brand."))
+        return _panel(request, actor, ticket, merge_form=form, status=422)
     if not form.cleaned_data["confirm"]:
-        if survivor.pk == ticket.pk:
-            form.add_error("into", _("A ticket cannot be merged into itself."))
-            return _panel(request, actor, ticket, merge_form=form, status=422)
         return _panel(request, actor, ticket, merge_form=form, confirm_into=survivor)
     try:
         survivor = merge_tickets(ticket, into=survivor, actor=actor, version=form.cleaned_data["version"])
@@ -129,6 +133,9 @@ def link(request: HttpRequest, actor: Actor, number: str) -> HttpResponse:
     ticket = access_ticket(actor, number)
     form = LinkForm(request.POST)
     other = _other(actor, form, "other") if form.is_valid() else None
+    if other is not None and other.pk == ticket.pk:
+        form.add_error("other", _("A ticket cannot be merged or linked with itself."))
+        other = None
     if other is None:
         return _panel(request, actor, ticket, link_form=form, status=422)
     try:
