@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,10 +14,11 @@ from frontdesk.core.errors import InvalidInput, InvalidTransition, WorklogRequir
 from frontdesk.tickets.choices import EventKind, Status, WorkLogKind
 from frontdesk.tickets.events import record_event
 from frontdesk.tickets.locks import check_version, lock_ticket
-from frontdesk.tickets.models import Ticket, TimeEntry, WorkLogEntry
+from frontdesk.tickets.models import Ticket, TicketEvent, TimeEntry, WorkLogEntry
 from frontdesk.tickets.permissions import can_work_on
 from frontdesk.users.actors import Actor
-from frontdesk.users.models import Team
+from frontdesk.users.choices import AgentRole
+from frontdesk.users.models import AgentMembership, Team, User
 
 MAX_MINUTES = 24 * 60
 MAX_TEXT = 20_000
@@ -172,7 +174,9 @@ def escalate_ticket(
 def return_ticket(
     ticket: Ticket, *, actor: Actor, worklog: WorkLog, to_team: Team | None = None, version: int | None = None
 ) -> Ticket:
-    """Hand the ticket back to line 1 with what the higher line found and did."""
+    """Hand the ticket back to line 1 with what the higher line found and did. It goes back to whom it came
+    from: the agent who had it when it left line 1 (else who escalated it), while they are an active line-1
+    agent of the brand, told by an assignment event; and, unless ``to_team`` is given, to the team it had."""
     ticket = lock_ticket(ticket.pk)
     require(can_work_on(actor, ticket))
     check_version(ticket, version)
@@ -183,8 +187,11 @@ def return_ticket(
     ).validated()
     if to_team is not None and (to_team.brand_id not in (None, ticket.brand_id) or to_team.line != 1):
         raise InvalidInput(_("Hand back to a line-1 team of this brand."), field="to_team")
+    escalation = _escalation_from_line_one(ticket)
+    team = to_team if to_team is not None else _team_before(ticket, escalation)
+    owner = _owner_before(ticket, escalation)
     ticket.updated_at = timezone.now()
-    entry = _write_log(ticket, actor=actor, kind=WorkLogKind.RETURN, log=log, to_line=1, to_team=to_team)
+    entry = _write_log(ticket, actor=actor, kind=WorkLogKind.RETURN, log=log, to_line=1, to_team=team)
     record_event(
         ticket,
         EventKind.RETURNED,
@@ -192,10 +199,58 @@ def return_ticket(
         data={**log.as_data(), "worklog": entry.pk, "from_line": ticket.line, "to_line": 1},
     )
     ticket.line = 1
-    ticket.team = to_team
-    ticket.assignee = None
+    ticket.team = team
+    before = ticket.assignee_id
+    ticket.assignee = owner
+    if owner is not None and owner.pk != before:
+        # An assignment like any other: the owner is told (notifications listen to assignments).
+        record_event(
+            ticket,
+            EventKind.ASSIGNED,
+            actor=actor,
+            data={"before": before, "after": owner.pk, "after_label": str(owner), "reason": "returned"},
+        )
     _save(ticket, ["line", "team", "assignee"])
     return ticket
+
+
+def _escalation_from_line_one(ticket: Ticket) -> TicketEvent | None:
+    """The escalation that took the ticket up from line 1 most recently, since it last came back to line 1."""
+    events = TicketEvent.objects.filter(ticket_id=ticket.pk)
+    last_return = events.filter(kind=EventKind.RETURNED).order_by("-id").values_list("id", flat=True).first()
+    if last_return is not None:
+        events = events.filter(id__gt=last_return)
+    return events.filter(kind=EventKind.ESCALATED, data__from_line=1).order_by("-id").first()
+
+
+def _team_before(ticket: Ticket, escalation: TicketEvent | None) -> Team | None:
+    """The line-1 team the ticket had before that escalation, if it is still a line-1 team of the brand."""
+    team_id = escalation.data.get("from_team") if escalation is not None else None
+    if not isinstance(team_id, int):
+        return None
+    return (
+        Team.objects.filter(pk=team_id, line=1)
+        .filter(Q(brand_id=ticket.brand_id) | Q(brand__isnull=True))
+        .first()
+    )
+
+
+def _owner_before(ticket: Ticket, escalation: TicketEvent | None) -> User | None:
+    """Who the ticket goes back to: its assignee when it was escalated, else the agent who escalated it, while
+    they are an active line-1 agent of the brand (a brand admin for a ticket for the management)."""
+    if escalation is None:
+        return None
+    for user_id in (escalation.data.get("previous_assignee"), escalation.actor_id):
+        if not isinstance(user_id, int):
+            continue
+        agents = AgentMembership.objects.filter(
+            user_id=user_id, brand_id=ticket.brand_id, line=1, user__is_active=True
+        )
+        if ticket.for_management:
+            agents = agents.filter(role=AgentRole.BRAND_ADMIN)
+        if agents.exists():
+            return User.objects.get(pk=user_id)
+    return None
 
 
 @transaction.atomic

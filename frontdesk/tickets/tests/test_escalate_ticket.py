@@ -171,7 +171,13 @@ def test_returning_hands_the_ticket_back_to_line_one_with_the_findings(cast, ass
     )
 
     fresh = Ticket.objects.get(pk=assigned_ticket.pk)
-    assert (fresh.line, fresh.team_id, fresh.assignee_id, fresh.minutes_spent) == (1, line1_team.pk, None, 17)
+    # Back to the agent who had it on line 1 (test_return_ticket_owner.py has the rules).
+    assert (fresh.line, fresh.team_id, fresh.assignee_id, fresh.minutes_spent) == (
+        1,
+        line1_team.pk,
+        cast.opera.line1.pk,
+        17,
+    )
     entry = WorkLogEntry.objects.filter(kind=WorkLogKind.RETURN).get()
     assert (entry.from_line, entry.to_line, entry.steps_taken, entry.diagnosis) == (
         2,
@@ -179,8 +185,9 @@ def test_returning_hands_the_ticket_back_to_line_one_with_the_findings(cast, ass
         "Reissued by SMS",
         "-",
     )
-    [event] = TicketEvent.objects.filter(ticket=assigned_ticket, pk__gt=since)
+    event, assigned = TicketEvent.objects.filter(ticket=assigned_ticket, pk__gt=since).order_by("id")
     assert (event.kind, event.data["from_line"], event.data["to_line"]) == (EventKind.RETURNED, 2, 1)
+    assert (assigned.kind, assigned.data["after"]) == (EventKind.ASSIGNED, cast.opera.line1.pk)
     assert TimeEntry.objects.filter(ticket=assigned_ticket).order_by("id").last().line == 2
 
 
