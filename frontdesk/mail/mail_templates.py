@@ -71,6 +71,8 @@ VARIABLES: dict[str, tuple[tuple[str, _StrPromise], ...]] = {
         ("portal_url", _("the address of the brand's portal")),
         ("is_new_customer", _("true when the customer has no portal account yet")),
         ("is_call", _("true when an agent wrote the request down from a phone call")),
+        ("is_our_call", _("true when that call was ours (the agent called the customer)")),
+        ("is_solved", _("true when the request was solved during that call")),
         (
             "signin_url",
             _("for a customer without an account: a link that makes one and signs in (once, 7 days)"),
@@ -320,6 +322,8 @@ def sample_context(name: str, brand: Brand, language: str) -> dict[str, Any]:
             portal_url=portal_url(brand),
             is_new_customer=True,
             is_call=False,
+            is_our_call=False,
+            is_solved=False,
             signin_url=f"{portal_url(brand)}welcome/{_('example-link')!s}/",
         )
     return context

@@ -33,7 +33,7 @@ from frontdesk.mail.mail_templates import render_stored
 from frontdesk.mail.models import InboundMessage, MailTemplate, OutboundMessage, Suppression
 from frontdesk.mail.sources.addresses import plus_address_bases, ticket_reply_address
 from frontdesk.tickets.access_links import ACCESS_LINK_MINUTES, access_link_token
-from frontdesk.tickets.choices import AuthorKind, Channel, EventKind, MessageKind
+from frontdesk.tickets.choices import AuthorKind, CallDirection, Channel, EventKind, MessageKind, Status
 from frontdesk.tickets.models import Message, Ticket, TicketEvent
 from frontdesk.users.actions import signin_link_token
 from frontdesk.users.choices import ActorKind
@@ -359,6 +359,13 @@ def _language(ticket: Ticket) -> str:
     return "en"
 
 
+def _call_direction(event: TicketEvent) -> str:
+    message_id = (event.data or {}).get("message")
+    if not isinstance(message_id, int):
+        return ""
+    return Message.objects.filter(pk=message_id).values_list("call_direction", flat=True).first() or ""
+
+
 def _plan_acknowledgement(event: TicketEvent, ticket: Ticket, facts: _Facts) -> OutboundMessage | None:
     # A call an agent wrote down is acknowledged like a mail: the number, and for a new customer the sign-in link.
     is_call = ticket.channel == Channel.PHONE and event.actor_kind == ActorKind.AGENT
@@ -388,6 +395,9 @@ def _plan_acknowledgement(event: TicketEvent, ticket: Ticket, facts: _Facts) -> 
         "portal_url": portal_url(ticket.brand),
         "is_new_customer": is_new_customer,
         "is_call": is_call,
+        # We called them (not they us), and the call settled the request: the mail thanks and promises accordingly.
+        "is_our_call": is_call and _call_direction(event) == CallDirection.OUTBOUND,
+        "is_solved": is_call and ticket.status in (Status.SOLVED, Status.CLOSED),
         "signin_url": signin_url,
         "signature": signature_for(ticket.brand, _language(ticket)),
     }

@@ -357,3 +357,40 @@ def test_foreign_or_broken_ids_in_the_link_are_404(cast, client, kowalski):
     assert client.get(URL, {"customer": "x"}).status_code == 404
     html = client.get(URL, {"phone": "+48221234567"}).content.decode()
     assert "Jan Kowalski" not in html
+
+
+@pytest.mark.parametrize(
+    ("direction", "solved", "says", "not_said"),
+    [
+        ("inbound", None, ["thank you for calling", "an agent will answer soon"], ["solved during the call"]),
+        ("inbound", "on", ["thank you for calling", "it was solved during the call"], ["will answer soon"]),
+        ("outbound", None, ["thank you for talking with", "an agent will answer soon"], ["for calling"]),
+        ("outbound", "on", ["thank you for talking with", "it was solved during the call"], ["for calling"]),
+    ],
+)
+def test_the_acknowledgement_of_a_call_follows_its_direction_and_whether_it_settled_the_request(
+    cast, client, django_capture_on_commit_callbacks, direction, solved, says, not_said
+):
+    from django.core import mail
+
+    _sign_in(client, cast.opera.line1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(
+            client,
+            name="Jan Kowalczyk",
+            email="jan@kowalczyk.example",
+            language="en",
+            brand=cast.opera.brand.pk,
+            direction=direction,
+            solved=solved,
+        )
+    assert response.status_code in (200, 302)
+    (ack,) = [m for m in mail.outbox if "Your request has the number" in m.body]
+    assert ack.to == ["jan@kowalczyk.example"]
+    # Solved on the call: the satisfaction survey follows, as for any solved request.
+    others = [m.subject.startswith("How did we do") for m in mail.outbox if m is not ack]
+    assert others == ([True] if solved else [])
+    for text in says:
+        assert text in ack.body
+    for text in not_said:
+        assert text not in ack.body
