@@ -427,7 +427,8 @@ def _move_ticket(ticket: Ticket, *, actor: Actor, to_line: int, note: str) -> No
         return
     log = _transfer_worklog(actor, note)
     if to_line < ticket.line:
-        ticket = ticket_actions.return_ticket(ticket, actor=actor, worklog=log)
+        # The chat waits in line 1's queue: whoever accepts it gets the ticket, not its earlier owner.
+        ticket = ticket_actions.return_ticket(ticket, actor=actor, worklog=log, to_owner=False)
     if to_line > ticket.line:
         ticket_actions.escalate_ticket(ticket, actor=actor, worklog=log, to_line=to_line)
 

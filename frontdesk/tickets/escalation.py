@@ -172,11 +172,19 @@ def escalate_ticket(
 
 @transaction.atomic
 def return_ticket(
-    ticket: Ticket, *, actor: Actor, worklog: WorkLog, to_team: Team | None = None, version: int | None = None
+    ticket: Ticket,
+    *,
+    actor: Actor,
+    worklog: WorkLog,
+    to_team: Team | None = None,
+    version: int | None = None,
+    to_owner: bool = True,
 ) -> Ticket:
     """Hand the ticket back to line 1 with what the higher line found and did. It goes back to whom it came
     from: the agent who had it when it left line 1 (else who escalated it), while they are an active line-1
-    agent of the brand, told by an assignment event; and, unless ``to_team`` is given, to the team it had."""
+    agent of the brand, told by an assignment event (unless ``to_owner`` is false: a live chat handed back
+    waits in line 1's chat queue, and whoever accepts it gets the ticket); and, unless ``to_team`` is given,
+    to the team it had."""
     ticket = lock_ticket(ticket.pk)
     require(can_work_on(actor, ticket))
     check_version(ticket, version)
@@ -189,7 +197,7 @@ def return_ticket(
         raise InvalidInput(_("Hand back to a line-1 team of this brand."), field="to_team")
     escalation = _escalation_from_line_one(ticket)
     team = to_team if to_team is not None else _team_before(ticket, escalation)
-    owner = _owner_before(ticket, escalation)
+    owner = _owner_before(ticket, escalation) if to_owner else None
     ticket.updated_at = timezone.now()
     entry = _write_log(ticket, actor=actor, kind=WorkLogKind.RETURN, log=log, to_line=1, to_team=team)
     record_event(
