@@ -60,6 +60,7 @@ def test_an_agent_sees_their_brands_items_with_author_network_link_and_sentiment
     assert "VK community" in html
     assert mine.url in html
     assert 'class="badge sentiment negative"' in html
+    assert '<span class="badge kind">Comment</span>' in html  # a comment, a mention or a message to the brand
     assert theirs.text not in html
 
 
