@@ -67,6 +67,12 @@ def test_merging_asks_with_both_subjects_then_merges_and_opens_the_survivor(cast
     assert duplicate.merged_into_id == original.pk
     page = agent.get(_url(original)).content.decode()
     assert f"from {duplicate.number}" in page
+    assert 'id="composer"' in page
+    # The merged ticket sends the agent to the survivor instead of offering a reply that would be refused.
+    merged = agent.get(_url(duplicate)).content.decode()
+    assert 'id="composer"' not in merged
+    assert f"This ticket was merged into {original.number}: write there." in merged
+    assert f'<a href="{_url(original)}">Open it</a>' in merged
 
 
 @pytest.mark.parametrize("case", ["same", "other_brand", "missing", "already", "stale", "empty"])
