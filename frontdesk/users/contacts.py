@@ -24,11 +24,18 @@ def normalize_email(value: str, *, field: str = "email") -> str:
     return email
 
 
+# A Russian (or Kazakh) number as it is dialled at home: the trunk prefix 8 and ten digits, +7 abroad.
+_TRUNK_EIGHT = re.compile(r"8[0-9]{10}")
+
+
 def normalize_phone(value: str, *, field: str = "phone") -> str:
-    """Digits with a leading + (``+48 22 123-45-67`` and ``0048221234567`` become ``+48221234567``)."""
+    """Digits with a leading + (``+48 22 123-45-67`` and ``0048221234567`` become ``+48221234567``; a Russian
+    number dialled at home, ``8 (979) 742-10-13``, becomes ``+79797421013`` like its international form)."""
     phone = _PHONE_JUNK.sub("", value.strip())
     if phone.startswith("00"):
         phone = "+" + phone[2:]
+    elif _TRUNK_EIGHT.fullmatch(phone):
+        phone = "+7" + phone[1:]
     digits = phone.removeprefix("+")
     if not digits.isdigit() or not 5 <= len(digits) <= 15:
         raise InvalidInput(_("%(value)s is not a valid phone number.") % {"value": value}, field=field)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from frontdesk.core.errors import InvalidInput, PermissionDenied
+from frontdesk.core.errors import Conflict, InvalidInput, PermissionDenied
 from frontdesk.users.actions import create_customer, remove_customer_contacts, update_customer
 from frontdesk.users.actors import SYSTEM, actor_for
 from frontdesk.users.models import CustomerContact
@@ -31,6 +31,28 @@ def test_a_caller_is_found_by_a_piece_of_their_phone_however_it_is_written(cast,
     hits = find_callers(actor_for(cast.opera.line1), typed)
     assert _names(hits) == ["Jan Kowalski"]
     assert hits[0].customer.organization_id is None
+
+
+@pytest.mark.parametrize("typed", ["8 979 742 10 13", "89797421013", "8 (979) 742-10-13", "+7 979 742-10-13"])
+def test_a_russian_number_dialled_at_home_with_8_is_the_same_as_with_plus_7(cast, typed):
+    sokolova = create_customer(
+        cast.opera.brand, actor=SYSTEM, name="Ксения Соколова", phones=["+7 979 742-10-13"]
+    )
+    hits = find_callers(actor_for(cast.opera.line1), typed)
+    assert [(hit.customer, hit.found) for hit in hits] == [(sokolova, "exact")]
+    # Written either way, it is the same contact: no second customer with it.
+    with pytest.raises(Conflict):
+        create_customer(cast.opera.brand, actor=SYSTEM, name="Ксения", phones=[typed])
+
+
+def test_only_an_eight_with_ten_digits_is_taken_for_plus_7():
+    from frontdesk.users.contacts import normalize_phone
+
+    assert normalize_phone("8 (979) 742-10-13") == "+79797421013"
+    assert normalize_phone("0048 22 123 45 67") == "+48221234567"
+    assert normalize_phone("800 123 456") == "800123456"  # a Polish free number: nine digits
+    assert normalize_phone("+8 979 742 10 13") == "+89797421013"  # written with a + it is left as it is
+    assert normalize_phone("897974210130") == "897974210130"
 
 
 def test_a_whole_number_or_address_comes_first_and_says_so(cast, kowalski):
