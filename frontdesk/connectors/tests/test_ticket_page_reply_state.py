@@ -77,4 +77,7 @@ def test_the_composer_says_an_answer_goes_back_on_telegram(
     ticket = open_chat_ticket(client, bot, django_capture_on_commit_callbacks)
     client.force_login(cast.opera.line1)
     page = client.get(f"/desk/tickets/{ticket.number}/").content.decode()
-    assert f'<p class="muted composer-route">A reply goes back through the Telegram bot “{bot.name}”.</p>' in page
+    assert (
+        f'<p class="muted composer-route">A reply goes back through the Telegram bot “{bot.name}”.</p>'
+        in page
+    )
