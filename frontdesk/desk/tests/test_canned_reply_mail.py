@@ -92,3 +92,21 @@ def test_an_answer_inserted_below_the_same_greeting_does_not_greet_again(cast, c
     assert _reply_box(inserted.content.decode()) == (
         "Hello Customer,\n\nI looked at your order.\n\nWe have sent them again."
     )
+
+
+def test_picking_an_answer_swaps_in_a_fresh_search_box_and_closes_the_list(cast, client):
+    """A search typed a moment before the pick would otherwise fill the list again after it."""
+    ticket = cast.opera.ticket()
+    answer = CannedAnswer.objects.create(brand=cast.opera.brand, title="E-tickets resent", body="Sent again.")
+    assert client.login(email=cast.opera.line1.email, password=PASSWORD)
+    html = client.post(
+        f"/desk/tickets/{ticket.number}/canned/{answer.pk}/", {"body": ""}, **HTMX
+    ).content.decode()
+    assert (
+        '<div id="canned-results" class="canned-results" aria-live="polite" hx-swap-oob="true"></div>' in html
+    )
+    box = re.search(r'<input type="search" id="canned-q"[^>]*>', html).group(0)
+    assert 'hx-swap-oob="true"' in box
+    assert 'form="canned-search"' in box
+    assert f'hx-get="/desk/tickets/{ticket.number}/canned/"' in box
+    assert "value=" not in box

@@ -358,6 +358,11 @@ def test_a_canned_answer_goes_into_the_chat_with_its_sign_off_for_a_chat_is_not_
     agent = actor_for(cast.opera.line1).label
     assert f"Kind regards,\n{agent}, {cast.opera.brand.name}</textarea>" in html
     assert 'id="canned-results"' in html  # the list of answers closes
+    # and a fresh search box replaces the one typed in: a search still due from it cannot fill the list again.
+    box = re.search(r'<input type="search" id="canned-q"[^>]*>', html).group(0)
+    assert 'hx-swap-oob="true"' in box
+    assert 'hx-params="q"' in box
+    assert f'hx-get="/desk/tickets/{session.ticket.number}/canned/"' in box
     # What the agent wrote stays above it.
     html = client.post(
         f"/desk/chat/{session.pk}/canned/{answer.pk}/", {"body": "One moment"}

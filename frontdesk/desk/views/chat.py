@@ -174,7 +174,9 @@ def chat_canned_insert(request: HttpRequest, actor: Actor, session_id: int, answ
     answer = access_canned_answer(actor, ticket, answer_id)
     text = render_text(answer.body, placeholder_values(ticket, actor))
     body = add_to_reply(request.POST.get("body", ""), text)
-    return TemplateResponse(request, "desk/partials/chat_canned_body.html", {"body": body})
+    return TemplateResponse(
+        request, "desk/partials/chat_canned_body.html", {"body": body, "number": ticket.number}
+    )
 
 
 urlpatterns = [

@@ -292,7 +292,9 @@ def canned_insert(request: HttpRequest, actor: Actor, number: str, answer_id: in
     text = render_canned(answer, ticket=ticket, actor=actor)
     body = add_to_reply(request.POST.get("body", ""), text)
     form = ComposerForm(initial={"body": body, "version": ticket.version})
-    return TemplateResponse(request, "desk/partials/canned_body.html", {"form": form})
+    return TemplateResponse(
+        request, "desk/partials/canned_body.html", {"form": form, "number": ticket.number}
+    )
 
 
 @require_POST
