@@ -153,3 +153,29 @@ def test_canned_answers_show_on_focus_and_a_long_name_stays_in_its_column(
     width = agent.evaluate("document.querySelector('.chat-thread').getBoundingClientRect().width")
     heading = agent.evaluate("document.getElementById('chat-title').getBoundingClientRect().width")
     assert heading <= width + 1
+    # In the queue it takes at most two lines, and says it whole in its tooltip.
+    entry = agent.locator("#chat-queue .chat-mine li a > span").first
+    lines = entry.evaluate(
+        """(n) => { const s = getComputedStyle(n);
+            return n.getBoundingClientRect().height / (parseFloat(s.lineHeight) || parseFloat(s.fontSize) * 1.2); }"""
+    )
+    assert lines <= 2.2
+    assert entry.get_attribute("title") == name
+
+
+def test_the_agents_typing_line_goes_when_the_agent_ends_the_chat(
+    chat_desk: ChatDesk, agent_and_visitor: tuple[Any, Any]
+) -> None:
+    agent, visitor = agent_and_visitor
+    conversation = _chat_accepted(chat_desk, agent, visitor, "Jessye Norman", "Do you have a cloakroom?")
+    panel = visitor.locator(f"{WIDGET} section.p")
+    agent.locator("#chat-panel[data-live]").wait_for(
+        state="attached"
+    )  # the conversation page's socket is open
+    agent.locator("#id_body").press_sequentially("Yes, on the gro", delay=20)
+    typing = panel.locator(".y")
+    typing.filter(has_text="The agent is typing").wait_for()
+
+    conversation.locator(".chat-end").click()
+    panel.locator(".n").filter(has_text="The chat has ended.").wait_for()
+    assert typing.is_hidden()  # at once, not six seconds later

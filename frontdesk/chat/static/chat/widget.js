@@ -210,7 +210,7 @@
   }
 
   // Once, and last: what a reload replays goes above it.
-  function over() { if (session !== "ended") note(t("ended")).dataset.seq = 1 / 0; session = "ended"; clear(); }
+  function over() { if (session !== "ended") note(t("ended")).dataset.seq = 1 / 0; session = "ended"; typing.hidden = true; clearTimeout(typingTimer); clear(); }
   function handle(m) {
     var k = m.type;
     if (k === "welcome") {

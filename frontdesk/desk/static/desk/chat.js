@@ -69,6 +69,7 @@
     socket = new WebSocket(scheme + location.host + panel.dataset.socket);
     socket.onopen = function () {
       retry = 1000;
+      panel.dataset.live = "1"; // connected (the page's tests wait for it too)
       var sessions = {};
       if (current()) sessions[current()] = lastSeq();
       send({ type: "hello", sessions: sessions });
@@ -86,6 +87,7 @@
       handle(message);
     };
     socket.onclose = function (event) {
+      delete panel.dataset.live;
       if (event.code === 4403) return; // refused: signed out or not an agent
       lost = true;
       showError(text("offline"));
@@ -377,8 +379,7 @@
     tooLong(event.target);
     var now = Date.now();
     if (now - lastTyping < 2000) return;
-    lastTyping = now;
-    send({ type: "typing", session: current() });
+    if (send({ type: "typing", session: current() })) lastTyping = now; // else the next keystroke tries again
   });
 
   var list = log();
