@@ -389,6 +389,8 @@ def test_when_no_new_chat_is_allowed_the_widget_offers_e_mail_and_files_keep_to_
             if frame["type"] == "welcome":
                 frame["online"] = True
                 frame["brand"]["max_attachment_bytes"] = 1000
+            elif frame["type"] == "presence":  # asked again when the panel opens: still online here
+                frame["online"] = True
             page_side.send(json.dumps(frame))
 
         page_side.on_message(from_page)
